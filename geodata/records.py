@@ -1,0 +1,324 @@
+"""Load and validate the plan records (geodata/records/*.yaml).
+
+`load_dataset()` returns a `Dataset`: the plans, the industry vocabulary, the
+validated records (placed through the gazetteer) and the province/industry
+targets. Any rule broken raises `DataErrors`, whose message lists every
+problem as `file: record id: field: what is wrong`.
+
+The rules (see ../shared/guide/data.md and geodata/RECORDS.md): quotes are
+verbatim in the plan text, places resolve to exactly one boundary, industry
+codes are in the vocabulary, periods and targets parse, ids are unique, and no
+two records of one plan say the same thing about the same place.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from geodata.gazetteer import Gazetteer, PlaceError, default_gazetteer
+
+GEODATA = Path(__file__).resolve().parent
+RECORDS_DIR = GEODATA / "records"
+TEXTS_DIR = GEODATA / "plan_texts"
+
+POINT_KINDS = ("base", "park", "new_area", "cluster", "city_role", "project")
+AREA_KINDS = ("belt", "zone", "group")
+LINE_KINDS = ("axis", "corridor")
+KINDS = POINT_KINDS + AREA_KINDS + LINE_KINDS
+PRECISIONS = ("county", "town", "prefecture", "province", "composed")
+ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)+$")
+PERIOD_RE = re.compile(r"^(\d{4})-(\d{4})$")
+KNOWN_FIELDS = {
+    "id", "name", "name_en", "kind", "places", "places_as_written", "industry_terms", "industries",
+    "revenue_targets", "quote", "more_quotes", "section", "plan_period", "horizon",
+    "composition_source", "composition_reference", "precision", "note", "tags",
+}
+TARGET_FIELDS = {"id", "scope", "subject", "province", "industries", "value_yi", "metric", "year",
+                 "quote", "note", "subject_en", "tags"}
+
+
+@dataclass(frozen=True)
+class DataError:
+    file: str
+    record: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.record}: {self.field}: {self.message}"
+
+
+class DataErrors(ValueError):
+    def __init__(self, errors: list[DataError]):
+        self.errors = errors
+        lines = "\n".join(f"  {e}" for e in errors[:200])
+        more = f"\n  ... and {len(errors) - 200} more" if len(errors) > 200 else ""
+        super().__init__(f"{len(errors)} problem(s) in the plan data:\n{lines}{more}")
+
+
+@dataclass
+class Dataset:
+    plans: dict[str, dict]           # by number "000"
+    industries: list[dict]           # the vocabulary, in file order
+    records: list[dict]              # validated, with derived fields
+    targets: list[dict]
+    plan_texts: dict[str, str] = field(repr=False, default_factory=dict)  # by plan number
+
+    def plan_of_file(self, file: str) -> dict:
+        return next(p for p in self.plans.values() if p["file"] == file)
+
+
+def parse_period(text: str) -> tuple[int, int]:
+    m = PERIOD_RE.match(str(text))
+    if not m or int(m.group(1)) > int(m.group(2)):
+        raise ValueError(f"period '{text}' is not YYYY-YYYY")
+    return int(m.group(1)), int(m.group(2))
+
+
+def load_plans() -> dict[str, dict]:
+    with open(GEODATA / "plans.yaml", encoding="utf-8") as fh:
+        plans = {p["number"]: p for p in yaml.safe_load(fh)["plans"]}
+    for p in plans.values():
+        p["period_years"] = parse_period(p["period"])
+    return plans
+
+
+def load_industries() -> list[dict]:
+    with open(GEODATA / "industries.yaml", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)["industries"]
+
+
+def _number(value, *, positive: bool = True) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if (value > 0 or not positive) else None
+
+
+class _Checker:
+    """Collects every problem of one file instead of stopping at the first."""
+
+    def __init__(self, file: str, text: str, plan: dict, codes: set[str], gaz: Gazetteer):
+        self.file, self.text, self.plan, self.codes, self.gaz = file, text, plan, codes, gaz
+        self.errors: list[DataError] = []
+
+    def err(self, rid: str, fld: str, msg: str) -> None:
+        self.errors.append(DataError(self.file, rid, fld, msg))
+
+    def verbatim(self, rid: str, fld: str, quote) -> None:
+        if not isinstance(quote, str) or not quote.strip():
+            self.err(rid, fld, "missing or empty quote")
+        elif quote not in self.text:
+            self.err(rid, fld, f"quote not found verbatim in {self.plan['file']}: '{quote[:60]}'")
+
+    def industries(self, rid: str, codes) -> list[str]:
+        if not isinstance(codes, list):
+            self.err(rid, "industries", "must be a list of industry codes")
+            return []
+        for c in codes:
+            if c not in self.codes:
+                self.err(rid, "industries", f"unknown industry '{c}'")
+        return [c for c in codes if c in self.codes]
+
+    def revenue_targets(self, rid: str, targets) -> list[dict]:
+        out = []
+        if not isinstance(targets, list):
+            self.err(rid, "revenue_targets", "must be a list")
+            return out
+        for i, t in enumerate(targets):
+            fld = f"revenue_targets[{i}]"
+            if not isinstance(t, dict):
+                self.err(rid, fld, "must be a mapping")
+                continue
+            value = _number(t.get("value_yi"))
+            if value is None:
+                self.err(rid, f"{fld}.value_yi", f"not a positive number of 亿元: {t.get('value_yi')!r}")
+            year = t.get("year")
+            if year is not None and not (isinstance(year, int) and 2000 <= year <= 2035):
+                self.err(rid, f"{fld}.year", f"not a year: {year!r}")
+            if not t.get("metric"):
+                self.err(rid, f"{fld}.metric", "missing (主营业务收入, 销售收入, 产值 ...)")
+            self.verbatim(rid, f"{fld}.quote", t.get("quote"))
+            out.append({"value_yi": value, "metric": t.get("metric"), "year": year, "quote": t.get("quote")})
+        return out
+
+    def places(self, rid: str, places) -> list:
+        if not isinstance(places, list) or not places:
+            self.err(rid, "places", "must be a non-empty list")
+            return []
+        written = [str(p) for p in places]
+        # prefectures named in the same record disambiguate county names
+        hint = set()
+        for w in written:
+            try:
+                r = self.gaz.resolve(w)
+                if r.unit.level == "prefecture":
+                    hint.add(r.unit.name)
+            except PlaceError:
+                pass
+        out = []
+        for w in written:
+            try:
+                out.append(self.gaz.resolve(w, within=hint or None))
+            except PlaceError as e:
+                self.err(rid, "places", str(e))
+        return out
+
+    def record(self, rec) -> dict | None:
+        if not isinstance(rec, dict):
+            self.err("?", "record", "each record must be a mapping")
+            return None
+        rid = str(rec.get("id") or "?")
+        if not ID_RE.match(rid):
+            self.err(rid, "id", "must be lowercase ascii words joined by '-'")
+        elif not rid.startswith(self.plan["id_prefix"] + "-"):
+            self.err(rid, "id", f"must start with '{self.plan['id_prefix']}-'")
+        for extra in sorted(set(rec) - KNOWN_FIELDS):
+            self.err(rid, extra, "unknown field (see geodata/RECORDS.md)")
+        if not rec.get("name"):
+            self.err(rid, "name", "missing")
+        kind = rec.get("kind")
+        if kind not in KINDS:
+            self.err(rid, "kind", f"unknown kind '{kind}'; known: {', '.join(KINDS)}")
+        self.verbatim(rid, "quote", rec.get("quote"))
+        for i, q in enumerate(rec.get("more_quotes") or []):
+            self.verbatim(rid, f"more_quotes[{i}]", q)
+        codes = self.industries(rid, rec.get("industries", []))
+        targets = self.revenue_targets(rid, rec.get("revenue_targets") or [])
+        resolved = self.places(rid, rec.get("places"))
+        period = str(rec.get("plan_period") or self.plan["period"])
+        try:
+            parse_period(period)
+        except ValueError as e:
+            self.err(rid, "plan_period", str(e))
+        horizon = rec.get("horizon")
+        if horizon is not None and not (isinstance(horizon, int) and 2010 <= horizon <= 2035):
+            self.err(rid, "horizon", f"not a year: {horizon!r}")
+        source = rec.get("composition_source")
+        if kind in AREA_KINDS + LINE_KINDS:
+            if source not in ("text", "outside"):
+                self.err(rid, "composition_source", "must be 'text' or 'outside' for a belt, zone, group, axis or corridor")
+            if source == "outside" and not rec.get("composition_reference"):
+                self.err(rid, "composition_reference", "an 'outside' composition must name what it was taken from")
+        precision = rec.get("precision") or derive_precision(kind, resolved)
+        if precision not in PRECISIONS:
+            self.err(rid, "precision", f"unknown precision '{precision}'; known: {', '.join(PRECISIONS)}")
+        return {
+            **{k: rec.get(k) for k in ("id", "name", "name_en", "kind", "quote", "section", "note",
+                                       "composition_reference")},
+            "name_en": rec.get("name_en") or "",
+            "plan": self.plan["file"],
+            "plan_number": self.plan["number"],
+            "plan_period": period,
+            "horizon": horizon,
+            "province": _province_of(resolved, self.plan["province"]),
+            "places": [str(p) for p in rec.get("places") or []],
+            "places_as_written": list(rec.get("places_as_written") or []),
+            "units": [r.unit for r in resolved],
+            "prefectures": _unique(r.unit.prefecture for r in resolved if r.unit.prefecture),
+            "counties": _unique(r.unit.name for r in resolved if r.unit.level == "county"),
+            "industries": codes,
+            "industry_terms": list(rec.get("industry_terms") or []),
+            "revenue_targets": targets,
+            "more_quotes": list(rec.get("more_quotes") or []),
+            "composition_source": source or "text",
+            "precision": precision,
+            "tags": list(rec.get("tags") or []),
+        }
+
+    def target(self, t) -> dict | None:
+        if not isinstance(t, dict):
+            self.err("?", "targets", "each target must be a mapping")
+            return None
+        tid = str(t.get("id") or "?")
+        if not ID_RE.match(tid):
+            self.err(tid, "id", "must be lowercase ascii words joined by '-'")
+        for extra in sorted(set(t) - TARGET_FIELDS):
+            self.err(tid, extra, "unknown field")
+        if t.get("scope") not in ("province", "industry"):
+            self.err(tid, "scope", "must be 'province' or 'industry'")
+        if _number(t.get("value_yi")) is None:
+            self.err(tid, "value_yi", f"not a positive number of 亿元: {t.get('value_yi')!r}")
+        year = t.get("year")
+        if year is not None and not (isinstance(year, int) and 2000 <= year <= 2035):
+            self.err(tid, "year", f"not a year: {year!r}")
+        self.verbatim(tid, "quote", t.get("quote"))
+        codes = self.industries(tid, t.get("industries", []))
+        return {**{k: t.get(k) for k in ("id", "scope", "subject", "subject_en", "metric", "year", "quote", "note")},
+                "value_yi": _number(t.get("value_yi")), "industries": codes,
+                "province": t.get("province") or self.plan["province"],
+                "plan": self.plan["file"], "plan_number": self.plan["number"],
+                "plan_period": self.plan["period"]}
+
+
+def _unique(items) -> list:
+    return list(dict.fromkeys(items))
+
+
+def _province_of(resolved, default: str) -> str:
+    provinces = _unique(r.unit.province for r in resolved if r.unit.province in ("河北省", "河南省"))
+    return provinces[0] if len(provinces) == 1 else default
+
+
+def derive_precision(kind: str | None, resolved) -> str:
+    if kind in AREA_KINDS + LINE_KINDS and len(resolved) != 1:
+        return "composed"
+    precisions = [r.precision for r in resolved]
+    for p in ("town", "county", "prefecture", "province"):
+        if p in precisions:
+            return p
+    return "province"
+
+
+def check_file(path: Path, plans: dict, codes: set[str], gaz: Gazetteer) -> tuple[list, list, list[DataError]]:
+    """Validate one records file. Returns (records, targets, errors)."""
+    fname = path.name
+    try:
+        with open(path, encoding="utf-8") as fh:
+            doc = yaml.safe_load(fh) or {}
+    except yaml.YAMLError as e:
+        return [], [], [DataError(fname, "-", "yaml", str(e).replace("\n", " "))]
+    plan = plans.get(path.stem)
+    if plan is None or doc.get("plan") != plan["file"]:
+        return [], [], [DataError(fname, "-", "plan", f"file name and 'plan:' must name a plan in geodata/plans.yaml (got {doc.get('plan')!r})")]
+    text = (TEXTS_DIR / plan["file"]).read_text(encoding="utf-8")
+    chk = _Checker(fname, text, plan, codes, gaz)
+    records = [r for r in (chk.record(r) for r in doc.get("records") or []) if r]
+    targets = [t for t in (chk.target(t) for t in doc.get("targets") or []) if t]
+    seen: dict[tuple, str] = {}
+    for r in records:  # the same element twice in one plan
+        key = (r["name"], r["kind"], tuple(sorted(u.key for u in r["units"])))
+        if key in seen:
+            chk.err(r["id"], "name", f"duplicates {seen[key]} (same name, kind and places)")
+        seen.setdefault(key, r["id"])
+    return records, targets, chk.errors
+
+
+def load_dataset(records_dir: Path = RECORDS_DIR, gaz: Gazetteer | None = None) -> Dataset:
+    plans = load_plans()
+    industries = load_industries()
+    codes = {i["code"] for i in industries}
+    gaz = gaz or default_gazetteer()
+    records, targets, errors = [], [], []
+    for path in sorted(records_dir.glob("*.yaml")):
+        r, t, e = check_file(path, plans, codes, gaz)
+        records += r
+        targets += t
+        errors += e
+    ids: dict[str, str] = {}
+    for item, kind in [(r, "record") for r in records] + [(t, "target") for t in targets]:
+        if item["id"] in ids:
+            errors.append(DataError(item["plan_number"] + ".yaml", item["id"], "id", f"id used twice (also in {ids[item['id']]})"))
+        ids.setdefault(item["id"], item["plan_number"] + ".yaml")
+    if errors:
+        raise DataErrors(errors)
+    texts = {n: (TEXTS_DIR / p["file"]).read_text(encoding="utf-8") for n, p in plans.items()}
+    return Dataset(plans, industries, records, targets, texts)
+
+
+@lru_cache(maxsize=1)
+def default_dataset() -> Dataset:
+    return load_dataset()
