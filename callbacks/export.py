@@ -1,0 +1,53 @@
+"""The export dialog: render the current view as PNG/SVG/PDF and send it as a download."""
+from __future__ import annotations
+
+import re
+
+from dash import Input, Output, State, callback, ctx, dcc, no_update
+
+from callbacks.map import filters_from
+from callbacks.state import zoom_bounds
+from layers.i18n import t
+from layers.snapshot import Renderer, SnapshotError, default_title, figure_for, parse_size
+from layers.store import get_store
+
+
+@callback(Output("export-dialog", "hidden"), Output("x-title", "value"),
+          Input("open-export", "n_clicks"), Input("x-close", "n_clicks"),
+          State("filters", "data"), State("lang", "data"), prevent_initial_call=True)
+def toggle_dialog(n_open, n_close, filters_data, lang):
+    if not (n_open or n_close):
+        return no_update, no_update
+    if ctx.triggered_id == "open-export":
+        return False, default_title(filters_from(filters_data), get_store().vocab, lang)
+    return True, no_update
+
+
+def file_stem(title: str) -> str:
+    """A safe file name from the title (letters, digits, CJK, '-'): nothing from the request reaches the disk."""
+    stem = re.sub(r"[^\w\u4e00-\u9fff-]+", "-", title or "map").strip("-")[:60]
+    return stem or "map"
+
+
+@callback(Output("x-download", "data"), Output("x-status", "children"),
+          Input("x-go", "n_clicks"), State("x-format", "value"), State("x-size", "value"), State("x-scale", "value"),
+          State("x-title", "value"), State("filters", "data"), State("f-zoom", "value"), State("f-layers", "value"),
+          State("lang", "data"), prevent_initial_call=True)
+def export_snapshot(n, fmt, size, scale, title, filters_data, zoom, layers, lang):
+    if not n:
+        return no_update, no_update
+    store = get_store()
+    try:
+        width, height = parse_size(size or "a4-landscape")
+        scale = float(scale or 1)
+        if fmt not in ("png", "svg", "pdf") or not 0.5 <= scale <= 4:
+            raise SnapshotError("format must be png, svg or pdf and scale between 0.5 and 4")
+        filters = filters_from(filters_data)
+        fig = figure_for(store, filters, lang=lang, view=zoom_bounds(zoom or "all", store), layers=layers,
+                         title=(title or "").strip()[:120] or None)
+        with Renderer() as r:
+            data = r.render(fig, fmt, width, height, scale)
+    except SnapshotError as e:
+        return no_update, str(e)
+    name = f"{file_stem(title or default_title(filters, store.vocab, lang))}.{fmt}"
+    return dcc.send_bytes(data, name), f"✓ {name} ({len(data) // 1024} KB)"

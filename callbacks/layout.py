@@ -1,0 +1,228 @@
+"""Page layout: small factories, one per card. Labels and aria attributes live here."""
+from __future__ import annotations
+
+import dash_ag_grid as dag
+from dash import dcc, html
+
+from layers.figure import DEFAULT_LAYERS, MapOptions, build_figure
+from layers.filters import REVENUE_TIERS, Filters, filter_mask
+from layers.i18n import KIND_LABELS, label, t
+from layers.store import Store
+
+GRAPH_CONFIG = {
+    "topojsonURL": "/assets/topojson/",  # never the CDN: the app works offline
+    "displaylogo": False, "scrollZoom": True, "responsive": True,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+
+def _with_value(options: list[dict], value) -> list[dict]:
+    """Options plus the current value when it is not one of them (a custom minimum, a map extent)."""
+    if value in (None, "") or any(o["value"] == value for o in options):
+        return options
+    return options + [{"label": f"{value:g}" if isinstance(value, float) else str(value), "value": value}]
+
+
+def _labelled(label_text: str, control, control_id: str, help_id: str | None = None) -> html.Div:
+    return html.Div([html.Label(label_text, htmlFor=control_id, id=f"{control_id}-label", className="control-label"),
+                     control], className="control")
+
+
+def zoom_options(store: Store, lang: str) -> list[dict]:
+    prefs = store.boundaries["prefectures"]
+    opts = [{"label": t("zoom_all", lang), "value": "all"},
+            {"label": "河北省" if lang == "zh" else "Hebei", "value": "河北省"},
+            {"label": "河南省" if lang == "zh" else "Henan", "value": "河南省"}]
+    for _, r in prefs.sort_values(["province", "adcode"]).iterrows():
+        opts.append({"label": r["name"] if lang == "zh" else f"{r['name_en']} {r['name']}", "value": r["name"]})
+    return opts
+
+
+def control_options(store: Store, lang: str) -> dict:
+    """Options of every filter control in one language (re-sent when the language changes)."""
+    v = store.vocab
+    en = lang == "en"
+    return {
+        "industry": [{"label": f"{i['zh']} · {i['en']}" if not en else f"{i['en']} · {i['zh']}", "value": i["code"]}
+                     for i in v.industries],
+        "period": [{"label": p, "value": p} for p in v.periods],
+        "year": [{"label": t("any", lang), "value": ""}] + [{"label": str(y), "value": str(y)} for y in range(2011, 2026)],
+        "plan": [{"label": f"{p['number']} {p['short_en' if en else 'short']} ({p['period']})", "value": p["number"]}
+                 for p in v.plans],
+        "min_revenue": [{"label": t("any", lang), "value": 0}] + [{"label": f"≥ {x:,}", "value": x} for x in REVENUE_TIERS],
+        "no_target": [{"label": t("show", lang), "value": "show"}, {"label": t("hide", lang), "value": "hide"}],
+        "province": [{"label": "河北省" if not en else "Hebei", "value": "河北省"},
+                     {"label": "河南省" if not en else "Henan", "value": "河南省"}],
+        "kind": [{"label": label(KIND_LABELS, k, lang), "value": k} for k in KIND_LABELS],
+        "layers": [{"label": t("layer_labels", lang), "value": "labels"},
+                   {"label": t("layer_counties", lang), "value": "counties"},
+                   {"label": t("layer_context", lang), "value": "context"}],
+        "zoom": zoom_options(store, lang),
+        "compare": [{"label": t("compare_off", lang), "value": ""},
+                    {"label": "2011-2015 ↔ 2016-2020", "value": "2011-2015|2016-2020"},
+                    {"label": "2011-2015 ↔ 2015-2025", "value": "2011-2015|2015-2025"},
+                    {"label": "2015-2025 ↔ 2016-2020", "value": "2015-2025|2016-2020"}],
+    }
+
+
+def notice_list(notices: list[str], lang: str):
+    if not notices:
+        return []
+    return html.Div(className="notice", children=[html.Strong(t("notice_title", lang) + ": "),
+                                                  html.Ul([html.Li(n) for n in notices])])
+
+
+def filter_panel(store: Store, lang: str, state) -> html.Div:
+    o = control_options(store, lang)
+    f = state.filters
+    return html.Div(id="filter-panel", className="panel filters", role="search", **{"aria-label": t("industry", lang)}, children=[
+        _labelled(t("search", lang), dcc.Input(id="f-q", type="search", debounce=0.4, value=f.q, placeholder="曹妃甸 / 钢铁 / 郑州",
+                                               className="text-input", maxLength=200), "f-q"),
+        _labelled(t("industry", lang), dcc.Dropdown(id="f-industry", options=o["industry"], multi=True, value=list(f.industries), searchable=True,
+                                                    placeholder=t("industry_placeholder", lang)), "f-industry"),
+        _labelled(t("period", lang), dcc.Checklist(id="f-period", options=o["period"], value=list(f.periods), inline=True,
+                                                   className="checks"), "f-period"),
+        _labelled(t("year", lang), dcc.Dropdown(id="f-year", options=o["year"], value=str(f.year or ""), clearable=False), "f-year"),
+        _labelled(t("plan", lang), dcc.Dropdown(id="f-plan", options=o["plan"], multi=True, value=list(f.plans)), "f-plan"),
+        _labelled(t("min_revenue", lang), dcc.RadioItems(id="f-min-revenue", options=_with_value(o["min_revenue"], f.min_revenue or 0), value=f.min_revenue or 0,
+                                                         inline=True, className="checks"), "f-min-revenue"),
+        _labelled(t("no_target", lang), dcc.RadioItems(id="f-no-target", options=o["no_target"], value=f.no_target,
+                                                       inline=True, className="checks"), "f-no-target"),
+        _labelled(t("province", lang), dcc.Checklist(id="f-province", options=o["province"], value=list(f.provinces), inline=True,
+                                                     className="checks"), "f-province"),
+        _labelled(t("kind", lang), dcc.Dropdown(id="f-kind", options=o["kind"], multi=True, value=list(f.kinds)), "f-kind"),
+        _labelled(t("layers", lang), dcc.Checklist(id="f-layers", options=o["layers"], value=list(state.layers),
+                                                   inline=True, className="checks"), "f-layers"),
+        _labelled(t("zoom", lang), dcc.Dropdown(id="f-zoom", options=_with_value(o["zoom"], state.view), value=state.view, clearable=False), "f-zoom"),
+        _labelled(t("compare", lang), dcc.Dropdown(id="f-compare", options=_with_value(o["compare"], state.compare), value=state.compare, clearable=False),
+                  "f-compare"),
+        html.Button(t("reset", lang), id="reset", className="button", n_clicks=0, **{"aria-label": t("reset", lang)}),
+    ])
+
+
+def header(lang: str) -> html.Header:
+    return html.Header(className="header", children=[
+        html.Div([html.H1(t("app_title", lang), id="app-title"), html.P(t("subtitle", lang), id="app-subtitle")]),
+        html.Div(className="header-buttons", children=[
+            html.Button(t("export", lang), id="open-export", className="button", n_clicks=0),
+            html.Button(t("present", lang), id="present-toggle", className="button", n_clicks=0,
+                        title="F / Esc", **{"aria-pressed": "false"}),
+            html.Button(t("language", lang), id="lang-toggle", className="button", n_clicks=0,
+                        **{"aria-label": "Switch language / 切换语言"}),
+        ]),
+    ])
+
+
+def export_dialog(lang: str) -> html.Div:
+    return html.Div(id="export-dialog", className="dialog", hidden=True, role="dialog",
+                    **{"aria-modal": "true", "aria-labelledby": "export-heading"}, children=[
+        html.H2(t("export", lang), id="export-heading"),
+        _labelled(t("export_title", lang), dcc.Input(id="x-title", type="text", className="text-input", maxLength=120),
+                  "x-title"),
+        _labelled(t("export_format", lang), dcc.RadioItems(id="x-format", options=["png", "svg", "pdf"], value="png",
+                                                           inline=True, className="checks"), "x-format"),
+        _labelled(t("export_size", lang), dcc.Dropdown(id="x-size", clearable=False, value="a4-landscape", options=[
+            {"label": "A4 横向 / landscape", "value": "a4-landscape"}, {"label": "A4 纵向 / portrait", "value": "a4-portrait"},
+            {"label": "16:9", "value": "16x9"}, {"label": "1600×1000", "value": "1600x1000"}]), "x-size"),
+        _labelled(t("export_scale", lang), dcc.RadioItems(id="x-scale", options=[1, 2, 3], value=2, inline=True,
+                                                          className="checks"), "x-scale"),
+        html.Div(className="dialog-buttons", children=[
+            html.Button(t("export_go", lang), id="x-go", className="button primary", n_clicks=0),
+            html.Button("×", id="x-close", className="button", n_clicks=0, **{"aria-label": "close"}),
+        ]),
+        dcc.Loading(html.Div(id="x-status", role="status", **{"aria-live": "polite"})),
+        dcc.Download(id="x-download"),
+    ])
+
+
+def grid(lang: str) -> dag.AgGrid:
+    cols = [("name", "名称", "Name", 2), ("kind", "类型", "Kind", 1), ("plan", "规划", "Plan", 1.4),
+            ("period", "规划期", "Period", 1), ("prefectures", "地市", "Prefectures", 1.3),
+            ("counties", "县区", "Counties", 1.3), ("industries", "产业", "Industries", 2),
+            ("revenue", "收入目标(亿元)", "Target (100m yuan)", 1)]
+    return dag.AgGrid(
+        id="grid", rowData=[], getRowId="params.data.id",
+        columnDefs=[{"field": f, "headerName": en if lang == "en" else zh, "flex": flex,
+                     "filter": "agNumberColumnFilter" if f == "revenue" else True, "sortable": True}
+                    for f, zh, en, flex in cols],
+        dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
+                         "animateRows": False, "quickFilterText": ""},
+        defaultColDef={"resizable": True, "minWidth": 80},
+        style={"height": "360px", "width": "100%"}, className="ag-theme-alpine")
+
+
+def app_shell() -> html.Div:
+    """What Dash serves first: the page body is rendered from the URL by callbacks.page."""
+    return html.Div(id="page", children=[
+        dcc.Location(id="url", refresh=False),
+        dcc.Location(id="nav", refresh=True),
+        html.Div(id="page-body", children=html.Div(className="loading", children="…")),
+    ])
+
+
+def page_body(store: Store, state, notices: list[str]):
+    """The whole page for one PageState (filters, selection, layers, view, language) from a link."""
+    from callbacks.state import zoom_bounds
+    from layers.filters import filters_to_params
+
+    lang = state.lang
+    opts = MapOptions(lang=lang, layers=tuple(state.layers), selected=state.selected,
+                      selected_prefecture=state.prefecture, view=zoom_bounds(state.view, store))
+    fig = build_figure(store.elements, filter_mask(store.elements, state.filters), store.boundaries, store.vocab, opts)
+    f = state.filters
+    return html.Div(lang="en" if lang == "en" else "zh-CN", className="page", children=[
+        dcc.Store(id="lang", data=lang),
+        dcc.Store(id="filters", data=filters_to_params(f)),
+        dcc.Store(id="selection", data=({"type": "element", "id": state.selected} if state.selected else
+                                        {"type": "prefecture", "id": state.prefecture} if state.prefecture else None)),
+        dcc.Store(id="present", data=False),
+        dcc.Store(id="views-data", data=None),
+        header(lang),
+        html.Div(id="notices", role="status", **{"aria-live": "polite"}, className="notices",
+                 children=notice_list(notices, lang)),
+        html.Div(className="main", children=[
+            filter_panel(store, lang, state),
+            html.Main(className="map-col", children=[
+                html.Div(id="summary", className="summary", role="status", **{"aria-live": "polite"}),
+                html.Div(role="region", **{"aria-label": t("app_title", lang)}, children=dcc.Graph(
+                    id="map", figure=fig, config=GRAPH_CONFIG, className="map", style={"height": "calc(100vh - 150px)"})),
+                html.Div(id="present-bar", className="present-bar", children=[
+                    html.Button("◀", id="view-prev", className="button", n_clicks=0, **{"aria-label": "previous view"}),
+                    dcc.Dropdown(id="view-pick", options=[], clearable=False, className="view-pick"),
+                    html.Button("▶", id="view-next", className="button", n_clicks=0, **{"aria-label": "next view"}),
+                    dcc.Input(id="view-name", type="text", placeholder=t("view_name", lang), maxLength=80,
+                              className="text-input"),
+                    html.Button(t("save_view", lang), id="view-save", className="button", n_clicks=0),
+                ]),
+                html.Div(id="compare", className="compare"),
+            ]),
+            html.Aside(id="details", className="panel details", role="region", tabIndex="-1",
+                       **{"aria-label": t("details", lang)}, children=[html.P(t("click_hint", lang))]),
+        ]),
+        html.Section(className="lower", children=[
+            html.Div(className="charts", children=[
+                dcc.Graph(id="chart-industry", config={"displayModeBar": False}, className="chart"),
+                dcc.Graph(id="chart-prefecture", config={"displayModeBar": False}, className="chart"),
+            ]),
+            html.Div(className="table-card", children=[
+                html.Div(className="table-head", children=[
+                    html.H2(t("table", lang), id="table-heading"),
+                    html.Label(t("search", lang), htmlFor="grid-search", className="visually-hidden"),
+                    dcc.Input(id="grid-search", type="search", placeholder="🔍", className="text-input"),
+                    html.Button(t("download_csv", lang), id="dl-csv", className="button", n_clicks=0),
+                    html.Button(t("download_geojson", lang), id="dl-geojson", className="button", n_clicks=0),
+                    dcc.Download(id="download"),
+                ]),
+                grid(lang),
+            ]),
+            html.Div(id="targets", className="targets"),
+        ]),
+        export_dialog(lang),
+        html.Footer(id="footer", className="footer", children=footer(store, lang)),
+    ])
+
+
+def footer(store: Store, lang: str):
+    plans = "；".join(f"{p['number']} {p['title']}" for p in store.vocab.plans)
+    return [html.P(t("source_note", lang, plans=plans))]

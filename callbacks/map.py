@@ -1,0 +1,95 @@
+"""Map callbacks: filters -> patched element traces; clicks -> selection; zoom; comparison maps."""
+from __future__ import annotations
+
+from dash import Input, Output, Patch, State, callback, ctx, dcc, html, no_update
+
+from callbacks.layout import GRAPH_CONFIG
+from callbacks.state import zoom_bounds
+from layers.figure import AREA_PATCH_KEYS, N_BASE, MapOptions, build_figure, county_lines, element_slots, element_traces, view_ranges
+from layers.filters import Filters, filter_mask, parse_filters, with_period
+from layers.store import get_store
+
+
+def filters_from(data: dict | None) -> Filters:
+    """The `filters` store holds canonical params; parsing them again cannot fail."""
+    return parse_filters(data or {}, get_store().vocab)[0]
+
+
+def patch_elements(filters: Filters, opts: MapOptions) -> Patch:
+    """Only the element slots change; the boundaries stay in the browser."""
+    store = get_store()
+    traces = element_traces(store.elements, filter_mask(store.elements, filters), store.vocab, opts)
+    p = Patch()
+    for i, ((role, _), tr) in enumerate(zip(element_slots(store.vocab), traces)):
+        j = N_BASE + i
+        if role == "area":  # the areas' geometry is constant: send what is shown, not the shapes
+            js = tr.to_plotly_json()
+            for key in AREA_PATCH_KEYS:
+                p["data"][j][key] = js.get(key)
+        else:
+            p["data"][j] = tr
+    return p
+
+
+@callback(Output("map", "figure"), Input("filters", "data"), Input("selection", "data"),
+          Input("f-layers", "value"), Input("f-zoom", "value"), State("lang", "data"), prevent_initial_call=True)
+def update_map(filters_data, selection, layers, zoom, lang):
+    store = get_store()
+    sel = selection or {}
+    layers = tuple(layers or ())
+    opts = MapOptions(lang=lang, layers=layers, selected=sel.get("id") if sel.get("type") == "element" else None,
+                      selected_prefecture=sel.get("id") if sel.get("type") == "prefecture" else None)
+    trigger = ctx.triggered_id
+    p = patch_elements(filters_from(filters_data), opts) if trigger in ("filters", "selection") else Patch()
+    if trigger == "selection":
+        prefs = store.boundaries["prefectures"]["name"]
+        p["data"][1]["z"] = [1 if n == opts.selected_prefecture else 0 for n in prefs]
+    if trigger == "f-layers":
+        lon, lat = county_lines(store.boundaries) if "counties" in layers else ([], [])
+        p["data"][2]["lon"], p["data"][2]["lat"] = lon, lat
+        p["data"][2]["visible"] = "counties" in layers
+        for i in (0, 5):
+            p["data"][i]["visible"] = "context" in layers
+        p["data"][4]["visible"] = "labels" in layers
+    if trigger == "f-zoom":
+        rng = view_ranges(zoom_bounds(zoom, store))
+        p["layout"]["geo"]["lonaxis"]["range"] = list(rng["lon"])
+        p["layout"]["geo"]["lataxis"]["range"] = list(rng["lat"])
+        p["layout"]["uirevision"] = f"zoom-{zoom}"  # a new zoom target overrides the user's pan
+    return p
+
+
+@callback(Output("selection", "data"), Input("map", "clickData"), prevent_initial_call=True)
+def select_on_click(click):
+    """A click on an element selects it; a click on a bare prefecture lists what is placed there."""
+    try:
+        point = click["points"][0]
+        key = point["customdata"][0]
+    except (TypeError, KeyError, IndexError):
+        return no_update
+    if not isinstance(key, str) or not key:
+        return no_update
+    if key.startswith("pref:"):
+        return {"type": "prefecture", "id": key[5:]}
+    if key in set(get_store().elements["id"]):
+        return {"type": "element", "id": key}
+    return no_update
+
+
+@callback(Output("compare", "children"), Input("f-compare", "value"), Input("filters", "data"), State("lang", "data"))
+def compare_maps(compare, filters_data, lang):
+    """Two plan periods side by side, with the same filters."""
+    if not compare:
+        return []
+    store = get_store()
+    filters = filters_from(filters_data)
+    cards = []
+    for period in compare.split("|"):
+        f = with_period(filters, period)
+        mask = filter_mask(store.elements, f)
+        fig = build_figure(store.elements, mask, store.boundaries, store.vocab, MapOptions(lang=lang, height=520))
+        fig.update_layout(showlegend=False)
+        cards.append(html.Div(className="compare-card", children=[
+            html.H3(f"{period} · {int(mask.sum())}"),
+            dcc.Graph(figure=fig, config=GRAPH_CONFIG, className="compare-map")]))
+    return cards

@@ -1,0 +1,65 @@
+"""Linked views: the table, the small charts, downloads, and picking an element from a list."""
+from __future__ import annotations
+
+from dash import ALL, Input, Output, State, callback, ctx, no_update
+
+from callbacks.map import filters_from
+from callbacks.state import element_bounds
+from layers.charts import counts_by_industry, counts_by_prefecture
+from layers.filters import filter_mask
+from layers.table import grid_rows, to_csv, to_geojson
+from layers.store import get_store
+
+
+@callback(Output("grid", "rowData"), Output("chart-industry", "figure"), Output("chart-prefecture", "figure"),
+          Input("filters", "data"), State("lang", "data"))
+def update_linked_views(filters_data, lang):
+    store = get_store()
+    shown = store.elements[filter_mask(store.elements, filters_from(filters_data))]
+    return (grid_rows(shown, store.vocab, lang), counts_by_industry(shown, store.vocab, lang),
+            counts_by_prefecture(shown, lang))
+
+
+@callback(Output("grid", "dashGridOptions"), Input("grid-search", "value"), State("grid", "dashGridOptions"),
+          prevent_initial_call=True)
+def search_grid(text, options):
+    options = dict(options or {})
+    options["quickFilterText"] = (text or "")[:200]
+    return options
+
+
+@callback(Output("selection", "data", allow_duplicate=True), Output("f-zoom", "value", allow_duplicate=True),
+          Output("f-zoom", "options", allow_duplicate=True),
+          Input("grid", "selectedRows"), State("f-zoom", "options"), prevent_initial_call=True)
+def select_from_table(rows, zoom_options):
+    """Selecting a row selects the element on the map and zooms there."""
+    if not rows:
+        return no_update, no_update, no_update
+    element_id = rows[0].get("id")
+    bounds = element_bounds(element_id, get_store())
+    if not bounds:
+        return no_update, no_update, no_update
+    options = [o for o in zoom_options or [] if "," not in str(o["value"])] + [{"label": "⌖ " + rows[0].get("name", ""), "value": bounds}]
+    return {"type": "element", "id": element_id}, bounds, options
+
+
+@callback(Output("selection", "data", allow_duplicate=True),
+          Input({"type": "pick-element", "id": ALL}, "n_clicks"), prevent_initial_call=True)
+def pick_from_list(clicks):
+    if not ctx.triggered_id or not any(clicks or []):
+        return no_update
+    return {"type": "element", "id": ctx.triggered_id["id"]}
+
+
+@callback(Output("download", "data"), Input("dl-csv", "n_clicks"), Input("dl-geojson", "n_clicks"),
+          State("filters", "data"), prevent_initial_call=True)
+def download(n_csv, n_geojson, filters_data):
+    """The filtered set, same contract as `app.py export-data`; the file name is built here, never taken from input."""
+    if not (n_csv or n_geojson):
+        return no_update
+    store = get_store()
+    shown = store.elements[filter_mask(store.elements, filters_from(filters_data))]
+    if ctx.triggered_id == "dl-geojson":
+        return dict(content=to_geojson(shown), filename=f"plan-elements-{len(shown)}.geojson",
+                    type="application/geo+json")
+    return dict(content=to_csv(shown), filename=f"plan-elements-{len(shown)}.csv", type="text/csv")

@@ -1,0 +1,107 @@
+"""Plan records + boundaries -> one GeoDataFrame of map elements.
+
+Points (bases, parks, clusters ...) sit at the representative point of each
+county they name, or of the prefecture when no county is named. Belts, zones
+and groups are the union of their units; axes and corridors are a line through
+their units' representative points, in the order the record lists them.
+"""
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry import LineString, MultiPoint
+
+from geodata.records import AREA_KINDS, LINE_KINDS, POINT_KINDS
+
+
+class UnitGeometry:
+    """Look up polygons and label points of gazetteer units."""
+
+    def __init__(self, boundaries: dict[str, gpd.GeoDataFrame]):
+        self.poly, self.point = {}, {}
+        for _, r in boundaries["provinces"].iterrows():
+            self.poly[r["name"]] = r.geometry
+            self.point[r["name"]] = (r["label_lon"], r["label_lat"])
+        for _, r in boundaries["prefectures"].iterrows():
+            self.poly[r["name"]] = r.geometry
+            self.point[r["name"]] = (r["label_lon"], r["label_lat"])
+        for _, r in boundaries["counties"].iterrows():
+            key = f"{r['prefecture']}/{r['name']}"
+            self.poly[key] = r.geometry
+            self.point[key] = (r["label_lon"], r["label_lat"])
+
+    def most_precise(self, units) -> list:
+        """Drop a prefecture or province when a unit inside it is also named."""
+        counties = {u.prefecture for u in units if u.level == "county"}
+        prefs = {u.province for u in units if u.level in ("county", "prefecture")}
+        keep = [u for u in units
+                if not (u.level == "prefecture" and u.name in counties)
+                and not (u.level == "province" and u.name in prefs)]
+        return list(dict.fromkeys(keep))
+
+    def geometry(self, kind: str, units) -> shapely.Geometry:
+        if kind in POINT_KINDS:
+            return MultiPoint([self.point[u.key] for u in self.most_precise(units)])
+        if kind in LINE_KINDS and len(units) >= 2:
+            return LineString([self.point[u.key] for u in units])
+        return shapely.union_all([self.poly[u.key] for u in units])
+
+
+def _search_text(rec: dict, labels: dict) -> str:
+    parts = [rec["name"], rec.get("name_en") or "", *rec["places"], *rec["places_as_written"],
+             *rec["prefectures"], *rec["counties"], *rec["industry_terms"],
+             *(labels[c] for c in rec["industries"]), *rec["industries"]]
+    return " ".join(parts).lower()
+
+
+def build_elements(dataset, boundaries: dict[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    """One row per record, with geometry, derived figures and a search column."""
+    geo = UnitGeometry(boundaries)
+    labels = {i["code"]: f"{i['zh']} {i['en']}" for i in dataset.industries}
+    zh = {i["code"]: i["zh"] for i in dataset.industries}
+    rows, geoms = [], []
+    for rec in dataset.records:
+        start, end = (int(x) for x in rec["plan_period"].split("-"))
+        targets = [t for t in rec["revenue_targets"] if t["value_yi"]]
+        top = max(targets, key=lambda t: t["value_yi"]) if targets else None
+        geom = geo.geometry(rec["kind"], rec["units"])
+        rows.append({
+            "id": rec["id"], "name": rec["name"], "name_en": rec["name_en"], "kind": rec["kind"],
+            "plan": rec["plan"], "plan_number": rec["plan_number"], "plan_period": rec["plan_period"],
+            "period_start": start, "period_end": end, "horizon": rec["horizon"],
+            "province": rec["province"], "prefectures": rec["prefectures"], "counties": rec["counties"],
+            "places": rec["places"], "places_as_written": rec["places_as_written"],
+            "industries": rec["industries"], "industry_labels": [zh[c] for c in rec["industries"]],
+            "industry_terms": rec["industry_terms"],
+            "primary_industry": rec["industries"][0] if rec["industries"] else "",
+            "revenue_yi": top["value_yi"] if top else np.nan,
+            "revenue_metric": top["metric"] if top else "",
+            "target_year": top["year"] if top and top["year"] else None,
+            "revenue_targets": rec["revenue_targets"],
+            "quote": rec["quote"], "more_quotes": rec["more_quotes"], "section": rec["section"] or "",
+            "precision": rec["precision"], "composition_source": rec["composition_source"],
+            "composition_reference": rec["composition_reference"] or "", "note": rec["note"] or "",
+            "tags": rec["tags"], "search_text": _search_text(rec, labels),
+            "geom_type": "point" if rec["kind"] in POINT_KINDS else
+                         ("line" if geom.geom_type == "LineString" else "area"),
+        })
+        geoms.append(geom)
+    gdf = gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")
+    rep = gdf.geometry.representative_point()
+    gdf["lon"], gdf["lat"] = rep.x.round(4), rep.y.round(4)
+    return gdf
+
+
+def spread_points(lons: np.ndarray, lats: np.ndarray, step_deg: float = 0.09) -> tuple[np.ndarray, np.ndarray]:
+    """Fan out markers that share a location on a small spiral, so each stays clickable."""
+    lons, lats = lons.astype(float).copy(), lats.astype(float).copy()
+    keys = pd.Series(list(zip(np.round(lons, 3), np.round(lats, 3))))
+    rank = keys.groupby(keys).cumcount().to_numpy()
+    moved = rank > 0
+    angle = rank[moved] * 2.39996  # golden angle: neighbours never line up
+    radius = step_deg * np.sqrt(rank[moved])
+    lons[moved] += radius * np.cos(angle) / np.cos(np.radians(lats[moved]))
+    lats[moved] += radius * np.sin(angle)
+    return lons, lats

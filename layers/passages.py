@@ -1,0 +1,34 @@
+"""Find a quote inside its plan text and cut out the paragraph(s) around it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Passage:
+    before: str          # the paragraph's text before the quote
+    quote: str
+    after: str           # the paragraph's text after the quote
+    context_before: list[str]  # whole paragraphs before (nearest last)
+    context_after: list[str]
+    heading: str         # the nearest heading line above (一、… / （二）… / 专栏…)
+
+
+def _is_heading(line: str) -> bool:
+    s = line.strip()
+    return bool(s) and len(s) < 60 and (s[0] in "一二三四五六七八九十（(专第" or s.startswith("专栏"))
+
+
+def find_passage(text: str, quote: str, context: int = 2) -> Passage | None:
+    """The paragraph holding `quote`, split around it, with `context` paragraphs either side."""
+    pos = text.find(quote)
+    if pos < 0:
+        return None
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos + len(quote))
+    end = len(text) if end < 0 else end
+    before_paras = [p.strip() for p in text[:start].split("\n") if p.strip()]
+    after_paras = [p.strip() for p in text[end:].split("\n") if p.strip()]
+    heading = next((p for p in reversed(before_paras) if _is_heading(p)), "")
+    return Passage(text[start:pos].lstrip(), quote, text[pos + len(quote):end].rstrip(),
+                   before_paras[-context:] if context else [], after_paras[:context], heading)
