@@ -47,7 +47,7 @@ def element_panel(row, store, lang: str):
     quotes = [quote_block(text, row["quote"], lang, "main")]
     quotes += [quote_block(text, q, lang, f"more-{i}") for i, q in enumerate(row["more_quotes"])]
     for i, x in enumerate(row["revenue_targets"]):
-        if x["quote"] not in (row["quote"], *row["more_quotes"]):
+        if not any(x["quote"] in q for q in (row["quote"], *row["more_quotes"])):
             quotes.append(quote_block(text, x["quote"], lang, f"target-{i}"))
     return [
         html.H2(title, id="details-title"),

@@ -96,7 +96,7 @@ def _read_geometry(root: Path, rel_path: str):
 
 
 def _pinyin(name: str) -> str:
-    return "".join(w.capitalize() for w in lazy_pinyin(name))
+    return "".join(lazy_pinyin(name)).capitalize()  # 石家庄 -> Shijiazhuang
 
 
 

@@ -84,6 +84,11 @@ class Gazetteer:
         for u in units:
             self._full.setdefault(u.name, []).append(u)
             self._short.setdefault(short_name(u.name), []).append(u)
+        for a in aliases:  # a stray key is usually a comma inside an unquoted note
+            extra = set(a) - {"name", "to", "precision", "note"}
+            if extra or not a.get("note"):
+                raise ValueError(f"geodata/aliases.yaml: alias {a.get('name')!r}: needs name, to, precision, note "
+                                 f"(unexpected: {', '.join(map(str, extra)) or 'none'}; quote notes with commas)")
         self._aliases = {a["name"]: a for a in aliases}
         for a in aliases:  # an alias that points nowhere is a data error: fail at load
             self._lookup(a["to"], within=None)

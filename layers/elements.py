@@ -84,7 +84,9 @@ def build_elements(dataset, boundaries: dict[str, gpd.GeoDataFrame]) -> gpd.GeoD
             "precision": rec["precision"], "composition_source": rec["composition_source"],
             "composition_reference": rec["composition_reference"] or "", "note": rec["note"] or "",
             "tags": rec["tags"], "search_text": _search_text(rec, labels),
-            "geom_type": "point" if rec["kind"] in POINT_KINDS else
+            # elements composed of the same units share one drawn shape (sent once)
+            "shape_key": "|".join(sorted(u.key for u in rec["units"])),
+            "drawn_as": "point" if rec["kind"] in POINT_KINDS else
                          ("line" if geom.geom_type == "LineString" else "area"),
         })
         geoms.append(geom)

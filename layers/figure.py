@@ -180,16 +180,16 @@ def _area_geojson(elements: pd.DataFrame, kind: str) -> dict:
     """All areas of one kind, shown or not: sent once; a filter change only changes `locations`."""
     key = (id(elements), kind)
     if key not in _AREA_CACHE:
-        sub = elements[_area_rows(elements, kind)]
-        sub = sub.set_geometry(sub.geometry.simplify(0.01, preserve_topology=True))
-        _AREA_CACHE[key] = _geojson(sub, "id", 2e-3)
+        sub = elements[_area_rows(elements, kind)].drop_duplicates("shape_key")
+        sub = sub.set_geometry(sub.geometry.simplify(0.03, preserve_topology=True))  # ~3 km: invisible at province scale
+        _AREA_CACHE[key] = _geojson(sub, "shape_key", 5e-3)
     return _AREA_CACHE[key]
 
 
 def _area_rows(df: pd.DataFrame, kind: str) -> pd.Series:
     # an axis or corridor with a single unit cannot be a line: it is drawn with the zones
     kinds = (kind,) + (LINE_ORDER if kind == "zone" else ())
-    return df["geom_type"].eq("area") & df["kind"].isin(kinds)
+    return df["drawn_as"].eq("area") & df["kind"].isin(kinds)
 
 
 AREA_PATCH_KEYS = ("locations", "z", "customdata", "text", "showlegend")
@@ -213,7 +213,7 @@ def element_traces(elements: pd.DataFrame, mask: np.ndarray, vocab, opts: MapOpt
         colour = style.AREA_COLOURS[kind]
         traces.append(go.Choropleth(
             geojson=_area_geojson(elements, kind),
-            locations=sub["id"].tolist(), z=[1] * len(sub), zmin=0, zmax=1,
+            locations=sub["shape_key"].tolist(), z=[1] * len(sub), zmin=0, zmax=1,
             colorscale=[[0, colour], [1, colour]], showscale=False, marker_opacity=style.AREA_OPACITY,
             marker_line_color=colour, marker_line_width=1.2,
             customdata=[[i] for i in sub["id"]], text=[_hover(r, vocab, lang) for _, r in sub.iterrows()],
@@ -221,7 +221,7 @@ def element_traces(elements: pd.DataFrame, mask: np.ndarray, vocab, opts: MapOpt
             legendgroup="areas", legendgrouptitle_text=t("legend_area", lang),
             showlegend=len(sub) > 0, visible=True))
     for kind in LINE_ORDER:
-        sub = shown[shown["kind"].eq(kind) & shown["geom_type"].eq("line")]
+        sub = shown[shown["kind"].eq(kind) & shown["drawn_as"].eq("line")]
         lons, lats, ids, texts = [], [], [], []
         for _, r in sub.iterrows():
             xy = np.asarray(r.geometry.coords)
@@ -237,7 +237,7 @@ def element_traces(elements: pd.DataFrame, mask: np.ndarray, vocab, opts: MapOpt
             name=label(KIND_LABELS, kind, lang), legendgroup="areas",
             legendgrouptitle_text=t("legend_area", lang), showlegend=len(sub) > 0))
 
-    points = shown[shown["geom_type"].eq("point")]
+    points = shown[shown["drawn_as"].eq("point")]
     rows = []
     for _, r in points.iterrows():
         for p in getattr(r.geometry, "geoms", [r.geometry]):

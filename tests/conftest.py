@@ -1,0 +1,101 @@
+"""Shared fixtures: the loaded store, a real server on 127.0.0.1, and a real headless Chromium."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def store():
+    from layers.store import get_store
+
+    return get_store()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}: {proc.stderr.read().decode()[-2000:]}")
+        try:
+            if requests.get(url, timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"server at {url} did not answer in {seconds}s")
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """`python app.py serve` on a free loopback port, as a user runs it."""
+    port = free_port()
+    env = dict(os.environ, PLANMAP_VIEWS=str(tmp_path_factory.mktemp("views") / "saved_views.yaml"))
+    proc = subprocess.Popen([sys.executable, "app.py", "serve", "--port", str(port)], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(url + "/", proc)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh page that records every host it asks anything of."""
+    ctx = browser.new_context(viewport={"width": 1500, "height": 950}, accept_downloads=True)
+    pg = ctx.new_page()
+    pg.hosts = set()
+    pg.errors = []
+    pg.on("request", lambda r: pg.hosts.add(r.url.split("/")[2]))
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg.base = live_server
+    yield pg
+    ctx.close()
+
+
+def open_map(pg, query: str = "") -> None:
+    """Open the page and wait until the map and its callbacks have settled."""
+    pg.goto(pg.base + "/" + query)
+    pg.wait_for_selector("#map .geo", timeout=30000)
+    pg.wait_for_function("document.querySelector('#summary') && document.querySelector('#summary').innerText.length > 0",
+                         timeout=30000)
+    pg.wait_for_timeout(600)
+
+
+def map_data(pg, graph: str = "map") -> list:
+    """The traces the browser is drawing (name, visible points), read from plotly's own state."""
+    return pg.evaluate(f"""() => document.querySelector('#{graph} .js-plotly-plot').data.map(t => ({{
+        name: t.name, n: (t.locations || t.lon || []).filter(x => x !== null).length,
+        showlegend: t.showlegend, ids: (t.customdata || []).map(c => c && c[0]).filter(Boolean)}}))""")

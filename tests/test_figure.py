@@ -1,0 +1,94 @@
+"""The figure builders: what traces, how many points, which legend entries, for given filters."""
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from layers import style
+from layers.figure import N_BASE, MapOptions, build_figure, element_slots, element_traces
+from layers.filters import Filters, filter_mask
+
+
+def _fig(store, filters=Filters(), **opts):
+    return build_figure(store.elements, filter_mask(store.elements, filters), store.boundaries, store.vocab,
+                        MapOptions(**opts))
+
+
+def test_base_map_has_every_prefecture_labelled(store):
+    fig = _fig(store)
+    prefs = fig.data[1]
+    assert len(prefs.locations) == 29
+    labels = fig.data[4]
+    assert set(labels.text) == set(store.boundaries["prefectures"]["name"])
+    assert fig.layout.geo.visible is False  # no world base map: nothing fetched from a CDN
+
+
+def test_slots_are_fixed(store):
+    assert len(_fig(store).data) == N_BASE + len(element_slots(store.vocab))
+    assert len(_fig(store, Filters(q="没有这种东西")).data) == N_BASE + len(element_slots(store.vocab))
+
+
+def test_points_match_filtered_elements(store):
+    f = Filters(industries=("steel",), kinds=("base", "park", "cluster", "new_area", "city_role", "project"))
+    fig = _fig(store, f)
+    shown = store.elements[filter_mask(store.elements, f)]
+    n_units = sum(len(getattr(g, "geoms", [g])) for g in shown.geometry)
+    points = [t for t in fig.data[N_BASE:] if isinstance(t, go.Scattergeo) and t.mode == "markers" and t.customdata]
+    assert sum(len(t.lon) for t in points) == n_units
+    ids = {c[0] for t in points for c in t.customdata}
+    assert ids == set(shown["id"])
+
+
+def test_legend_lists_only_what_is_shown(store):
+    f = Filters(industries=("textiles",))
+    fig = _fig(store, f)
+    shown = store.elements[filter_mask(store.elements, f)]
+    primaries = {store.vocab.industry(c)["zh"] for c in shown[shown["drawn_as"] == "point"]["primary_industry"]}
+    legend = {t.name for t in fig.data[N_BASE:] if t.showlegend and t.legendgroup == "industries"}
+    assert legend == primaries and "纺织服装" in legend
+    kinds = {t.name for t in fig.data[N_BASE:] if t.showlegend and t.legendgroup == "kinds"}
+    assert kinds <= {"基地", "园区", "新区", "产业集群", "城市定位", "重大项目"} and kinds
+
+
+def test_colour_same_for_industry_everywhere(store):
+    colours = style.industry_colours([i["code"] for i in store.vocab.industries])
+    fig = _fig(store, Filters(industries=("steel",)))
+    steel = next(t for t in fig.data[N_BASE:] if t.name == "钢铁")
+    assert steel.marker.color == colours["steel"]
+
+
+def test_marker_size_grows_with_target():
+    assert style.marker_size(None) < style.marker_size(100) < style.marker_size(1000) <= style.SIZE_MAX
+
+
+def test_areas_carry_all_shapes_but_show_filtered(store):
+    f = Filters(kinds=("zone",), plans=("002",))
+    fig = _fig(store, f)
+    zone = fig.data[N_BASE]
+    shown = store.elements[filter_mask(store.elements, f)]
+    areas = shown[shown["drawn_as"] == "area"]
+    assert [c[0] for c in zone.customdata] == areas["id"].tolist()   # clicks name the element
+    assert set(zone.locations) == set(areas["shape_key"])             # shapes shared by same-unit zones
+    assert {f["id"] for f in zone.geojson["features"]} >= set(zone.locations)
+
+
+def test_selection_is_highlighted(store):
+    rid = store.elements[store.elements["kind"] == "base"]["id"].iloc[0]
+    fig = _fig(store, selected=rid)
+    hl = fig.data[-1]
+    assert hl.name == "highlight" and len(hl.lon) >= 1
+
+
+def test_english_labels(store):
+    fig = _fig(store, Filters(industries=("steel",)), lang="en")
+    assert "Steel" in {t.name for t in fig.data[N_BASE:] if t.showlegend}
+    assert "Shijiazhuang" in set(fig.data[4].text)
+
+
+def test_counties_layer_only_sent_when_on(store):
+    off, on = _fig(store), _fig(store, layers=("labels", "counties"))
+    assert len(off.data[2].lon or []) == 0 and len(on.data[2].lon) > 10000
+
+
+def test_first_view_size_reasonable(store):
+    """The first figure carries the boundaries once; a budget keeps the page light offline."""
+    assert len(_fig(store).to_json()) < 1_200_000
