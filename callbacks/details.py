@@ -83,7 +83,7 @@ def prefecture_panel(name: str, store, filters, lang: str):
 @callback(Output("details", "children"), Input("selection", "data"), Input("filters", "data"), State("lang", "data"))
 def show_details(selection, filters_data, lang):
     store = get_store()
-    sel = selection or {}
+    sel = selection if isinstance(selection, dict) else {}
     if sel.get("type") == "element":
         hit = store.elements[store.elements["id"] == sel.get("id")]
         if len(hit):

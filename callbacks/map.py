@@ -12,7 +12,7 @@ from layers.store import get_store
 
 def filters_from(data: dict | None) -> Filters:
     """The `filters` store holds canonical params; parsing them again cannot fail."""
-    return parse_filters(data or {}, get_store().vocab)[0]
+    return parse_filters(data if isinstance(data, dict) else {}, get_store().vocab)[0]
 
 
 def patch_elements(filters: Filters, opts: MapOptions) -> Patch:
@@ -35,23 +35,24 @@ def patch_elements(filters: Filters, opts: MapOptions) -> Patch:
           Input("f-layers", "value"), Input("f-zoom", "value"), State("lang", "data"), prevent_initial_call=True)
 def update_map(filters_data, selection, layers, zoom, lang):
     store = get_store()
-    sel = selection or {}
+    sel = selection if isinstance(selection, dict) else {}
     layers = tuple(layers or ())
     opts = MapOptions(lang=lang, layers=layers, selected=sel.get("id") if sel.get("type") == "element" else None,
                       selected_prefecture=sel.get("id") if sel.get("type") == "prefecture" else None)
-    trigger = ctx.triggered_id
-    p = patch_elements(filters_from(filters_data), opts) if trigger in ("filters", "selection") else Patch()
-    if trigger == "selection":
+    # several inputs can fire together (a table row sets the selection and the zoom at once)
+    fired = set(ctx.triggered_prop_ids.values())
+    p = patch_elements(filters_from(filters_data), opts) if fired & {"filters", "selection"} else Patch()
+    if "selection" in fired:
         prefs = store.boundaries["prefectures"]["name"]
         p["data"][1]["z"] = [1 if n == opts.selected_prefecture else 0 for n in prefs]
-    if trigger == "f-layers":
+    if "f-layers" in fired:
         lon, lat = county_lines(store.boundaries) if "counties" in layers else ([], [])
         p["data"][2]["lon"], p["data"][2]["lat"] = lon, lat
         p["data"][2]["visible"] = "counties" in layers
         for i in (0, 5):
             p["data"][i]["visible"] = "context" in layers
         p["data"][4]["visible"] = "labels" in layers
-    if trigger == "f-zoom":
+    if "f-zoom" in fired:
         rng = view_ranges(zoom_bounds(zoom, store))
         p["layout"]["geo"]["lonaxis"]["range"] = list(rng["lon"])
         p["layout"]["geo"]["lataxis"]["range"] = list(rng["lat"])

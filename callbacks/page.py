@@ -35,7 +35,7 @@ def sync_filters(q, industry, period, year, plan, min_revenue, no_target, provin
     store = get_store()
     filters, notices = parse_filters(controls_to_params(q, industry, period, year, plan, min_revenue, no_target,
                                                         province, kind), store.vocab)
-    sel = selection or {}
+    sel = selection if isinstance(selection, dict) else {}
     state = PageState(filters=filters, layers=tuple(layers or ()), view=zoom or "all", compare=compare or "",
                       lang=lang, selected=sel.get("id") if sel.get("type") == "element" else None,
                       prefecture=sel.get("id") if sel.get("type") == "prefecture" else None)

@@ -95,7 +95,7 @@ def step_views(n_prev, n_next, current, views):
 def open_view(index, views):
     """Opening a view sets the controls in place: no page reload."""
     if index is None or not views or not 0 <= index < len(views):
-        return (no_update,) * 14
+        return (no_update,) * 13
     view = views[index]
     sel = view.get("sel")
     selection = {"type": "element", "id": sel} if sel in set(get_store().elements["id"]) else None

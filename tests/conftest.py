@@ -96,6 +96,6 @@ def open_map(pg, query: str = "") -> None:
 
 def map_data(pg, graph: str = "map") -> list:
     """The traces the browser is drawing (name, visible points), read from plotly's own state."""
-    return pg.evaluate(f"""() => document.querySelector('#{graph} .js-plotly-plot').data.map(t => ({{
-        name: t.name, n: (t.locations || t.lon || []).filter(x => x !== null).length,
+    return pg.evaluate(f"""() => document.querySelector('#{graph} .js-plotly-plot')._fullData.map(t => ({{
+        name: t.name, n: Array.from(t.locations || t.lon || []).filter(x => x !== null && !Number.isNaN(x)).length,
         showlegend: t.showlegend, ids: (t.customdata || []).map(c => c && c[0]).filter(Boolean)}}))""")

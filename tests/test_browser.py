@@ -1,0 +1,110 @@
+"""Real-browser tests: headless Debian Chromium against `python app.py serve` on 127.0.0.1."""
+import re
+
+import pytest
+
+from conftest import map_data, open_map
+
+pytestmark = pytest.mark.browser
+
+
+def _points(pg):
+    return {i for t in map_data(pg) if t["name"] not in ("highlight",) for i in t["ids"] if not i.startswith("pref:")}
+
+
+def test_map_shows_all_prefectures_and_asks_no_other_host(page):
+    open_map(page)
+    traces = map_data(page)
+    prefectures = next(t for t in traces if t["name"] == "prefectures")
+    assert prefectures["n"] == 29
+    labels = page.evaluate("() => Array.from(document.querySelectorAll('#map text')).map(t => t.textContent)")
+    assert {"石家庄市", "郑州市", "济源市", "唐山市"} <= set(labels)
+    assert page.hosts <= {page.base.split("/")[2]}, page.hosts
+    assert not page.errors
+
+
+def test_choosing_an_industry_changes_the_points(page, store):
+    open_map(page)
+    before = _points(page)
+    page.click("#f-industry")
+    page.keyboard.type("钢铁")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('#summary').innerText.includes('钢铁')", timeout=15000)
+    page.wait_for_timeout(800)
+    after = _points(page)
+    steel = set(store.elements[[("steel" in c) for c in store.elements["industries"]]]["id"])
+    assert after and after < before and after <= steel
+    assert "industry=steel" in page.url
+
+
+def test_click_element_reads_its_quote(page, store):
+    row = store.elements[store.elements["name"].str.contains("清河羊绒")].iloc[0]
+    open_map(page, "?q=清河羊绒&view=衡水市")
+    page.wait_for_timeout(800)
+    # find the marker's screen position from plotly's own projection and click it like a user
+    pos = page.evaluate("""(id) => {
+        const gd = document.querySelector('#map .js-plotly-plot');
+        const fl = gd._fullLayout.geo._subplot;
+        for (const t of gd._fullData) {
+          if (!t.customdata || t.type !== 'scattergeo') continue;
+          const i = t.customdata.findIndex(c => c && c[0] === id);
+          if (i < 0) continue;
+          const xy = fl.projection([t.lon[i], t.lat[i]]);
+          const r = gd.querySelector('.geolayer').getBoundingClientRect();
+          const g = gd._fullLayout.geo.domain, s = gd._fullLayout._size;
+          const bb = gd.getBoundingClientRect();
+          return {x: bb.left + s.l + s.w * g.x[0] + xy[0], y: bb.top + s.t + s.h * (1 - g.y[1]) + xy[1]};
+        }
+        return null; }""", row["id"])
+    assert pos, "marker not drawn"
+    page.mouse.click(pos["x"], pos["y"])
+    page.wait_for_selector("#details mark", timeout=15000)
+    assert row["quote"] in page.inner_text("#details")
+    assert row["name"] in page.inner_text("#details-title")
+    assert f"sel={row['id']}" in page.url
+
+
+def test_link_with_filters_is_applied(page):
+    open_map(page, "?industry=petrochem&period=2011-2015&province=hebei&min_revenue=1000")
+    summary = page.inner_text("#summary")
+    assert "石油化工" in summary and "2011-2015" in summary and "≥ 1000" in summary
+    assert page.is_checked("#f-period input[value='2011-2015']")
+    assert page.is_checked("#f-province input[value='河北省']")
+
+
+def test_bad_link_shows_notice_not_error(page):
+    open_map(page, "?industry=stee1&min_revenue=lots&sel=<script>alert(1)</script>")
+    text = page.inner_text("#notices")
+    assert "unknown industry 'stee1'" in text and "min_revenue" in text and "unknown element" in text
+    assert not page.errors
+
+
+def test_table_selection_zooms_the_map(page, store):
+    open_map(page, "?q=清河羊绒")
+    before = page.evaluate("() => document.querySelector('#map .js-plotly-plot').layout.geo.lonaxis.range")
+    page.click(".ag-center-cols-container .ag-row >> nth=0")
+    page.wait_for_selector("#details mark", timeout=15000)
+    page.wait_for_function("""(b) => {
+        const r = document.querySelector('#map .js-plotly-plot').layout.geo.lonaxis.range;
+        return r && (r[1] - r[0]) < (b[1] - b[0]) / 2; }""", arg=before, timeout=15000)
+    assert "sel=" in page.url
+
+
+def test_english_interface(page):
+    open_map(page, "?lang=en&industry=steel")
+    assert "Hebei & Henan" in page.inner_text("h1")
+    assert "Steel" in page.inner_text("#summary")
+
+
+def test_presentation_mode_and_saved_views_from_keyboard(page):
+    open_map(page)
+    page.keyboard.press("f")
+    page.wait_for_selector(".presenting", timeout=5000)
+    assert not page.is_visible("#filter-panel")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("document.querySelector('#summary').innerText.includes('沿海')", timeout=15000)
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("document.querySelector('#summary').innerText.includes('环首都')", timeout=15000)
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function("document.querySelector('#summary').innerText.includes('沿海')", timeout=15000)
+    assert page.hosts <= {page.base.split("/")[2]}

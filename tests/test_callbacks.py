@@ -1,0 +1,152 @@
+"""Each callback called as Dash calls it, with good and invalid inputs (no exception, a clear answer)."""
+from contextvars import copy_context
+
+import pytest
+from dash import Patch, no_update
+from dash._callback_context import context_value
+from dash._utils import AttributeDict
+
+import app  # noqa: F401  registers the callbacks
+from callbacks import details, export, map as map_cb, page, present, table
+from layers.figure import N_BASE
+
+
+def run(fn, trigger: str, *args):
+    """Call a callback with `trigger` ('id.prop') as the input that fired."""
+    def go():
+        context_value.set(AttributeDict(triggered_inputs=[{"prop_id": t, "value": None} for t in trigger.split(" ")]))
+        return fn(*args)
+    return copy_context().run(go)
+
+
+def test_render_page_from_link_with_notices(store):
+    body = run(page.render_page, "url.pathname", "/", "?industry=steel,stee1&foo=1")
+    text = str(body.to_plotly_json())
+    assert "unknown industry 'stee1'" in text and "unknown link parameter 'foo'" in text
+    ind = _find(body, "f-industry")
+    assert ind.value == ["steel"]
+
+
+def _find(component, cid):
+    if getattr(component, "id", None) == cid:
+        return component
+    children = getattr(component, "children", None)
+    for c in children if isinstance(children, list) else ([children] if children is not None else []):
+        if hasattr(c, "to_plotly_json"):
+            hit = _find(c, cid)
+            if hit is not None:
+                return hit
+    return None
+
+
+def test_sync_filters_writes_canonical_link(store):
+    data, search, summary, notices = run(page.sync_filters, "f-industry.value", "", ["钢铁"], ["2011-2015"], "", [],
+                                         1000, "show", ["河北省"], [], ["labels", "context"], "河北省", "", None, "zh")
+    assert data == {"industry": "steel", "period": "2011-2015", "min_revenue": "1000", "province": "hebei"}
+    assert search == "?industry=steel&period=2011-2015&min_revenue=1000&province=hebei&view=%E6%B2%B3%E5%8C%97%E7%9C%81"
+    assert "显示" in summary and "钢铁" in summary
+
+
+def test_sync_filters_invalid_values_become_notices(store):
+    out = run(page.sync_filters, "f-q.value", "x" * 1000, ["<script>"], ["1999"], "abc", ["999"], "lots", "maybe",
+              ["mars"], ["castle"], None, None, None, {"type": "element", "id": 5}, "zh")
+    data, search, summary, notices = out
+    assert data == {"no_target": "show"} or isinstance(data, dict)
+    text = str(notices.to_plotly_json())
+    for word in ("unknown industry", "unknown plan period", "unknown plan '999'", "min_revenue", "no_target",
+                 "unknown province", "unknown kind", "too long"):
+        assert word in text, word
+
+
+def test_update_map_patches_only_elements(store):
+    p = run(map_cb.update_map, "filters.data", {"industry": "steel"}, None, ["labels"], "all", "zh")
+    assert isinstance(p, Patch)
+    touched = {op["location"][1] for op in p.to_plotly_json()["operations"]}
+    assert min(touched) >= N_BASE  # the boundaries are never re-sent on a filter change
+
+
+def test_update_map_zoom_and_selection_together(store):
+    rid = store.elements["id"].iloc[0]
+    p = run(map_cb.update_map, "selection.data f-zoom.value", {}, {"type": "element", "id": rid}, ["labels"],
+            "河北省", "zh")
+    ops = {tuple(op["location"]) for op in p.to_plotly_json()["operations"]}
+    assert ("layout", "geo", "lonaxis", "range") in ops and any(o[0] == "data" and o[1] >= N_BASE for o in ops)
+
+
+def test_update_map_bad_store_is_harmless(store):
+    p = run(map_cb.update_map, "filters.data", {"industry": ["??"], "min_revenue": "x"}, "junk", None, None, "zh")
+    assert isinstance(p, Patch)
+
+
+def test_click_selects_element_or_prefecture(store):
+    rid = store.elements["id"].iloc[0]
+    assert map_cb.select_on_click({"points": [{"customdata": [rid]}]}) == {"type": "element", "id": rid}
+    assert map_cb.select_on_click({"points": [{"customdata": ["pref:唐山市"]}]}) == {"type": "prefecture", "id": "唐山市"}
+    for junk in (None, {}, {"points": []}, {"points": [{"customdata": ["nope"]}]}, {"points": [{"customdata": [3]}]}):
+        assert map_cb.select_on_click(junk) is no_update
+
+
+def test_details_show_quote_in_paragraph(store):
+    row = store.elements[store.elements["name"].str.contains("清河羊绒")].iloc[0]
+    panel = details.show_details({"type": "element", "id": row["id"]}, {}, "zh")
+    text = str([c.to_plotly_json() for c in panel if c is not None])
+    assert row["quote"] in text and "Mark" in text and row["name"] in text
+
+
+def test_details_prefecture_lists_by_period(store):
+    panel = details.show_details({"type": "prefecture", "id": "唐山市"}, {}, "zh")
+    text = str([c.to_plotly_json() for c in panel])
+    assert "唐山市" in text and "2011-2015" in text and "2016-2020" in text
+
+
+def test_details_unknown_selection_shows_hint(store):
+    panel = details.show_details({"type": "element", "id": "../../etc/passwd"}, {}, "zh")
+    assert "点击" in str(panel[0].to_plotly_json())
+
+
+def test_linked_views(store):
+    rows, by_ind, by_pref = table.update_linked_views({"industry": "textiles"}, "zh")
+    assert rows and all("纺织服装" in r["industries"] for r in rows)
+    assert "纺织服装" in by_ind.data[0].y
+
+
+def test_download_csv_contract(store):
+    out = run(table.download, "dl-csv.n_clicks", 1, 0, {"industry": "steel"})
+    assert out["filename"].endswith(".csv") and "revenue_target_yi" in out["content"]
+    out = run(table.download, "dl-geojson.n_clicks", 0, 1, {"industry": "steel"})
+    assert out["filename"].endswith(".geojson") and '"FeatureCollection"' in out["content"]
+
+
+def test_table_row_selects_and_zooms(store):
+    rid = store.elements["id"].iloc[0]
+    sel, zoom, options = table.select_from_table([{"id": rid, "name": "x"}], [{"label": "all", "value": "all"}])
+    assert sel == {"type": "element", "id": rid} and zoom.count(",") == 3 and options[-1]["value"] == zoom
+    assert table.select_from_table([], []) == (no_update,) * 3
+    assert table.select_from_table([{"id": "nope"}], []) == (no_update,) * 3
+
+
+def test_language_toggle_keeps_view(store):
+    href = run(page.toggle_language, "lang-toggle.n_clicks", 1, "?industry=steel", "zh")
+    assert href == "/?industry=steel&lang=en"
+    assert run(page.toggle_language, "lang-toggle.n_clicks", 0, "?industry=steel", "zh") is no_update
+
+
+def test_saved_view_opens_controls(store):
+    views = present.load_views()
+    assert len(views) >= 6
+    out = present.open_view(0, views)
+    assert len(out) == 13 and out[10] == "河北省"
+    assert present.open_view(99, views) == (no_update,) * 13
+
+
+def test_save_view_appends(store, tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANMAP_VIEWS", str(tmp_path / "views.yaml"))
+    n = len(present.load_views())
+    options, views = run(present.list_or_save_views, "view-save.n_clicks", 1, "钢铁视图", "?industry=steel", "zh")
+    assert len(views) == n + 1 and views[-1]["filters"] == {"industry": "steel"} and "钢铁视图" in options[-1]["label"]
+
+
+def test_export_file_names_are_safe():
+    assert export.file_stem("../../etc/passwd") == "etc-passwd"
+    assert export.file_stem("河北 钢铁：2011-2015") == "河北-钢铁-2011-2015"
+    assert export.file_stem("") == "map"
