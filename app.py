@@ -119,7 +119,8 @@ def _snapshot_one(store, renderer, filters, out: Path, title, subtitle, size, sc
 
     width, height = parse_size(size)
     fmt = out.suffix.lower().lstrip(".")
-    fig = figure_for(store, filters, lang=lang, view=zoom_bounds(view or "all", store), title=title, subtitle=subtitle)
+    fig = figure_for(store, filters, lang=lang, view=zoom_bounds(view or "all", store), title=title, subtitle=subtitle,
+                     size=(width, height))
     data = renderer.render(fig, fmt, width, height, scale if fmt == "png" else 1.0)
     out.write_bytes(data)
     return len(data)

@@ -44,7 +44,7 @@ def export_snapshot(n, fmt, size, scale, title, filters_data, zoom, layers, lang
             raise SnapshotError("format must be png, svg or pdf and scale between 0.5 and 4")
         filters = filters_from(filters_data)
         fig = figure_for(store, filters, lang=lang, view=zoom_bounds(zoom or "all", store), layers=layers,
-                         title=(title or "").strip()[:120] or None)
+                         title=(title or "").strip()[:120] or None, size=(width, height))
         with Renderer() as r:
             data = r.render(fig, fmt, width, height, scale)
     except SnapshotError as e:
