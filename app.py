@@ -39,7 +39,8 @@ def create_app() -> Dash:
     from layers.store import get_store
 
     get_store()  # load and validate the data now: a broken file stops start-up with its name
-    app = Dash(__name__, title="河北·河南产业规划地图", update_title=None, serve_locally=True,
+    # compress: plotly.js and the first figure are most of the first view's bytes
+    app = Dash(__name__, title="河北·河南产业规划地图", update_title=None, serve_locally=True, compress=True,
                suppress_callback_exceptions=True, assets_folder=str(ROOT / "assets"))
     from callbacks import details, export, map, page, present, table  # noqa: F401  (registration)
     from callbacks.layout import app_shell

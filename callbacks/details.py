@@ -6,9 +6,13 @@ from dash import Input, Output, State, callback, html
 
 from layers.filters import filter_mask
 from layers.i18n import COMPOSITION_LABELS, KIND_LABELS, PRECISION_LABELS, label, t
-from layers.passages import find_passage
+from layers.passages import find_passage, readable
 from layers.store import get_store
 from callbacks.map import filters_from
+
+
+def _present(value) -> bool:
+    return value is not None and not (isinstance(value, float) and np.isnan(value))
 
 
 def _row(term: str, value) -> list:
@@ -20,6 +24,7 @@ def quote_block(text: str, quote: str, lang: str, key: str) -> html.Div:
     p = find_passage(text, quote, context=3)
     if p is None:  # cannot happen for validated data; say so rather than show nothing
         return html.P(quote)
+    p = readable(p)
     return html.Div(className="passage", children=[
         html.P(p.heading, className="passage-heading") if p.heading else None,
         html.P([p.before, html.Mark(p.quote, id=f"quote-{key}"), p.after], className="passage-para"),
@@ -54,7 +59,7 @@ def element_panel(row, store, lang: str):
         html.Dl(className="facts", children=[
             *_row(t("kind", lang), label(KIND_LABELS, row["kind"], lang)),
             *_row(t("plan_and_period", lang), f"{plan['title']} · {row['plan_period']}"
-                  + (f" · {'horizon' if en else '目标年'} {row['horizon']}" if row["horizon"] else "")),
+                  + (f" · {'horizon' if en else '目标年'} {int(row['horizon'])}" if _present(row["horizon"]) else "")),
             *_row(t("places", lang), places),
             *_row(t("industries", lang), ("; " if en else "、").join(inds) or "—"),
             *_row(t("revenue_target", lang), html.Ul([html.Li(x) for x in targets])),

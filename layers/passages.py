@@ -1,7 +1,11 @@
 """Find a quote inside its plan text and cut out the paragraph(s) around it."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
+
+# the texts number 专栏 entries with private-use characters ("10\ue010曹妃甸…"); no font draws them
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
 
 @dataclass(frozen=True)
@@ -32,3 +36,15 @@ def find_passage(text: str, quote: str, context: int = 2) -> Passage | None:
     heading = next((p for p in reversed(before_paras) if _is_heading(p)), "")
     return Passage(text[start:pos].lstrip(), quote, text[pos + len(quote):end].rstrip(),
                    before_paras[-context:] if context else [], after_paras[:context], heading)
+
+
+def for_display(text: str) -> str:
+    """Text as a reader should see it: private-use numbering marks become a full stop."""
+    return _PRIVATE_USE.sub("．", text)
+
+
+def readable(p: Passage) -> Passage:
+    """The same passage with every part made displayable (the data itself stays verbatim)."""
+    return replace(p, before=for_display(p.before), quote=for_display(p.quote), after=for_display(p.after),
+                   context_before=[for_display(x) for x in p.context_before],
+                   context_after=[for_display(x) for x in p.context_after], heading=for_display(p.heading))
