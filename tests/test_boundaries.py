@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import shapely
 
-from geodata.build_boundaries import _delta, gcj02_to_wgs84
+from geodata.datum import _delta, gcj02_to_wgs84
 
 EQUAL_AREA = "+proj=aea +lat_1=25 +lat_2=47 +lon_0=105 +datum=WGS84 +units=m"
 
