@@ -195,11 +195,11 @@ def page_body(store: Store, state, notices: list[str]):
                               className="text-input"),
                     html.Button(t("save_view", lang), id="view-save", className="button", n_clicks=0),
                 ]),
-                html.Div(id="compare", className="compare"),
             ]),
             html.Aside(id="details", className="panel details", role="region", tabIndex="-1",
                        **{"aria-label": t("details", lang)}, children=[html.P(t("click_hint", lang))]),
         ]),
+        html.Section(id="compare", className="compare", **{"aria-label": t("compare", lang)}),
         html.Section(className="lower", children=[
             html.Div(className="charts", children=[
                 dcc.Graph(id="chart-industry", config={"displayModeBar": False}, className="chart"),
@@ -209,7 +209,7 @@ def page_body(store: Store, state, notices: list[str]):
                 html.Div(className="table-head", children=[
                     html.H2(t("table", lang), id="table-heading"),
                     html.Label(t("search", lang), htmlFor="grid-search", className="visually-hidden"),
-                    dcc.Input(id="grid-search", type="search", placeholder="🔍", className="text-input"),
+                    dcc.Input(id="grid-search", type="search", placeholder=t("search", lang), className="text-input"),
                     html.Button(t("download_csv", lang), id="dl-csv", className="button", n_clicks=0),
                     html.Button(t("download_geojson", lang), id="dl-geojson", className="button", n_clicks=0),
                     dcc.Download(id="download"),

@@ -77,8 +77,9 @@ def select_on_click(click):
     return no_update
 
 
-@callback(Output("compare", "children"), Input("f-compare", "value"), Input("filters", "data"), State("lang", "data"))
-def compare_maps(compare, filters_data, lang):
+@callback(Output("compare", "children"), Input("f-compare", "value"), Input("filters", "data"), Input("f-zoom", "value"),
+          State("lang", "data"))
+def compare_maps(compare, filters_data, zoom, lang):
     """Two plan periods side by side, with the same filters."""
     if not compare:
         return []
@@ -88,9 +89,10 @@ def compare_maps(compare, filters_data, lang):
     for period in compare.split("|"):
         f = with_period(filters, period)
         mask = filter_mask(store.elements, f)
-        fig = build_figure(store.elements, mask, store.boundaries, store.vocab, MapOptions(lang=lang, height=520))
+        fig = build_figure(store.elements, mask, store.boundaries, store.vocab,
+                           MapOptions(lang=lang, height=520, view=zoom_bounds(zoom or "all", store)))
         fig.update_layout(showlegend=False)
         cards.append(html.Div(className="compare-card", children=[
             html.H3(f"{period} · {int(mask.sum())}"),
-            dcc.Graph(figure=fig, config=GRAPH_CONFIG, className="compare-map")]))
+            dcc.Graph(figure=fig, config=GRAPH_CONFIG, className="compare-map", style={"height": "540px"})]))
     return cards

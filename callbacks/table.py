@@ -11,13 +11,19 @@ from layers.table import grid_rows, to_csv, to_geojson
 from layers.store import get_store
 
 
+def prefecture_names_en(store) -> dict:
+    prefs = store.boundaries["prefectures"]
+    provs = store.boundaries["provinces"]
+    return {**dict(zip(prefs["name"], prefs["name_en"])), **dict(zip(provs["name"], provs["name_en"]))}
+
+
 @callback(Output("grid", "rowData"), Output("chart-industry", "figure"), Output("chart-prefecture", "figure"),
           Input("filters", "data"), State("lang", "data"))
 def update_linked_views(filters_data, lang):
     store = get_store()
     shown = store.elements[filter_mask(store.elements, filters_from(filters_data))]
     return (grid_rows(shown, store.vocab, lang), counts_by_industry(shown, store.vocab, lang),
-            counts_by_prefecture(shown, lang))
+            counts_by_prefecture(shown, lang, prefecture_names_en(store)))
 
 
 @callback(Output("grid", "dashGridOptions"), Input("grid-search", "value"), State("grid", "dashGridOptions"),

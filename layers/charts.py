@@ -28,7 +28,9 @@ def counts_by_industry(shown, vocab, lang: str = "zh") -> go.Figure:
     return _bar(labels, [counts[c] for c in codes], [colours[c] for c in codes], t("by_industry", lang))
 
 
-def counts_by_prefecture(shown, lang: str = "zh") -> go.Figure:
+def counts_by_prefecture(shown, lang: str = "zh", names_en: dict | None = None) -> go.Figure:
+    """Elements per prefecture; `names_en` (prefecture -> pinyin) labels the bars in English."""
     counts = Counter(p for prefs in shown["prefectures"] for p in prefs)
     names = [p for p, _ in counts.most_common()]
-    return _bar(names, [counts[p] for p in names], "#6b7b8c", t("by_prefecture", lang))
+    labels = [f"{(names_en or {}).get(p, p)}" if lang == "en" else p for p in names]
+    return _bar(labels, [counts[p] for p in names], "#6b7b8c", t("by_prefecture", lang))
