@@ -56,12 +56,16 @@ def create_app() -> Dash:
 
     @server.errorhandler(Exception)
     def _error(e):  # no traceback ever reaches a browser
+        from flask import request
         from werkzeug.exceptions import HTTPException
 
         if isinstance(e, HTTPException):
             return e
-        log.exception("request failed")
-        return {"error": "internal error; the server log has the details"}, 500
+        log.exception("request failed: %s", request.path)
+        if request.path.endswith("/_dash-update-component"):
+            # the page only sends well-formed requests; anything that breaks dispatch is a bad request
+            return {"error": "bad callback request; see the server log"}, 400
+        return {"error": "internal error; see the server log"}, 500
 
     return app
 

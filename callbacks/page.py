@@ -4,8 +4,8 @@ from __future__ import annotations
 from dash import Input, Output, State, callback, ctx, no_update
 
 from callbacks.layout import notice_list, page_body
-from callbacks.state import PageState, controls_to_params, page_query, parse_page
-from layers.filters import filter_mask, describe, parse_filters, Filters
+from callbacks.state import PageState, controls_to_params, known_layers, page_query, parse_page
+from layers.filters import describe, filter_mask, filters_to_params, parse_filters
 from layers.i18n import t
 from layers.store import get_store
 
@@ -36,15 +36,19 @@ def sync_filters(q, industry, period, year, plan, min_revenue, no_target, provin
     filters, notices = parse_filters(controls_to_params(q, industry, period, year, plan, min_revenue, no_target,
                                                         province, kind), store.vocab)
     sel = selection if isinstance(selection, dict) else {}
-    state = PageState(filters=filters, layers=tuple(layers or ()), view=zoom or "all", compare=compare or "",
-                      lang=lang, selected=sel.get("id") if sel.get("type") == "element" else None,
-                      prefecture=sel.get("id") if sel.get("type") == "prefecture" else None)
+    state = PageState(filters=filters, layers=known_layers(layers), view=zoom if isinstance(zoom, str) and zoom else "all",
+                      compare=compare if isinstance(compare, str) else "",
+                      lang=lang, selected=_str(sel.get("id")) if sel.get("type") == "element" else None,
+                      prefecture=_str(sel.get("id")) if sel.get("type") == "prefecture" else None)
     n = int(filter_mask(store.elements, filters).sum())
     phrases = describe(filters, store.vocab, lang) or [t("no_filters", lang)]
     summary = f"{t('shown', lang, n=n, total=len(store.elements))} · {' · '.join(phrases)}"
-    from layers.filters import filters_to_params
     return (filters_to_params(filters), page_query(state), summary,
             notice_list(notices, lang) if notices else no_update)
+
+
+def _str(value) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 @callback(

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, replace
 
 from layers.figure import DEFAULT_LAYERS
-from layers.filters import Filters, filters_to_params, parse_query, to_query
+from layers.filters import Filters, _values, filters_to_params, parse_query, to_query
 from layers.store import Store
 
 PAGE_KEYS = ("sel", "pref", "layers", "view", "compare", "lang")
@@ -112,11 +112,17 @@ def page_query(state: PageState) -> str:
 
 
 def controls_to_params(q, industry, period, year, plan, min_revenue, no_target, province, kind) -> dict:
-    """The filter controls' values -> the mapping parse_filters reads (same keys as the URL)."""
-    periods = list(period or []) + ([str(year)] if year else [])
-    return {"q": q or "", "industry": industry or [], "period": periods, "plan": plan or [],
-            "min_revenue": str(min_revenue) if min_revenue else "", "no_target": no_target or "show",
-            "province": province or [], "kind": kind or []}
+    """The filter controls' values -> the mapping parse_filters reads (same keys as the URL).
+
+    Values pass through as they come: parse_filters accepts strings, lists and
+    None, and reports anything else, so no control value can break it.
+    """
+    return {"q": q if isinstance(q, str) else "", "industry": industry, "period": _values(period) + _values(year),
+            "plan": plan, "min_revenue": min_revenue, "no_target": no_target, "province": province, "kind": kind}
+
+
+def known_layers(layers) -> tuple[str, ...]:
+    return tuple(x for x in layers if x in LAYER_NAMES) if isinstance(layers, (list, tuple)) else ()
 
 
 def params_of(filters: Filters) -> dict:

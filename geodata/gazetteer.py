@@ -72,8 +72,14 @@ class AmbiguousPlace(PlaceError):
 
 
 def _read_properties(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as fh:
-        return [f["properties"] for f in json.load(fh)["features"]]
+    from geodata.boundaries import BoundaryFileError
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return [f["properties"] for f in json.load(fh)["features"]]
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise BoundaryFileError(f"cannot read boundary file {path}: {e}. "
+                                f"Restore it from git or rebuild it with `make geodata`.") from e
 
 
 class Gazetteer:

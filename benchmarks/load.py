@@ -1,0 +1,160 @@
+"""Load test: the production server on 127.0.0.1 under many simulated planners.
+
+    python -m benchmarks.load [--workers 4] [--users 16] [--seconds 30] [--kill-worker-at 10]
+
+Starts gunicorn (loopback only), runs `users` threads for a bounded time, each
+opening a link, changing filters and downloading CSV, then prints requests,
+errors and latency percentiles, and stops the server. With --kill-worker-at N,
+one worker is SIGKILLed N seconds in; gunicorn replaces it and the report says
+how many requests failed around it. Exit status 1 when errors exceed --max-errors.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+from benchmarks.dash_client import DashClient, page_query, random_filters
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(workers: int, port: int) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+           "--preload", "--timeout", "60", "--graceful-timeout", "5", "app:server"]
+    return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+
+
+def wait_ready(base: str, proc: subprocess.Popen, seconds: float = 90) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("gunicorn exited: " + proc.stderr.read().decode()[-2000:])
+        try:
+            if requests.get(base + "/_dash-dependencies", timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError("server did not become ready")
+
+
+def worker_pids(master: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(master)], capture_output=True, text=True).stdout
+    return [int(x) for x in out.split()]
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
+
+
+def run_load(base: str, users: int, seconds: float, seed: int = 1, kill=None) -> dict:
+    from layers.store import get_store
+
+    codes = [i["code"] for i in get_store().vocab.industries]
+    latencies: list[float] = []
+    errors: list[str] = []
+    counts = {"requests": 0}
+    lock = threading.Lock()
+    stop_at = time.time() + seconds
+
+    def user(n: int) -> None:
+        rng = random.Random(seed * 1000 + n)
+        client = DashClient(base)
+        while time.time() < stop_at:
+            f = random_filters(codes, rng)
+            try:
+                results = []
+                if rng.random() < 0.15:
+                    results.append(client.open_page(page_query(f)))
+                results += client.change_filters(f)
+                if rng.random() < 0.1:
+                    results.append(client.download_csv(f))
+            except requests.RequestException as e:
+                with lock:
+                    counts["requests"] += 1
+                    errors.append(type(e).__name__)
+                continue
+            with lock:
+                for status, _size, dt in results:
+                    counts["requests"] += 1
+                    latencies.append(dt)
+                    if status != 200:
+                        errors.append(f"HTTP {status}")
+
+    threads = [threading.Thread(target=user, args=(i,), daemon=True) for i in range(users)]
+    for t in threads:
+        t.start()
+    if kill:
+        kill()
+    for t in threads:
+        t.join(seconds + 60)
+    return {"requests": counts["requests"], "errors": len(errors), "error_kinds": sorted(set(errors)),
+            "p50_ms": round(percentile(latencies, 50) * 1000, 1), "p95_ms": round(percentile(latencies, 95) * 1000, 1),
+            "p99_ms": round(percentile(latencies, 99) * 1000, 1), "seconds": seconds,
+            "rps": round(counts["requests"] / seconds, 1)}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--workers", type=int, default=4)
+    ap.add_argument("--users", type=int, default=16)
+    ap.add_argument("--seconds", type=float, default=30)
+    ap.add_argument("--kill-worker-at", type=float, default=None)
+    ap.add_argument("--max-errors", type=int, default=0)
+    args = ap.parse_args(argv)
+    if not (1 <= args.workers <= 16 and 1 <= args.users <= 200 and 1 <= args.seconds <= 600):
+        print("error: workers 1-16, users 1-200, seconds 1-600", file=sys.stderr)
+        return 2
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = start_gunicorn(args.workers, port)
+    killed = []
+    try:
+        wait_ready(base, proc)
+
+        def kill():
+            if args.kill_worker_at is None:
+                return
+            def later():
+                time.sleep(args.kill_worker_at)
+                pids = worker_pids(proc.pid)
+                if pids:
+                    os.kill(pids[0], signal.SIGKILL)
+                    killed.append(pids[0])
+            threading.Thread(target=later, daemon=True).start()
+
+        report = run_load(base, args.users, args.seconds, kill=kill)
+        report.update(workers=args.workers, users=args.users, killed_worker=killed[0] if killed else None,
+                      workers_after=len(worker_pids(proc.pid)))
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(15)
+    print(json.dumps(report, ensure_ascii=False))
+    print(f"{report['requests']} requests in {args.seconds:g}s ({report['rps']}/s) by {args.users} users on "
+          f"{args.workers} workers: {report['errors']} errors; latency p50 {report['p50_ms']} ms, "
+          f"p95 {report['p95_ms']} ms, p99 {report['p99_ms']} ms")
+    return 1 if report["errors"] > args.max_errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
