@@ -23,9 +23,8 @@ def patch_elements(filters: Filters, opts: MapOptions) -> Patch:
     for i, ((role, _), tr) in enumerate(zip(element_slots(store.vocab), traces)):
         j = N_BASE + i
         if role == "area":  # the areas' geometry is constant: send what is shown, not the shapes
-            js = tr.to_plotly_json()
             for key in AREA_PATCH_KEYS:
-                p["data"][j][key] = js.get(key)
+                p["data"][j][key] = tr[key]
         else:
             p["data"][j] = tr
     return p

@@ -195,90 +195,118 @@ def _area_rows(df: pd.DataFrame, kind: str) -> pd.Series:
 AREA_PATCH_KEYS = ("locations", "z", "customdata", "text", "showlegend")
 
 
-def element_traces(elements: pd.DataFrame, mask: np.ndarray, vocab, opts: MapOptions) -> list:
-    """Traces for the filtered elements, one per slot of `element_slots` (empty slots stay hidden).
+_PREPARED: dict = {}
+
+
+def _prepared(elements: pd.DataFrame, vocab, lang: str) -> dict:
+    """Per-element arrays computed once per elements table and language, so a filter change is array slicing."""
+    key = (id(elements), lang)
+    if key in _PREPARED:
+        return _PREPARED[key]
+    codes = [i["code"] for i in vocab.industries]
+    code_index = {c: k for k, c in enumerate(codes)}
+    hover = np.array([_hover(r, vocab, lang) for _, r in elements.iterrows()], dtype=object)
+    ids = elements["id"].to_numpy(dtype=object)
+    elem, lon, lat = [], [], []
+    for k, (g, how) in enumerate(zip(elements.geometry.values, elements["drawn_as"])):
+        if how == "point":
+            for p in getattr(g, "geoms", [g]):
+                elem.append(k)
+                lon.append(p.x)
+                lat.append(p.y)
+    elem = np.array(elem, dtype=int)
+    primary = elements["primary_industry"].to_numpy(dtype=object)
+    prep = {
+        "hover": hover, "ids": ids, "kinds": elements["kind"].to_numpy(dtype=object),
+        "shape_key": elements["shape_key"].to_numpy(dtype=object),
+        "areas": {kind: _area_rows(elements, kind).to_numpy() for kind in AREA_ORDER},
+        "lines": {kind: (elements["kind"].eq(kind) & elements["drawn_as"].eq("line")).to_numpy() for kind in LINE_ORDER},
+        "line_xy": {k: np.asarray(g.coords).round(4) for k, (g, how) in
+                    enumerate(zip(elements.geometry.values, elements["drawn_as"])) if how == "line"},
+        "pt_elem": elem, "pt_lon": np.array(lon), "pt_lat": np.array(lat),
+        "pt_code": np.array([code_index.get(primary[k], len(codes)) for k in elem], dtype=int),
+        "pt_size": np.array([style.marker_size(v) for v in elements["revenue_yi"].to_numpy()[elem]]),
+        "pt_symbol": np.array([style.KIND_SYMBOLS[elements["kind"].iat[k]] for k in elem], dtype=object),
+        "has_target": elements["revenue_yi"].notna().to_numpy(),
+        "is_point": elements["drawn_as"].eq("point").to_numpy(),
+    }
+    _PREPARED[key] = prep
+    return prep
+
+
+def element_traces(elements: pd.DataFrame, mask: np.ndarray, vocab, opts: MapOptions) -> list[dict]:
+    """Traces (plain dicts) for the filtered elements, one per slot of `element_slots`.
 
     Area slots carry the geometry of every area of their kind (constant, so a
     patch can leave it in the browser); only AREA_PATCH_KEYS change with filters.
+    Plain dicts skip plotly's per-property validation: this runs on every filter change.
     """
     lang = opts.lang
-    shown = elements[mask]
-    colours = style.industry_colours([i["code"] for i in vocab.industries])
-    ind_name = {i["code"]: i["en" if lang == "en" else "zh"] for i in vocab.industries}
-    traces = []
-    kinds_shown = set(shown["kind"])
+    prep = _prepared(elements, vocab, lang)
+    codes = [i["code"] for i in vocab.industries]
+    colours = style.industry_colours(codes)
+    names = [i["en" if lang == "en" else "zh"] for i in vocab.industries] + ["—"]
+    traces: list[dict] = []
 
     for kind in AREA_ORDER:
-        sub = shown[_area_rows(shown, kind)]
+        sel = prep["areas"][kind] & mask
         colour = style.AREA_COLOURS[kind]
-        traces.append(go.Choropleth(
-            geojson=_area_geojson(elements, kind),
-            locations=sub["shape_key"].tolist(), z=[1] * len(sub), zmin=0, zmax=1,
-            colorscale=[[0, colour], [1, colour]], showscale=False, marker_opacity=style.AREA_OPACITY,
-            marker_line_color=colour, marker_line_width=1.2,
-            customdata=[[i] for i in sub["id"]], text=[_hover(r, vocab, lang) for _, r in sub.iterrows()],
+        traces.append(dict(
+            type="choropleth", geojson=_area_geojson(elements, kind), locations=prep["shape_key"][sel].tolist(),
+            z=[1] * int(sel.sum()), zmin=0, zmax=1, colorscale=[[0, colour], [1, colour]], showscale=False,
+            marker=dict(opacity=style.AREA_OPACITY, line=dict(color=colour, width=1.2)),
+            customdata=[[i] for i in prep["ids"][sel]], text=prep["hover"][sel].tolist(),
             hovertemplate="%{text}<extra></extra>", name=label(KIND_LABELS, kind, lang),
-            legendgroup="areas", legendgrouptitle_text=t("legend_area", lang),
-            showlegend=len(sub) > 0, visible=True))
+            legendgroup="areas", legendgrouptitle=dict(text=t("legend_area", lang)), showlegend=bool(sel.any())))
     for kind in LINE_ORDER:
-        sub = shown[shown["kind"].eq(kind) & shown["drawn_as"].eq("line")]
+        rows = np.nonzero(prep["lines"][kind] & mask)[0]
         lons, lats, ids, texts = [], [], [], []
-        for _, r in sub.iterrows():
-            xy = np.asarray(r.geometry.coords)
-            hover = _hover(r, vocab, lang)
-            lons += [*xy[:, 0].round(4).tolist(), None]
-            lats += [*xy[:, 1].round(4).tolist(), None]
-            ids += [r["id"]] * len(xy) + [None]
-            texts += [hover] * len(xy) + [None]
-        traces.append(go.Scattergeo(
-            lon=lons, lat=lats, mode="lines+markers", line=dict(color=style.LINE_COLOURS[kind], width=4),
-            marker=dict(size=7, color=style.LINE_COLOURS[kind]), opacity=0.85,
-            customdata=[[i] for i in ids], text=texts, hovertemplate="%{text}<extra></extra>",
-            name=label(KIND_LABELS, kind, lang), legendgroup="areas",
-            legendgrouptitle_text=t("legend_area", lang), showlegend=len(sub) > 0))
+        for k in rows:
+            xy = prep["line_xy"][k]
+            lons += [*xy[:, 0].tolist(), None]
+            lats += [*xy[:, 1].tolist(), None]
+            ids += [[prep["ids"][k]]] * len(xy) + [None]
+            texts += [prep["hover"][k]] * len(xy) + [None]
+        colour = style.LINE_COLOURS[kind]
+        traces.append(dict(
+            type="scattergeo", lon=lons, lat=lats, mode="lines+markers", line=dict(color=colour, width=4),
+            marker=dict(size=7, color=colour), opacity=0.85, customdata=ids, text=texts,
+            hovertemplate="%{text}<extra></extra>", name=label(KIND_LABELS, kind, lang), legendgroup="areas",
+            legendgrouptitle=dict(text=t("legend_area", lang)), showlegend=bool(len(rows))))
 
-    points = shown[shown["drawn_as"].eq("point")]
-    rows = []
-    for _, r in points.iterrows():
-        for p in getattr(r.geometry, "geoms", [r.geometry]):
-            rows.append((r, p.x, p.y))
-    lons = np.array([x for _, x, _ in rows]) if rows else np.array([])
-    lats = np.array([y for _, _, y in rows]) if rows else np.array([])
-    if rows:
-        lons, lats = spread_points(lons, lats)
-    for code in [i["code"] for i in vocab.industries] + [""]:
-        idx = [k for k, (r, _, _) in enumerate(rows) if r["primary_industry"] == code]
-        sel = [rows[k][0] for k in idx]
-        traces.append(go.Scattergeo(
-            lon=lons[idx].round(4).tolist() if idx else [], lat=lats[idx].round(4).tolist() if idx else [],
-            mode="markers",
-            marker=dict(color=colours.get(code, style.NO_INDUSTRY_COLOUR),
-                        size=[style.marker_size(r["revenue_yi"]) for r in sel],
-                        symbol=[style.KIND_SYMBOLS[r["kind"]] for r in sel],
-                        line=dict(color="white", width=0.8), opacity=0.92),
-            customdata=[[r["id"]] for r in sel], text=[_hover(r, vocab, lang) for r in sel],
-            hovertemplate="%{text}<extra></extra>",
-            name=ind_name.get(code, "—"),
-            legendgroup="industries", legendgrouptitle_text=t("legend_industry", lang),
-            showlegend=bool(idx)))
+    pm = mask[prep["pt_elem"]]
+    lons, lats = spread_points(prep["pt_lon"][pm], prep["pt_lat"][pm])
+    pcode, pelem = prep["pt_code"][pm], prep["pt_elem"][pm]
+    psize, psym = prep["pt_size"][pm], prep["pt_symbol"][pm]
+    for c, code in enumerate(codes + [""]):
+        idx = np.nonzero(pcode == c)[0]
+        el = pelem[idx]
+        traces.append(dict(
+            type="scattergeo", lon=lons[idx].round(4).tolist(), lat=lats[idx].round(4).tolist(), mode="markers",
+            marker=dict(color=colours.get(code, style.NO_INDUSTRY_COLOUR), size=psize[idx].round(1).tolist(),
+                        symbol=psym[idx].tolist(), line=dict(color="white", width=0.8), opacity=0.92),
+            customdata=[[i] for i in prep["ids"][el]], text=prep["hover"][el].tolist(),
+            hovertemplate="%{text}<extra></extra>", name=names[c], legendgroup="industries",
+            legendgrouptitle=dict(text=t("legend_industry", lang)), showlegend=bool(len(idx))))
+    kinds_shown = set(prep["kinds"][mask])
     for kind in POINT_KIND_ORDER:  # legend keys: symbols in neutral grey, no data
-        traces.append(go.Scattergeo(
-            lon=[None], lat=[None], mode="markers",
+        traces.append(dict(
+            type="scattergeo", lon=[None], lat=[None], mode="markers",
             marker=dict(symbol=style.KIND_SYMBOLS[kind], color="#777777", size=10),
             name=label(KIND_LABELS, kind, lang), legendgroup="kinds",
-            legendgrouptitle_text=t("legend_kind", lang), showlegend=kind in kinds_shown, hoverinfo="skip"))
-    has_target = points["revenue_yi"].notna().any() if len(points) else False
+            legendgrouptitle=dict(text=t("legend_kind", lang)), showlegend=kind in kinds_shown, hoverinfo="skip"))
+    has_target = bool((prep["has_target"] & prep["is_point"] & mask).any())
     for tier in style.SIZE_LEGEND_TIERS:
-        traces.append(go.Scattergeo(
-            lon=[None], lat=[None], mode="markers",
+        traces.append(dict(
+            type="scattergeo", lon=[None], lat=[None], mode="markers",
             marker=dict(symbol="circle-open", color="#555555", size=style.marker_size(tier)),
-            name=f"{tier:,}", legendgroup="sizes", legendgrouptitle_text=t("legend_size", lang),
-            showlegend=bool(has_target), hoverinfo="skip"))
+            name=f"{tier:,}", legendgroup="sizes", legendgrouptitle=dict(text=t("legend_size", lang)),
+            showlegend=has_target, hoverinfo="skip"))
     traces.append(highlight_trace(elements, opts.selected))
     return traces
 
 
-def highlight_trace(elements: pd.DataFrame, selected: str | None) -> go.Scattergeo:
+def highlight_trace(elements: pd.DataFrame, selected: str | None) -> dict:
     """A ring around the selected element's points, or its outline for areas and lines."""
     lons, lats, mode = [], [], "markers"
     row = elements[elements["id"] == selected] if selected else elements.iloc[0:0]
@@ -293,10 +321,9 @@ def highlight_trace(elements: pd.DataFrame, selected: str | None) -> go.Scatterg
         else:
             lons = [p.x for p in getattr(g, "geoms", [g])]
             lats = [p.y for p in getattr(g, "geoms", [g])]
-    return go.Scattergeo(lon=lons, lat=lats, mode=mode, name="highlight", showlegend=False,
-                         hoverinfo="skip",
-                         marker=dict(size=26, symbol="circle-open", color=style.HIGHLIGHT, line=dict(width=3)),
-                         line=dict(color=style.HIGHLIGHT, width=3))
+    return dict(type="scattergeo", lon=lons, lat=lats, mode=mode, name="highlight", showlegend=False,
+                hoverinfo="skip", marker=dict(size=26, symbol="circle-open", color=style.HIGHLIGHT, line=dict(width=3)),
+                line=dict(color=style.HIGHLIGHT, width=3))
 
 
 # --- layout ------------------------------------------------------------------

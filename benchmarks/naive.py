@@ -1,0 +1,107 @@
+"""The naive baseline: the obvious first implementation, measured beside ours.
+
+Every filter change builds a whole new figure with plotly express from the
+GeoDataFrames, carrying boundaries at the finest resolution the project ships
+(county geometry, dissolved to prefectures, not simplified again), and sends it
+all to the browser. `naive_app()` is a small Dash app doing exactly that, for
+the browser measurements.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import plotly.express as px
+import shapely
+
+
+@lru_cache(maxsize=1)
+def fine_prefectures() -> gpd.GeoDataFrame:
+    from layers.store import get_store
+
+    counties = get_store().boundaries["counties"]
+    parts = [{"name": n, "province": g["province"].iloc[0], "geometry": shapely.union_all(g.geometry.values)}
+             for n, g in counties.groupby("prefecture")]
+    return gpd.GeoDataFrame(parts, geometry="geometry", crs="EPSG:4326").set_index("name", drop=False)
+
+
+def naive_figure(elements: pd.DataFrame, mask: np.ndarray):
+    prefs = fine_prefectures()
+    fig = px.choropleth(prefs, geojson=prefs.__geo_interface__, locations=prefs.index, color="province",
+                        hover_name="name", fitbounds="locations")
+    shown = elements[mask]
+    pts = shown[shown["drawn_as"] == "point"]
+    if len(pts):
+        scat = px.scatter_geo(pts.assign(size=pts["revenue_yi"].fillna(50)), lat="lat", lon="lon",
+                              color="primary_industry", symbol="kind", size="size", hover_name="name",
+                              custom_data=["id"])
+        fig.add_traces(list(scat.data))
+    areas = shown[shown["drawn_as"] != "point"]
+    if len(areas):
+        gj = areas[["id", "geometry"]].set_index("id", drop=False)
+        zones = px.choropleth(gj, geojson=gj.__geo_interface__, locations=gj.index, color_discrete_sequence=["#4C72B0"])
+        fig.add_traces(list(zones.data))
+    fig.update_geos(visible=False)
+    return fig
+
+
+def naive_app():
+    """A Dash app the obvious way: every change rebuilds and resends the whole figure."""
+    from dash import Dash, Input, Output, dcc, html
+
+    from layers.filters import filter_mask, parse_filters
+    from layers.passages import find_passage
+    from layers.store import get_store
+
+    store = get_store()
+    app = Dash(__name__, serve_locally=True)
+    app.layout = html.Div([
+        dcc.Location(id="url"),
+        dcc.Graph(id="map", style={"height": "800px"}, config={"topojsonURL": "/assets/topojson/"}),
+        html.Div(id="details"),
+    ])
+    app.server.static_folder = None
+
+    @app.callback(Output("map", "figure"), Input("url", "search"), Input("map", "clickData"))
+    def draw(search, click):
+        from urllib.parse import parse_qs
+        f, _ = parse_filters(parse_qs((search or "").lstrip("?")), store.vocab)
+        return naive_figure(store.elements, filter_mask(store.elements, f))
+
+    @app.callback(Output("details", "children"), Input("map", "clickData"))
+    def details(click):
+        if not click:
+            return ""
+        rid = (click["points"][0].get("customdata") or [None])[0]
+        hit = store.elements[store.elements["id"] == rid]
+        if not len(hit):
+            return ""
+        row = hit.iloc[0]
+        p = find_passage(store.dataset.plan_texts[row["plan_number"]], row["quote"])
+        return html.P([p.before, html.Mark(p.quote), p.after])
+
+    return app
+
+
+# Same assets folder as the real app, so plotly finds the local topojson
+def serve_naive(port: int) -> None:
+    from pathlib import Path
+
+    app = naive_app()
+    assets = Path(__file__).resolve().parents[1] / "assets"
+    app.config.assets_folder = str(assets)
+
+    @app.server.route("/assets/topojson/<name>")
+    def topo(name):
+        from flask import send_from_directory
+        return send_from_directory(assets / "topojson", name)
+
+    app.run(host="127.0.0.1", port=port, debug=False)
+
+
+if __name__ == "__main__":
+    import sys
+
+    serve_naive(int(sys.argv[1]))

@@ -1,0 +1,322 @@
+"""`make bench`: every figure of the dashboard beside a naive baseline, measured in the same run.
+
+Prints a table and writes benchmarks/latest.json (one key per figure, ours and
+the baseline's side by side, with the target). Numbers, not assertions: the
+test suite never times anything. Loopback only; every loop is bounded.
+
+    python -m benchmarks.run [--quick] [--only filter,first_view,click,snapshot,startup,scaling]
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = Path(__file__).resolve().parent / "latest.json"
+RESULTS: dict[str, dict] = {}
+
+
+def record(key: str, ours, baseline, unit: str, target: str = "", note: str = "") -> None:
+    ratio = (baseline / ours) if isinstance(ours, (int, float)) and isinstance(baseline, (int, float)) and ours else None
+    RESULTS[key] = {"ours": ours, "baseline": baseline, "ratio": round(ratio, 1) if ratio else None,
+                    "unit": unit, "target": target, "note": note}
+    print(f"  {key:<38} ours {_fmt(ours):>10} {unit:<6} baseline {_fmt(baseline):>10}"
+          f"{'  x' + format(ratio, '.1f') if ratio else '':>9}  {target}", flush=True)
+
+
+def _fmt(v) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, float):
+        return f"{v:.1f}" if v < 1000 else f"{v:,.0f}"
+    return f"{v:,}"
+
+
+def pct(values, p) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
+
+
+def to_json(obj) -> str:
+    from plotly.io.json import to_json_plotly
+
+    return to_json_plotly(obj)
+
+
+# --- 1 and 6: filter change, and how it scales ----------------------------------------
+def replicate(elements, times: int):
+    import pandas as pd
+
+    if times == 1:
+        return elements
+    copies = []
+    for k in range(times):
+        c = elements.copy()
+        c["id"] = c["id"] + f"-copy{k}"
+        copies.append(c)
+    return pd.concat(copies, ignore_index=True).set_geometry("geometry")
+
+
+def filter_change(times: int = 1, n: int = 120, n_naive: int = 40, label: str = "") -> None:
+    from benchmarks.dash_client import random_filters
+    from benchmarks.naive import naive_figure
+    from layers.figure import AREA_PATCH_KEYS, MapOptions, element_slots, element_traces
+    from layers.filters import filter_mask, parse_filters
+    from layers.store import get_store
+
+    store = get_store()
+    elements = replicate(store.elements, times)
+    codes = [i["code"] for i in store.vocab.industries]
+    rng = random.Random(7)
+    combos = [parse_filters(random_filters(codes, rng), store.vocab)[0] for _ in range(n)]
+    slots = element_slots(store.vocab)
+    ours_t, ours_b, ours_gz = [], [], []
+    element_traces(elements, filter_mask(elements, combos[0]), store.vocab, MapOptions())  # warm caches
+    for f in combos:
+        t0 = time.perf_counter()
+        traces = element_traces(elements, filter_mask(elements, f), store.vocab, MapOptions())
+        # what the patch carries: areas send only what is shown, not their shapes
+        ops = [({k: tr[k] for k in AREA_PATCH_KEYS} if role == "area" else tr)
+               for (role, _), tr in zip(slots, traces)]
+        body = to_json(ops)
+        ours_t.append(time.perf_counter() - t0)
+        ours_b.append(len(body))
+        ours_gz.append(len(gzip.compress(body.encode())))
+    naive_t, naive_b, naive_gz = [], [], []
+    for f in combos[:n_naive]:
+        t0 = time.perf_counter()
+        body = naive_figure(elements, filter_mask(elements, f)).to_json()
+        naive_t.append(time.perf_counter() - t0)
+        naive_b.append(len(body))
+        naive_gz.append(len(gzip.compress(body.encode())))
+    sfx = f" ({times}x data)" if times > 1 else ""
+    record(f"filter_change_p50_ms{label}", round(pct(ours_t, 50) * 1000, 1), round(pct(naive_t, 50) * 1000, 1), "ms")
+    record(f"filter_change_p95_ms{label}", round(pct(ours_t, 95) * 1000, 1), round(pct(naive_t, 95) * 1000, 1), "ms",
+           "≤ 100 ms" if times == 100 else ("≤ 30 ms" if times == 1 else ""), note=f"{n} random combinations{sfx}; "
+           f"baseline over {min(n, n_naive)}")
+    if times == 1:
+        record("filter_change_kb_sent", round(statistics.mean(ours_b) / 1024, 1), round(statistics.mean(naive_b) / 1024, 1),
+               "KB", "≤ 50 KB, ≥ 10x fewer than baseline", note="uncompressed JSON of the map update")
+        record("filter_change_kb_sent_gzip", round(statistics.mean(ours_gz) / 1024, 1),
+               round(statistics.mean(naive_gz) / 1024, 1), "KB", note="as sent with compression on (mean)")
+        record("filter_change_kb_sent_gzip_max", round(max(ours_gz) / 1024, 1), round(max(naive_gz) / 1024, 1), "KB",
+               note="the largest change (close to everything shown)")
+        linked = []
+        from callbacks.table import update_linked_views
+        for f in combos[:40]:
+            from layers.filters import filters_to_params
+            t0 = time.perf_counter()
+            to_json(list(update_linked_views(filters_to_params(f), "zh")))
+            linked.append(time.perf_counter() - t0)
+        record("linked_views_p95_ms", round(pct(linked, 95) * 1000, 1), None, "ms",
+               note="table rows and the two charts, a second callback per change (no baseline: same code)")
+
+
+# --- 2 and 3: first view and click to detail, in headless Chromium ----------------------
+def _start(cmd: list[str], port: int):
+    import requests
+
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/", timeout=2).status_code == 200:
+                return proc
+        except requests.RequestException:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError(f"server {' '.join(cmd)} did not start")
+
+
+MARKER_JS = """(id) => {
+    const gd = document.querySelector('#map .js-plotly-plot');
+    const geo = gd._fullLayout.geo, s = gd._fullLayout._size, bb = gd.getBoundingClientRect();
+    for (const t of gd._fullData) {
+      if (t.type !== 'scattergeo' || !t.customdata) continue;
+      const i = Array.from(t.customdata).findIndex(c => c && c[0] === id);
+      if (i < 0) continue;
+      const xy = geo._subplot.projection([t.lon[i], t.lat[i]]);
+      return {x: bb.left + s.l + s.w * geo.domain.x[0] + xy[0], y: bb.top + s.t + s.h * (1 - geo.domain.y[1]) + xy[1]};
+    }
+    return null; }"""
+
+
+def browser_views(runs: int = 3) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from layers.store import get_store
+    from tests.conftest import CHROMIUM, CHROMIUM_ARGS, free_port
+
+    store = get_store()
+    rid = store.elements[store.elements["name"].str.contains("清河羊绒")]["id"].iloc[0]
+    p_ours, p_naive = free_port(), free_port()
+    ours = _start([sys.executable, "app.py", "serve", "--port", str(p_ours)], p_ours)
+    naive = _start([sys.executable, "-m", "benchmarks.naive", str(p_naive)], p_naive)
+    results = {}
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            for name, port in (("ours", p_ours), ("naive", p_naive)):
+                loads, sizes, clicks = [], [], []
+                for _ in range(runs):
+                    ctx = browser.new_context(viewport={"width": 1500, "height": 950})
+                    page = ctx.new_page()
+                    cdp = ctx.new_cdp_session(page)
+                    cdp.send("Network.enable")
+                    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+                    total = [0]
+                    cdp.on("Network.loadingFinished", lambda e: total.__setitem__(0, total[0] + e["encodedDataLength"]))
+                    t0 = time.perf_counter()
+                    page.goto(f"http://127.0.0.1:{port}/")
+                    page.wait_for_function("document.querySelectorAll('#map .choroplethlocation').length >= 29",
+                                           timeout=60000)
+                    loads.append(time.perf_counter() - t0)
+                    page.wait_for_timeout(1500)  # let the remaining callbacks finish before counting bytes
+                    sizes.append(total[0])
+                    page.goto(f"http://127.0.0.1:{port}/?q=清河羊绒&view=衡水市")
+                    page.wait_for_function("document.querySelectorAll('#map .choroplethlocation').length >= 29",
+                                           timeout=60000)
+                    page.wait_for_timeout(1200)
+                    pos = page.evaluate(MARKER_JS, rid)
+                    if pos:
+                        t0 = time.perf_counter()
+                        page.mouse.click(pos["x"], pos["y"])
+                        page.wait_for_selector("#details mark", timeout=30000)
+                        clicks.append(time.perf_counter() - t0)
+                    ctx.close()
+                results[name] = (statistics.median(loads), statistics.median(sizes),
+                                 statistics.median(clicks) if clicks else None)
+            browser.close()
+    finally:
+        ours.terminate()
+        naive.terminate()
+    o, n = results["ours"], results["naive"]
+    record("first_view_mb", round(o[1] / 1e6, 2), round(n[1] / 1e6, 2), "MB", "≤ 1.5 MB",
+           note="bytes on the wire for the first page, cache off, median of runs")
+    record("first_view_map_drawn_s", round(o[0], 2), round(n[0], 2), "s", "≤ 2 s", note="navigation to all prefectures drawn")
+    record("click_to_detail_ms", round(o[2] * 1000) if o[2] else None, round(n[2] * 1000) if n[2] else None, "ms", "≤ 300 ms",
+           note="mouse click on a marker to the quote shown")
+
+
+# --- 4: snapshots --------------------------------------------------------------------
+def snapshots() -> None:
+    import plotly.io as pio
+
+    from layers.filters import Filters, parse_filters
+    from layers.snapshot import Renderer, figure_for
+    from layers.store import get_store
+
+    store = get_store()
+    size = (1123, 794)
+    fig = figure_for(store, parse_filters({"industry": "steel"}, store.vocab)[0], size=size)
+    pio.defaults.topojson = (ROOT / "assets" / "topojson").as_uri() + "/"
+
+    def cold(fmt):
+        t0 = time.perf_counter()
+        fig.to_image(format=fmt, width=size[0], height=size[1])
+        return time.perf_counter() - t0
+
+    cold_png, cold_pdf = cold("png"), cold("pdf")
+    views = [parse_filters(v, store.vocab)[0] for v in
+             ({"industry": "steel"}, {"province": "henan"}, {"plan": "002"}, {"kind": "zone"}, {"period": "2017"},
+              {"min_revenue": "1000"}, {"q": "沿海"}, {"industry": "textiles"}, {"industry": "biomed"}, {})]
+    with Renderer() as r:
+        r.render(fig, "png", *size)  # warm-up
+        t0 = time.perf_counter(); r.render(fig, "png", *size); warm_png = time.perf_counter() - t0
+        t0 = time.perf_counter(); r.render(fig, "pdf", *size); warm_pdf = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        for f in views:
+            r.render(figure_for(store, f, size=size), "png", *size)
+        batch = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    import kaleido  # the naive batch: a cold renderer per file
+    for f in views:
+        figure_for(store, f, size=size).to_image(format="png", width=size[0], height=size[1])
+    naive_batch = time.perf_counter() - t0
+    record("snapshot_png_s", round(warm_png, 2), round(cold_png, 2), "s", "≤ 1 s warm", note="warm renderer vs cold")
+    record("snapshot_pdf_s", round(warm_pdf, 2), round(cold_pdf, 2), "s", "≤ 1 s warm", note="warm renderer vs cold")
+    record("snapshot_batch_of_10_s", round(batch, 2), round(naive_batch, 2), "s", "≤ 10 s",
+           note="one warm renderer vs a cold one per file")
+
+
+# --- 5: start-up and memory ---------------------------------------------------------------
+STARTUP = """
+import time, random, json, sys
+t0 = time.perf_counter()
+{build}
+t1 = time.perf_counter()
+def rss():
+    return int(next(l for l in open('/proc/self/status') if l.startswith('VmRSS')).split()[1]) / 1024
+r0 = rss()
+from benchmarks.dash_client import random_filters
+from layers.filters import parse_filters, filter_mask
+from layers.store import get_store
+store = get_store()
+codes = [i['code'] for i in store.vocab.industries]
+rng = random.Random(3)
+for i in range({n}):
+    f = parse_filters(random_filters(codes, rng), store.vocab)[0]
+    {change}
+    if i == 99: r100 = rss()
+print(json.dumps({{"startup_s": t1 - t0, "rss_mb": r0, "rss_after_100_mb": r100, "rss_after_mb": rss()}}))
+"""
+
+
+def startup_memory(n_ours: int = 1000, n_naive: int = 200) -> None:
+    ours = STARTUP.format(build="import app", n=n_ours, change=(
+        "from callbacks.map import patch_elements; from layers.figure import MapOptions; "
+        "from plotly.io.json import to_json_plotly; to_json_plotly(patch_elements(f, MapOptions()).to_plotly_json())"))
+    naive = STARTUP.format(build="from benchmarks.naive import naive_app, fine_prefectures; naive_app(); fine_prefectures()",
+                           n=n_naive, change="from benchmarks.naive import naive_figure; "
+                           "naive_figure(store.elements, filter_mask(store.elements, f)).to_json()")
+    res = {}
+    for name, code in (("ours", ours), ("naive", naive)):
+        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=1800)
+        res[name] = json.loads(out.stdout.strip().splitlines()[-1]) if out.returncode == 0 else None
+        if out.returncode:
+            print(out.stderr[-1500:])
+    o, n = res["ours"], res["naive"]
+    record("startup_s", round(o["startup_s"], 2), round(n["startup_s"], 2), "s", "≤ 3 s", note="import and build the app")
+    record("worker_rss_mb", round(o["rss_mb"]), round(n["rss_mb"]), "MB", "≤ 300 MB", note="resident after start-up")
+    record("rss_growth_mb", round(o["rss_after_mb"] - o["rss_after_100_mb"], 1),
+           round(n["rss_after_mb"] - n["rss_after_100_mb"], 1), "MB", "no growth",
+           note=f"from change 100 to change {n_ours} (baseline: to {n_naive})")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="dashboard benchmarks against a naive baseline")
+    ap.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
+    ap.add_argument("--only", default="filter,scaling,first_view,snapshot,startup")
+    args = ap.parse_args(argv)
+    only = set(args.only.split(","))
+    q = args.quick
+    sys.path.insert(0, str(ROOT))
+    print(f"{'figure':<40} {'ours':>15} {'baseline':>19} {'ratio':>8}  target")
+    if "filter" in only:
+        filter_change(1, n=40 if q else 200, n_naive=10 if q else 40)
+    if "scaling" in only:
+        filter_change(10, n=20 if q else 60, n_naive=3 if q else 10, label="_10x")
+        filter_change(100, n=10 if q else 40, n_naive=1 if q else 3, label="_100x")
+    if "first_view" in only:
+        browser_views(runs=1 if q else 3)
+    if "snapshot" in only:
+        snapshots()
+    if "startup" in only:
+        startup_memory(200 if q else 1000, 30 if q else 200)
+    previous = json.loads(OUT.read_text()) if OUT.exists() else {}
+    previous.update(RESULTS)
+    OUT.write_text(json.dumps(previous, indent=1, ensure_ascii=False))
+    print(f"wrote {OUT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
