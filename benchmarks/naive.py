@@ -32,17 +32,17 @@ def naive_figure(elements: pd.DataFrame, mask: np.ndarray):
     fig = px.choropleth(prefs, geojson=prefs.__geo_interface__, locations=prefs.index, color="province",
                         hover_name="name", fitbounds="locations")
     shown = elements[mask]
-    pts = shown[shown["drawn_as"] == "point"]
-    if len(pts):
-        scat = px.scatter_geo(pts.assign(size=pts["revenue_yi"].fillna(50)), lat="lat", lon="lon",
-                              color="primary_industry", symbol="kind", size="size", hover_name="name",
-                              custom_data=["id"])
-        fig.add_traces(list(scat.data))
     areas = shown[shown["drawn_as"] != "point"]
     if len(areas):
         gj = areas[["id", "geometry"]].set_index("id", drop=False)
         zones = px.choropleth(gj, geojson=gj.__geo_interface__, locations=gj.index, color_discrete_sequence=["#4C72B0"])
         fig.add_traces(list(zones.data))
+    pts = shown[shown["drawn_as"] == "point"]
+    if len(pts):
+        scat = px.scatter_geo(pts.assign(size=pts["revenue_yi"].fillna(50)), lat="lat", lon="lon",
+                              color="primary_industry", symbol="kind", size="size", hover_name="name",
+                              custom_data=["id"])  # points drawn last: on top, clickable
+        fig.add_traces(list(scat.data))
     fig.update_geos(visible=False)
     return fig
 
@@ -55,14 +55,17 @@ def naive_app():
     from layers.passages import find_passage
     from layers.store import get_store
 
+    from pathlib import Path
+
     store = get_store()
-    app = Dash(__name__, serve_locally=True)
+    # the real app's assets folder only for the local topojson (its CSS and JS are not the baseline's)
+    app = Dash(__name__, serve_locally=True, assets_folder=str(Path(__file__).resolve().parents[1] / "assets"),
+               assets_ignore=r".*\.(css|js)$")
     app.layout = html.Div([
         dcc.Location(id="url"),
         dcc.Graph(id="map", style={"height": "800px"}, config={"topojsonURL": "/assets/topojson/"}),
         html.Div(id="details"),
     ])
-    app.server.static_folder = None
 
     @app.callback(Output("map", "figure"), Input("url", "search"), Input("map", "clickData"))
     def draw(search, click):
@@ -85,20 +88,8 @@ def naive_app():
     return app
 
 
-# Same assets folder as the real app, so plotly finds the local topojson
 def serve_naive(port: int) -> None:
-    from pathlib import Path
-
-    app = naive_app()
-    assets = Path(__file__).resolve().parents[1] / "assets"
-    app.config.assets_folder = str(assets)
-
-    @app.server.route("/assets/topojson/<name>")
-    def topo(name):
-        from flask import send_from_directory
-        return send_from_directory(assets / "topojson", name)
-
-    app.run(host="127.0.0.1", port=port, debug=False)
+    naive_app().run(host="127.0.0.1", port=port, debug=False)
 
 
 if __name__ == "__main__":

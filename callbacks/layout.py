@@ -202,8 +202,8 @@ def page_body(store: Store, state, notices: list[str]):
         html.Section(id="compare", className="compare", **{"aria-label": t("compare", lang)}),
         html.Section(className="lower", children=[
             html.Div(className="charts", children=[
-                dcc.Graph(id="chart-industry", config={"displayModeBar": False}, className="chart"),
-                dcc.Graph(id="chart-prefecture", config={"displayModeBar": False}, className="chart"),
+                html.Div(id="chart-industry", className="chart"),
+                html.Div(id="chart-prefecture", className="chart"),
             ]),
             html.Div(className="table-card", children=[
                 html.Div(className="table-head", children=[

@@ -17,7 +17,7 @@ def prefecture_names_en(store) -> dict:
     return {**dict(zip(prefs["name"], prefs["name_en"])), **dict(zip(provs["name"], provs["name_en"]))}
 
 
-@callback(Output("grid", "rowData"), Output("chart-industry", "figure"), Output("chart-prefecture", "figure"),
+@callback(Output("grid", "rowData"), Output("chart-industry", "children"), Output("chart-prefecture", "children"),
           Input("filters", "data"), State("lang", "data"))
 def update_linked_views(filters_data, lang):
     store = get_store()

@@ -1,36 +1,47 @@
-"""Small charts for the current filters: elements by industry and by prefecture."""
+"""Small charts for the current filters: elements by industry and by prefecture.
+
+Drawn as HTML bars rather than plotly figures: they need no chart library
+(the page ships plotly's geo-only bundle), read well in both languages, and
+screen readers get the numbers as text.
+"""
 from __future__ import annotations
 
 from collections import Counter
 
-import plotly.graph_objects as go
+from dash import html
 
 from layers import style
 from layers.i18n import t
 
-
-def _bar(labels: list[str], values: list[int], colours, title: str) -> go.Figure:
-    fig = go.Figure(go.Bar(x=values, y=labels, orientation="h", marker_color=colours,
-                           hovertemplate="%{y}: %{x}<extra></extra>"))
-    fig.update_layout(title=dict(text=title, font_size=13), height=max(220, 18 * len(labels) + 60),
-                      margin=dict(l=8, r=8, t=32, b=8), font_family=style.FONT_FAMILY,
-                      yaxis=dict(autorange="reversed", automargin=True), xaxis=dict(dtick=5 if max(values or [0]) > 10 else 1),
-                      plot_bgcolor="white", paper_bgcolor="white")
-    return fig
+MAX_BARS = 20
 
 
-def counts_by_industry(shown, vocab, lang: str = "zh") -> go.Figure:
+def _bars(title: str, items: list[tuple[str, int, str]], chart_id: str) -> html.Figure:
+    top = max((n for _, n, _ in items), default=0)
+    rows = [html.Li(className="bar-row", children=[
+        html.Span(name, className="bar-label"),
+        html.Span(className="bar-track", children=html.Span(
+            className="bar", style={"width": f"{100 * n / top:.1f}%" if top else "0", "background": colour})),
+        html.Span(str(n), className="bar-value"),
+    ]) for name, n, colour in items[:MAX_BARS]]
+    more = len(items) - MAX_BARS
+    return html.Figure(id=chart_id, className="bars", children=[
+        html.Figcaption(title),
+        html.Ol(rows, className="bar-list") if rows else html.P("—"),
+        html.P(f"+{more}", className="bar-more") if more > 0 else None,
+    ])
+
+
+def counts_by_industry(shown, vocab, lang: str = "zh") -> html.Figure:
     """Elements per industry code (an element with several industries counts for each)."""
     counts = Counter(c for codes in shown["industries"] for c in codes)
     colours = style.industry_colours([i["code"] for i in vocab.industries])
-    codes = [c for c, _ in counts.most_common()]
-    labels = [vocab.industry(c)["en" if lang == "en" else "zh"] for c in codes]
-    return _bar(labels, [counts[c] for c in codes], [colours[c] for c in codes], t("by_industry", lang))
+    items = [(vocab.industry(c)["en" if lang == "en" else "zh"], n, colours[c]) for c, n in counts.most_common()]
+    return _bars(t("by_industry", lang), items, "chart-industry-bars")
 
 
-def counts_by_prefecture(shown, lang: str = "zh", names_en: dict | None = None) -> go.Figure:
+def counts_by_prefecture(shown, lang: str = "zh", names_en: dict | None = None) -> html.Figure:
     """Elements per prefecture; `names_en` (prefecture -> pinyin) labels the bars in English."""
     counts = Counter(p for prefs in shown["prefectures"] for p in prefs)
-    names = [p for p, _ in counts.most_common()]
-    labels = [f"{(names_en or {}).get(p, p)}" if lang == "en" else p for p in names]
-    return _bar(labels, [counts[p] for p in names], "#6b7b8c", t("by_prefecture", lang))
+    items = [((names_en or {}).get(p, p) if lang == "en" else p, n, "#6b7b8c") for p, n in counts.most_common()]
+    return _bars(t("by_prefecture", lang), items, "chart-prefecture-bars")
