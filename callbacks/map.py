@@ -5,7 +5,8 @@ from dash import Input, Output, Patch, State, callback, ctx, dcc, html, no_updat
 
 from callbacks.layout import GRAPH_CONFIG
 from callbacks.state import zoom_bounds
-from layers.figure import AREA_PATCH_KEYS, N_BASE, MapOptions, build_figure, county_lines, element_slots, element_traces, view_ranges
+from layers.figure import (AREA_PATCH_KEYS, N_BASE, MapOptions, build_figure, county_lines, element_slots,
+                           element_traces, highlight_trace, view_ranges)
 from layers.filters import Filters, filter_mask, parse_filters, with_period
 from layers.store import get_store
 
@@ -40,7 +41,12 @@ def update_map(filters_data, selection, layers, zoom, lang):
                       selected_prefecture=sel.get("id") if sel.get("type") == "prefecture" else None)
     # several inputs can fire together (a table row sets the selection and the zoom at once)
     fired = set(ctx.triggered_prop_ids.values())
-    p = patch_elements(filters_from(filters_data), opts) if fired & {"filters", "selection"} else Patch()
+    if "filters" in fired:
+        p = patch_elements(filters_from(filters_data), opts)
+    else:
+        p = Patch()
+    if "selection" in fired and "filters" not in fired:  # only the ring moves: leave the elements alone
+        p["data"][N_BASE + len(element_slots(store.vocab)) - 1] = highlight_trace(store.elements, opts.selected)
     if "selection" in fired:
         prefs = store.boundaries["prefectures"]["name"]
         p["data"][1]["z"] = [1 if n == opts.selected_prefecture else 0 for n in prefs]

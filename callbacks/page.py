@@ -22,29 +22,37 @@ def render_page(_pathname, search):
 
 
 @callback(
-    Output("filters", "data"), Output("url", "search"), Output("summary", "children"),
-    Output("notices", "children", allow_duplicate=True),
-    *[Input(c, "value") for c in FILTER_CONTROLS],
-    Input("f-layers", "value"), Input("f-zoom", "value"), Input("f-compare", "value"), Input("selection", "data"),
-    State("lang", "data"),
+    Output("filters", "data"), Output("summary", "children"), Output("notices", "children", allow_duplicate=True),
+    *[Input(c, "value") for c in FILTER_CONTROLS], State("filters", "data"), State("lang", "data"),
     prevent_initial_call="initial_duplicate",
 )
-def sync_filters(q, industry, period, year, plan, min_revenue, no_target, province, kind,
-                 layers, zoom, compare, selection, lang):
-    """Controls -> the canonical filters, the address bar, and the summary line."""
+def sync_filters(q, industry, period, year, plan, min_revenue, no_target, province, kind, current, lang):
+    """Controls -> the canonical filters and the summary line (notices for what was not understood)."""
     store = get_store()
     filters, notices = parse_filters(controls_to_params(q, industry, period, year, plan, min_revenue, no_target,
                                                         province, kind), store.vocab)
-    sel = selection if isinstance(selection, dict) else {}
-    state = PageState(filters=filters, layers=known_layers(layers), view=zoom if isinstance(zoom, str) and zoom else "all",
-                      compare=compare if isinstance(compare, str) else "",
-                      lang=lang, selected=_str(sel.get("id")) if sel.get("type") == "element" else None,
-                      prefecture=_str(sel.get("id")) if sel.get("type") == "prefecture" else None)
+    params = filters_to_params(filters)
     n = int(filter_mask(store.elements, filters).sum())
     phrases = describe(filters, store.vocab, lang) or [t("no_filters", lang)]
     summary = f"{t('shown', lang, n=n, total=len(store.elements))} · {' · '.join(phrases)}"
-    return (filters_to_params(filters), page_query(state), summary,
+    # an unchanged filter set must not wake the map, table and details again
+    return (params if params != current else no_update, summary,
             notice_list(notices, lang) if notices else no_update)
+
+
+@callback(Output("url", "search"), Input("filters", "data"), Input("f-layers", "value"), Input("f-zoom", "value"),
+          Input("f-compare", "value"), Input("selection", "data"), State("lang", "data"), prevent_initial_call=True)
+def sync_link(filters_data, layers, zoom, compare, selection, lang):
+    """Everything the user has chosen -> the address bar, so the link reopens this view."""
+    from callbacks.map import filters_from
+
+    sel = selection if isinstance(selection, dict) else {}
+    state = PageState(filters=filters_from(filters_data), layers=known_layers(layers),
+                      view=zoom if isinstance(zoom, str) and zoom else "all",
+                      compare=compare if isinstance(compare, str) else "", lang=lang,
+                      selected=_str(sel.get("id")) if sel.get("type") == "element" else None,
+                      prefecture=_str(sel.get("id")) if sel.get("type") == "prefecture" else None)
+    return page_query(state)
 
 
 def _str(value) -> str | None:

@@ -39,18 +39,25 @@ def _find(component, cid):
     return None
 
 
-def test_sync_filters_writes_canonical_link(store):
-    data, search, summary, notices = run(page.sync_filters, "f-industry.value", "", ["钢铁"], ["2011-2015"], "", [],
-                                         1000, "show", ["河北省"], [], ["labels", "context"], "河北省", "", None, "zh")
+def test_sync_filters_canonical_and_link(store):
+    data, summary, notices = run(page.sync_filters, "f-industry.value", "", ["钢铁"], ["2011-2015"], "", [],
+                                 1000, "show", ["河北省"], [], {}, "zh")
     assert data == {"industry": "steel", "period": "2011-2015", "min_revenue": "1000", "province": "hebei"}
-    assert search == "?industry=steel&period=2011-2015&min_revenue=1000&province=hebei&view=%E6%B2%B3%E5%8C%97%E7%9C%81"
     assert "显示" in summary and "钢铁" in summary
+    search = run(page.sync_link, "filters.data", data, ["labels", "context"], "河北省", "", None, "zh")
+    assert search == "?industry=steel&period=2011-2015&min_revenue=1000&province=hebei&view=%E6%B2%B3%E5%8C%97%E7%9C%81"
+
+
+def test_unchanged_filters_do_not_cascade(store):
+    data, _, _ = run(page.sync_filters, "f-q.value", "", ["steel"], [], "", [], 0, "show", [], [], {}, "zh")
+    again, _, _ = run(page.sync_filters, "f-q.value", "", ["steel"], [], "", [], 0, "show", [], [], data, "zh")
+    assert again is no_update
 
 
 def test_sync_filters_invalid_values_become_notices(store):
     out = run(page.sync_filters, "f-q.value", "x" * 1000, ["<script>"], ["1999"], "abc", ["999"], "lots", "maybe",
-              ["mars"], ["castle"], None, None, None, {"type": "element", "id": 5}, "zh")
-    data, search, summary, notices = out
+              ["mars"], ["castle"], None, "zh")
+    data, summary, notices = out
     assert data == {"no_target": "show"} or isinstance(data, dict)
     text = str(notices.to_plotly_json())
     for word in ("unknown industry", "unknown plan period", "unknown plan '999'", "min_revenue", "no_target",
@@ -71,6 +78,13 @@ def test_update_map_zoom_and_selection_together(store):
             "河北省", "zh")
     ops = {tuple(op["location"]) for op in p.to_plotly_json()["operations"]}
     assert ("layout", "geo", "lonaxis", "range") in ops and any(o[0] == "data" and o[1] >= N_BASE for o in ops)
+
+
+def test_selection_alone_moves_only_the_highlight(store):
+    rid = store.elements["id"].iloc[0]
+    p = run(map_cb.update_map, "selection.data", {}, {"type": "element", "id": rid}, ["labels"], "all", "zh")
+    slots = {op["location"][1] for op in p.to_plotly_json()["operations"]}
+    assert slots == {1, len(map_cb.element_slots(store.vocab)) + N_BASE - 1}  # prefecture fill and the ring
 
 
 def test_update_map_bad_store_is_harmless(store):

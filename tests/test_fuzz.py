@@ -53,10 +53,12 @@ def test_sync_filters_any_controls(store, q, industry, period, year, plan, min_r
                                    layers, zoom, compare, selection):
     args = [q, industry, period, year, plan, min_revenue, no_target, province, kind]
     args = [a if isinstance(a, (str, list, int, float, type(None))) else str(a) for a in args]
-    layers = layers if isinstance(layers, list) else []
-    out = run(page.sync_filters, "f-q.value", *args, layers, zoom if isinstance(zoom, str) else "all",
-              compare if isinstance(compare, str) else "", selection, "zh")
+    out = run(page.sync_filters, "f-q.value", *args, None, "zh")
     assert isinstance(out[0], dict) and isinstance(out[1], str)
+    link = run(page.sync_link, "filters.data", out[0], layers if isinstance(layers, list) else None,
+               zoom if isinstance(zoom, (str, type(None))) else None, compare if isinstance(compare, str) else "",
+               selection, "zh")
+    assert isinstance(link, str)
 
 
 @SETTINGS
