@@ -82,6 +82,14 @@ def select_on_click(click):
     return no_update
 
 
+@callback(Output("selection", "data", allow_duplicate=True), Input("f-zoom", "value"), prevent_initial_call=True)
+def select_zoomed_prefecture(zoom):
+    """Zooming to a prefecture also lists what the plans place there."""
+    if isinstance(zoom, str) and zoom in set(get_store().boundaries["prefectures"]["name"]):
+        return {"type": "prefecture", "id": zoom}
+    return no_update
+
+
 @callback(Output("compare", "children"), Input("f-compare", "value"), Input("filters", "data"), Input("f-zoom", "value"),
           State("lang", "data"))
 def compare_maps(compare, filters_data, zoom, lang):

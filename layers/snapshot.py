@@ -189,7 +189,11 @@ class Renderer:
     def render(self, fig: go.Figure, fmt: str, width: int, height: int, scale: float = 1.0) -> bytes:
         if fmt not in FORMATS:
             raise SnapshotError(f"unknown format '{fmt}'; use one of {', '.join(FORMATS)}")
-        return fig.to_image(format=fmt, width=width, height=height, scale=scale)
+        import warnings
+
+        with warnings.catch_warnings():  # plotly warns that kaleido options go unused with a warm server
+            warnings.filterwarnings("ignore", message="The kopts argument is ignored")
+            return fig.to_image(format=fmt, width=width, height=height, scale=scale)
 
 
 def plans_in(elements) -> list[str]:

@@ -110,3 +110,34 @@ def test_presentation_mode_and_saved_views_from_keyboard(page):
     page.keyboard.press("ArrowLeft")
     page.wait_for_function("document.querySelector('#summary').innerText.includes('沿海')", timeout=15000)
     assert page.hosts <= {page.base.split("/")[2]}
+
+
+def test_export_dialog_downloads_a_pdf_with_title(page, tmp_path):
+    import subprocess
+    import unicodedata
+
+    open_map(page, "?industry=steel&province=hebei")
+    page.click("#open-export")
+    page.wait_for_selector("#export-dialog:not([hidden])")
+    assert "钢铁" in page.input_value("#x-title")  # the title defaults from the filters
+    page.fill("#x-title", "河北钢铁基地")
+    page.check("#x-format input[value='pdf']")
+    with page.expect_download(timeout=90000) as dl:
+        page.click("#x-go")
+    path = tmp_path / dl.value.suggested_filename
+    dl.value.save_as(path)
+    assert path.name == "河北钢铁基地.pdf"
+    text = unicodedata.normalize("NFKC", subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
+                                                        text=True, check=True).stdout)
+    assert "河北钢铁基地" in text and "资料来源" in text and "钢铁" in text
+
+
+def test_zoom_to_prefecture_lists_its_elements(page):
+    open_map(page)
+    page.click("#f-zoom")
+    page.keyboard.type("唐山")
+    page.locator(".dash-dropdown-option", has_text="唐山市").first.click()
+    page.wait_for_function("document.querySelector('#details-title') && "
+                           "document.querySelector('#details-title').innerText.includes('唐山市')", timeout=15000)
+    assert "2011-2015" in page.inner_text("#details")
+    assert "pref=" in page.url or "view=" in page.url
