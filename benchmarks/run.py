@@ -137,14 +137,19 @@ def _start(cmd: list[str], port: int):
 
 
 MARKER_JS = """(id) => {
+    // the drawn marker of element `id`: match plotly's data to its rendered SVG point, centre of its box
     const gd = document.querySelector('#map .js-plotly-plot');
-    const geo = gd._fullLayout.geo, s = gd._fullLayout._size, bb = gd.getBoundingClientRect();
     for (const t of gd._fullData) {
       if (t.type !== 'scattergeo' || !t.customdata) continue;
-      const i = Array.from(t.customdata).findIndex(c => c && c[0] === id);
+      const i = Array.from(t.customdata).findIndex(c => c === id || (c && c[0] === id));
       if (i < 0) continue;
-      const xy = geo._subplot.projection([t.lon[i], t.lat[i]]);
-      return {x: bb.left + s.l + s.w * geo.domain.x[0] + xy[0], y: bb.top + s.t + s.h * (1 - geo.domain.y[1]) + xy[1]};
+      for (const el of gd.querySelectorAll('.scattergeo .point')) {
+        const d = el.__data__;
+        if (d && d.lonlat && Math.abs(d.lonlat[0] - t.lon[i]) < 1e-6 && Math.abs(d.lonlat[1] - t.lat[i]) < 1e-6) {
+          const r = el.getBoundingClientRect();
+          return {x: r.left + r.width / 2, y: r.top + r.height / 2};
+        }
+      }
     }
     return null; }"""
 

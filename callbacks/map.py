@@ -1,7 +1,7 @@
 """Map callbacks: filters -> patched element traces; clicks -> selection; zoom; comparison maps."""
 from __future__ import annotations
 
-from dash import Input, Output, Patch, State, callback, ctx, dcc, html, no_update
+from dash import Input, Output, Patch, State, callback, clientside_callback, ctx, dcc, html, no_update
 
 from callbacks.layout import GRAPH_CONFIG
 from callbacks.state import zoom_bounds
@@ -65,21 +65,19 @@ def update_map(filters_data, selection, layers, zoom, lang):
     return p
 
 
-@callback(Output("selection", "data"), Input("map", "clickData"), prevent_initial_call=True)
-def select_on_click(click):
-    """A click on an element selects it; a click on a bare prefecture lists what is placed there."""
-    try:
-        point = click["points"][0]
-        key = point["customdata"][0]
-    except (TypeError, KeyError, IndexError):
-        return no_update
-    if not isinstance(key, str) or not key:
-        return no_update
-    if key.startswith("pref:"):
-        return {"type": "prefecture", "id": key[5:]}
-    if key in set(get_store().elements["id"]):
-        return {"type": "element", "id": key}
-    return no_update
+# A click selects in the browser itself (no server round trip before the details load). Every
+# consumer of the selection checks the id against the data, so a forged click selects nothing.
+clientside_callback(
+    """function (click) {
+        const nothing = window.dash_clientside.no_update;
+        if (!click || !click.points || !click.points.length) { return nothing; }
+        let key = click.points[0].customdata;
+        if (Array.isArray(key)) { key = key[0]; }
+        if (typeof key !== "string" || !key) { return nothing; }
+        return key.startsWith("pref:") ? {type: "prefecture", id: key.slice(5)} : {type: "element", id: key};
+    }""",
+    Output("selection", "data"), Input("map", "clickData"), prevent_initial_call=True,
+)
 
 
 @callback(Output("selection", "data", allow_duplicate=True), Input("f-zoom", "value"), prevent_initial_call=True)

@@ -17,13 +17,17 @@ def prefecture_names_en(store) -> dict:
     return {**dict(zip(prefs["name"], prefs["name_en"])), **dict(zip(provs["name"], provs["name_en"]))}
 
 
-@callback(Output("grid", "rowData"), Output("chart-industry", "children"), Output("chart-prefecture", "children"),
-          Input("filters", "data"), State("lang", "data"))
-def update_linked_views(filters_data, lang):
-    store = get_store()
-    shown = store.elements[filter_mask(store.elements, filters_from(filters_data))]
+def linked_views(store, filters, lang: str) -> tuple:
+    """Table rows and the two charts for one filter set (the page renders them first, callbacks after)."""
+    shown = store.elements[filter_mask(store.elements, filters)]
     return (grid_rows(shown, store.vocab, lang), counts_by_industry(shown, store.vocab, lang),
             counts_by_prefecture(shown, lang, prefecture_names_en(store)))
+
+
+@callback(Output("grid", "rowData"), Output("chart-industry", "children"), Output("chart-prefecture", "children"),
+          Input("filters", "data"), State("lang", "data"), prevent_initial_call=True)
+def update_linked_views(filters_data, lang):
+    return linked_views(get_store(), filters_from(filters_data), lang)
 
 
 @callback(Output("grid", "dashGridOptions"), Input("grid-search", "value"), State("grid", "dashGridOptions"),

@@ -3,6 +3,7 @@ import re
 
 import pytest
 
+from benchmarks.run import MARKER_JS
 from conftest import map_data, open_map
 
 pytestmark = pytest.mark.browser
@@ -43,21 +44,8 @@ def test_click_element_reads_its_quote(page, store):
     row = store.elements[store.elements["name"].str.contains("清河羊绒")].iloc[0]
     open_map(page, "?q=清河羊绒&view=衡水市")
     page.wait_for_timeout(800)
-    # find the marker's screen position from plotly's own projection and click it like a user
-    pos = page.evaluate("""(id) => {
-        const gd = document.querySelector('#map .js-plotly-plot');
-        const fl = gd._fullLayout.geo._subplot;
-        for (const t of gd._fullData) {
-          if (!t.customdata || t.type !== 'scattergeo') continue;
-          const i = t.customdata.findIndex(c => c && c[0] === id);
-          if (i < 0) continue;
-          const xy = fl.projection([t.lon[i], t.lat[i]]);
-          const r = gd.querySelector('.geolayer').getBoundingClientRect();
-          const g = gd._fullLayout.geo.domain, s = gd._fullLayout._size;
-          const bb = gd.getBoundingClientRect();
-          return {x: bb.left + s.l + s.w * g.x[0] + xy[0], y: bb.top + s.t + s.h * (1 - g.y[1]) + xy[1]};
-        }
-        return null; }""", row["id"])
+    # the drawn marker's centre on screen; click it like a user (plotly's drag layer swallows element clicks)
+    pos = page.evaluate(MARKER_JS, row["id"])
     assert pos, "marker not drawn"
     page.mouse.click(pos["x"], pos["y"])
     page.wait_for_selector("#details mark", timeout=15000)

@@ -92,12 +92,14 @@ def test_update_map_bad_store_is_harmless(store):
     assert isinstance(p, Patch)
 
 
-def test_click_selects_element_or_prefecture(store):
-    rid = store.elements["id"].iloc[0]
-    assert map_cb.select_on_click({"points": [{"customdata": [rid]}]}) == {"type": "element", "id": rid}
-    assert map_cb.select_on_click({"points": [{"customdata": ["pref:唐山市"]}]}) == {"type": "prefecture", "id": "唐山市"}
-    for junk in (None, {}, {"points": []}, {"points": [{"customdata": ["nope"]}]}, {"points": [{"customdata": [3]}]}):
-        assert map_cb.select_on_click(junk) is no_update
+def test_forged_selection_selects_nothing(store):
+    """The click is turned into a selection in the browser; the server side must not trust it."""
+    for sel in ({"type": "element", "id": "nope"}, {"type": "prefecture", "id": "<b>x</b>"}, {"type": 3}):
+        panel = details.show_details(sel, {}, "zh")
+        assert "点击" in str(panel[0].to_plotly_json())
+        p = run(map_cb.update_map, "selection.data", {}, sel, ["labels"], "all", "zh")
+        hl = p.to_plotly_json()["operations"][0]["params"]["value"]
+        assert hl["lon"] == []
 
 
 def test_details_show_quote_in_paragraph(store):

@@ -72,7 +72,7 @@ def test_update_map_any_state(store, filters_data, selection, trigger):
 def test_details_and_click_any_input(store, selection, click):
     panel = details.show_details(selection, {}, "en")
     assert panel
-    map_cb.select_on_click(click)
+    run(map_cb.update_map, "selection.data", {}, click, ["labels"], "all", "zh")
 
 
 @SETTINGS
