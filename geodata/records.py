@@ -114,6 +114,10 @@ class _Checker:
         elif quote not in self.text:
             self.err(rid, fld, f"quote not found verbatim in {self.plan['file']}: '{quote[:60]}'")
 
+    def year(self, rid: str, fld: str, year) -> None:
+        if year is not None and not (isinstance(year, int) and not isinstance(year, bool) and 2000 <= year <= 2035):
+            self.err(rid, fld, f"not a year: {year!r}")
+
     def industries(self, rid: str, codes) -> list[str]:
         if not isinstance(codes, list):
             self.err(rid, "industries", "must be a list of industry codes")
@@ -137,8 +141,7 @@ class _Checker:
             if value is None:
                 self.err(rid, f"{fld}.value_yi", f"not a positive number of 亿元: {t.get('value_yi')!r}")
             year = t.get("year")
-            if year is not None and not (isinstance(year, int) and 2000 <= year <= 2035):
-                self.err(rid, f"{fld}.year", f"not a year: {year!r}")
+            self.year(rid, f"{fld}.year", year)
             if not t.get("metric"):
                 self.err(rid, f"{fld}.metric", "missing (主营业务收入, 销售收入, 产值 ...)")
             self.verbatim(rid, f"{fld}.quote", t.get("quote"))
@@ -195,8 +198,7 @@ class _Checker:
         except ValueError as e:
             self.err(rid, "plan_period", str(e))
         horizon = rec.get("horizon")
-        if horizon is not None and not (isinstance(horizon, int) and 2010 <= horizon <= 2035):
-            self.err(rid, "horizon", f"not a year: {horizon!r}")
+        self.year(rid, "horizon", horizon)
         source = rec.get("composition_source")
         if kind in AREA_KINDS + LINE_KINDS:
             if source not in ("text", "outside"):
@@ -242,9 +244,7 @@ class _Checker:
             self.err(tid, "scope", "must be 'province' or 'industry'")
         if _number(t.get("value_yi")) is None:
             self.err(tid, "value_yi", f"not a positive number of 亿元: {t.get('value_yi')!r}")
-        year = t.get("year")
-        if year is not None and not (isinstance(year, int) and 2000 <= year <= 2035):
-            self.err(tid, "year", f"not a year: {year!r}")
+        self.year(tid, "year", t.get("year"))
         self.verbatim(tid, "quote", t.get("quote"))
         codes = self.industries(tid, t.get("industries", []))
         return {**{k: t.get(k) for k in ("id", "scope", "subject", "subject_en", "metric", "year", "quote", "note")},

@@ -144,15 +144,18 @@ def parse_filters(params: Mapping, vocab: Vocabulary, *, strict: bool = False) -
                 keep.append(v)
         return keep
 
-    industries = []
-    for v in values("industry"):
-        code = vocab.industry_code(v)
-        if code:
-            industries.append(code)
-        else:
-            known = ", ".join(i["code"] for i in vocab.industries)
-            notice(f"unknown industry '{v}'; known: {known}")
+    def look_up(key: str, lookup, what: str, known: str) -> list[str]:
+        """Each value of `key` through `lookup`; a value it does not know becomes a notice."""
+        found = []
+        for v in values(key):
+            code = lookup(v)
+            if code:
+                found.append(code)
+            else:
+                notice(f"unknown {what} '{v}'; known: {known}")
+        return found
 
+    industries = look_up("industry", vocab.industry_code, "industry", ", ".join(i["code"] for i in vocab.industries))
     periods, year = [], None
     for v in values("period"):
         v2 = PERIOD_NAMES.get(v, v).replace("–", "-").replace("—", "-")
@@ -163,13 +166,7 @@ def parse_filters(params: Mapping, vocab: Vocabulary, *, strict: bool = False) -
         else:
             notice(f"unknown plan period '{v}'; known: {', '.join(vocab.periods)}, or a year in them")
 
-    plans = []
-    for v in values("plan"):
-        n = vocab.plan_number(v)
-        if n:
-            plans.append(n)
-        else:
-            notice(f"unknown plan '{v}'; known: {', '.join(p['number'] for p in vocab.plans)}")
+    plans = look_up("plan", vocab.plan_number, "plan", ", ".join(p["number"] for p in vocab.plans))
 
     min_revenue = None
     raw_min = values("min_revenue")
@@ -193,21 +190,8 @@ def parse_filters(params: Mapping, vocab: Vocabulary, *, strict: bool = False) -
         else:
             notice(f"no_target must be show or hide, not '{raw_nt[0]}'")
 
-    provinces = []
-    for v in values("province"):
-        p = PROVINCES.get(v.lower())
-        if p:
-            provinces.append(p)
-        else:
-            notice(f"unknown province '{v}'; known: hebei, henan (河北, 河南)")
-
-    kinds = []
-    for v in values("kind"):
-        k = vocab.kind_code(v)
-        if k:
-            kinds.append(k)
-        else:
-            notice(f"unknown kind '{v}'; known: {', '.join(vocab.kinds)}")
+    provinces = look_up("province", lambda v: PROVINCES.get(v.lower()), "province", "hebei, henan (河北, 河南)")
+    kinds = look_up("kind", vocab.kind_code, "kind", ", ".join(vocab.kinds))
 
     q = ""
     raw_q = params.get("q")
