@@ -163,12 +163,12 @@ def app_shell() -> html.Div:
 
 def page_body(store: Store, state, notices: list[str]):
     """The whole page for one PageState (filters, selection, layers, view, language) from a link."""
-    from callbacks.state import zoom_bounds
+    from callbacks.state import page_view
     from layers.filters import filters_to_params
 
     lang = state.lang
     opts = MapOptions(lang=lang, layers=tuple(state.layers), selected=state.selected,
-                      selected_prefecture=state.prefecture, view=zoom_bounds(state.view, store))
+                      selected_prefecture=state.prefecture, view=page_view(state.view, store))
     fig = build_figure(store.elements, filter_mask(store.elements, state.filters), store.boundaries, store.vocab, opts)
     from callbacks.table import linked_views
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dash import Input, Output, Patch, State, callback, clientside_callback, ctx, dcc, html, no_update
 
 from callbacks.layout import GRAPH_CONFIG
-from callbacks.state import zoom_bounds
+from callbacks.state import page_view, zoom_bounds
 from layers.figure import (AREA_PATCH_KEYS, N_BASE, MapOptions, build_figure, county_lines, element_slots,
                            element_traces, highlight_trace, view_ranges)
 from layers.filters import Filters, filter_mask, parse_filters, with_period
@@ -58,7 +58,7 @@ def update_map(filters_data, selection, layers, zoom, lang):
             p["data"][i]["visible"] = "context" in layers
         p["data"][4]["visible"] = "labels" in layers
     if "f-zoom" in fired:
-        rng = view_ranges(zoom_bounds(zoom, store))
+        rng = view_ranges(page_view(zoom, store))
         p["layout"]["geo"]["lonaxis"]["range"] = list(rng["lon"])
         p["layout"]["geo"]["lataxis"]["range"] = list(rng["lat"])
         p["layout"]["uirevision"] = f"zoom-{zoom}"  # a new zoom target overrides the user's pan

@@ -50,6 +50,14 @@ def zoom_bounds(view: str, store: Store) -> tuple[float, float, float, float] | 
     return None
 
 
+def page_view(view: str, store: Store):
+    """A zoom target as the page shows it: its bounds widened to the map area's shape (None = default)."""
+    from layers.figure import PAGE_ASPECT, fit_view
+
+    bounds = zoom_bounds(view, store)
+    return fit_view(bounds, *PAGE_ASPECT) if bounds else None
+
+
 def element_bounds(element_id: str, store: Store) -> str | None:
     """'lon0,lat0,lon1,lat1' around one element (the table zooms the map there)."""
     hit = store.elements[store.elements["id"] == element_id]

@@ -12,6 +12,7 @@ The figure's traces come in two blocks:
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -332,6 +333,31 @@ def view_ranges(view) -> dict:
         return {"lon": DEFAULT_RANGE["lon"], "lat": DEFAULT_RANGE["lat"]}
     lon0, lat0, lon1, lat1 = view
     return {"lon": (lon0, lon1), "lat": (lat0, lat1)}
+
+
+def _merc_y(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def fit_view(view, width: int, height: int) -> tuple[float, float, float, float]:
+    """Widen the view's shorter side so the map fills a width x height plot area (Mercator aspect)."""
+    rng = view_ranges(view)
+    (lon0, lon1), (lat0, lat1) = rng["lon"], rng["lat"]
+    x_span = math.radians(lon1 - lon0)
+    y_span = _merc_y(lat1) - _merc_y(lat0)
+    want = width / height
+    if x_span / y_span < want:  # too narrow: widen longitudes
+        extra = math.degrees(y_span * want) - (lon1 - lon0)
+        lon0, lon1 = lon0 - extra / 2, lon1 + extra / 2
+    else:  # too flat: add latitude around the centre
+        mid = (_merc_y(lat0) + _merc_y(lat1)) / 2
+        half = x_span / want / 2
+        lat0 = math.degrees(2 * math.atan(math.exp(mid - half)) - math.pi / 2)
+        lat1 = math.degrees(2 * math.atan(math.exp(mid + half)) - math.pi / 2)
+    return (round(lon0, 3), round(lat0, 3), round(lon1, 3), round(lat1, 3))
+
+
+PAGE_ASPECT = (13, 10)  # the page's map area is about this wide for this tall on a laptop
 
 
 def layout(opts: MapOptions) -> dict:

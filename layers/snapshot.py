@@ -16,6 +16,7 @@ from pyproj import Geod
 
 from layers import style
 from layers.filters import Filters, describe
+from layers.figure import fit_view
 from layers.i18n import t
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
@@ -46,30 +47,6 @@ def default_title(filters: Filters, vocab, lang: str = "zh") -> str:
     parts = describe(filters, vocab, lang)
     base = t("map_title_default", lang)
     return f"{base}：{'，'.join(parts)}" if parts and lang == "zh" else (f"{base}: {'; '.join(parts)}" if parts else base)
-
-
-def _merc_y(lat: float) -> float:
-    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-
-def fit_view(view, width: int, height: int) -> tuple[float, float, float, float]:
-    """Widen the view's shorter side so the map fills a width x height plot area (Mercator aspect)."""
-    from layers.figure import view_ranges
-
-    rng = view_ranges(view)
-    (lon0, lon1), (lat0, lat1) = rng["lon"], rng["lat"]
-    x_span = math.radians(lon1 - lon0)
-    y_span = _merc_y(lat1) - _merc_y(lat0)
-    want = width / height
-    if x_span / y_span < want:  # too narrow: widen longitudes
-        extra = math.degrees(y_span * want) - (lon1 - lon0)
-        lon0, lon1 = lon0 - extra / 2, lon1 + extra / 2
-    else:  # too flat: add latitude around the centre
-        mid = (_merc_y(lat0) + _merc_y(lat1)) / 2
-        half = x_span / want / 2
-        lat0 = math.degrees(2 * math.atan(math.exp(mid - half)) - math.pi / 2)
-        lat1 = math.degrees(2 * math.atan(math.exp(mid + half)) - math.pi / 2)
-    return (round(lon0, 3), round(lat0, 3), round(lon1, 3), round(lat1, 3))
 
 
 def nice_distance_km(span_km: float) -> int:

@@ -91,12 +91,15 @@ def test_presentation_mode_and_saved_views_from_keyboard(page):
     page.keyboard.press("f")
     page.wait_for_selector(".presenting", timeout=5000)
     assert not page.is_visible("#filter-panel")
-    page.keyboard.press("ArrowRight")
-    page.wait_for_function("document.querySelector('#summary').innerText.includes('沿海')", timeout=15000)
-    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")  # view 1: the coastal belt, its new areas and groups (plan 000)
+    page.wait_for_function("document.querySelector('#summary').innerText.includes('组团')", timeout=15000)
+    assert "沿海" in page.inner_text("#view-pick")
+    page.keyboard.press("ArrowRight")  # view 2: the circle around the capital
     page.wait_for_function("document.querySelector('#summary').innerText.includes('环首都')", timeout=15000)
     page.keyboard.press("ArrowLeft")
-    page.wait_for_function("document.querySelector('#summary').innerText.includes('沿海')", timeout=15000)
+    page.wait_for_function("document.querySelector('#summary').innerText.includes('组团')", timeout=15000)
+    ranges = page.evaluate("() => document.querySelector('#map .js-plotly-plot').layout.geo.lonaxis.range")
+    assert 116.5 < (ranges[0] + ranges[1]) / 2 < 119 and ranges[1] - ranges[0] < 9  # the coast, not both provinces
     assert page.hosts <= {page.base.split("/")[2]}
 
 

@@ -151,7 +151,7 @@ def test_saved_view_opens_controls(store):
     views = present.load_views()
     assert len(views) >= 6
     out = present.open_view(0, views)
-    assert len(out) == 13 and out[10] == "河北省"
+    assert len(out) == 13 and out[4] == ["000"] and out[10] == "115.6,37.6,120.2,40.6"
     assert present.open_view(99, views) == (no_update,) * 13
 
 
