@@ -192,3 +192,16 @@ def test_broken_yaml_named(tmp_path):
     (d / "000.yaml").write_text("plan: [unclosed", encoding="utf-8")
     with pytest.raises(DataErrors, match="000.yaml: -: yaml"):
         load_dataset(d)
+
+
+def test_county_clusters_carry_the_hundred_yi_tier(store):
+    """000 lists its county clusters under 一批超百亿元县域特色产业集群: each reaches at least 100 亿元."""
+    clusters = [r for r in store.dataset.records if "county-clusters" in r["tags"]]
+    assert len(clusters) == 41
+    assert all(any(t["value_yi"] >= 100 for t in r["revenue_targets"]) for r in clusters)
+
+
+def test_henan_food_bases_carry_the_500_yi_tier(store):
+    bases = [r for r in store.dataset.records if r["plan_number"] == "004" and r["kind"] == "base"
+             and "food" in r["industries"] and any(t["value_yi"] == 500 for t in r["revenue_targets"])]
+    assert {p for r in bases for p in r["prefectures"]} >= {"漯河市", "郑州市", "许昌市", "商丘市", "周口市", "驻马店市"}
