@@ -235,6 +235,26 @@ def _prepared(elements: pd.DataFrame, vocab, lang: str) -> dict:
     return prep
 
 
+# Above this many markers, co-located markers of one industry are merged into one (the plans' own
+# data draws ~1,100; a dataset many times larger would otherwise send megabytes per filter change).
+MARKER_BUDGET = 5000
+
+
+def _cluster(prep: dict, pm: np.ndarray, lang: str) -> tuple[np.ndarray, np.ndarray]:
+    """Merge markers that share a place and an industry: one marker (the largest), its hover saying how many."""
+    keys = np.column_stack([np.round(prep["pt_lon"][pm], 3), np.round(prep["pt_lat"][pm], 3), prep["pt_code"][pm]])
+    order = np.lexsort((-prep["pt_size"][pm], keys[:, 2], keys[:, 1], keys[:, 0]))  # largest first in each group
+    sorted_keys = keys[order]
+    starts = np.r_[0, np.nonzero(np.any(np.diff(sorted_keys, axis=0) != 0, axis=1))[0] + 1]
+    counts = np.diff(np.r_[starts, len(order)])
+    lead = pm[order[starts]]
+    more = "<br>+{n} more here" if lang == "en" else "<br>此处另有 {n} 个要素"
+    hover = prep["hover"][prep["pt_elem"][lead]].copy()
+    for k in np.nonzero(counts > 1)[0]:
+        hover[k] = hover[k] + more.format(n=counts[k] - 1)
+    return lead, hover
+
+
 def element_traces(elements: pd.DataFrame, mask: np.ndarray, vocab, opts: MapOptions) -> list[dict]:
     """Traces (plain dicts) for the filtered elements, one per slot of `element_slots`.
 
@@ -275,7 +295,10 @@ def element_traces(elements: pd.DataFrame, mask: np.ndarray, vocab, opts: MapOpt
             hovertemplate="%{text}<extra></extra>", name=label(KIND_LABELS, kind, lang), legendgroup="areas",
             legendgrouptitle=dict(text=t("legend_area", lang)), showlegend=bool(len(rows))))
 
-    pm = mask[prep["pt_elem"]]
+    pm = np.nonzero(mask[prep["pt_elem"]])[0]
+    hover = prep["hover"][prep["pt_elem"][pm]]
+    if len(pm) > MARKER_BUDGET:
+        pm, hover = _cluster(prep, pm, lang)
     lons, lats = spread_points(prep["pt_lon"][pm], prep["pt_lat"][pm])
     pcode, pelem = prep["pt_code"][pm], prep["pt_elem"][pm]
     psize, psym = prep["pt_size"][pm], prep["pt_symbol"][pm]
@@ -286,7 +309,7 @@ def element_traces(elements: pd.DataFrame, mask: np.ndarray, vocab, opts: MapOpt
             type="scattergeo", lon=lons[idx].round(4).tolist(), lat=lats[idx].round(4).tolist(), mode="markers",
             marker=dict(color=colours.get(code, style.NO_INDUSTRY_COLOUR), size=psize[idx].round(1).tolist(),
                         symbol=psym[idx].tolist(), line=dict(color="white", width=0.8), opacity=0.92),
-            customdata=[[i] for i in prep["ids"][el]], text=prep["hover"][el].tolist(),
+            customdata=[[i] for i in prep["ids"][el]], text=hover[idx].tolist(),
             hovertemplate="%{text}<extra></extra>", name=names[c], legendgroup="industries",
             legendgrouptitle=dict(text=t("legend_industry", lang)), showlegend=bool(len(idx))))
     kinds_shown = set(prep["kinds"][mask])

@@ -92,3 +92,25 @@ def test_counties_layer_only_sent_when_on(store):
 def test_first_view_size_reasonable(store):
     """The first figure carries the boundaries once; a budget keeps the page light offline."""
     assert len(_fig(store).to_json()) < 1_200_000
+
+
+def test_markers_cluster_only_beyond_the_budget(store):
+    """The plans' own data is drawn marker by marker; a dataset far larger merges co-located markers."""
+    import pandas as pd
+    from layers import figure
+
+    full = _fig(store)
+    n_markers = sum(len(t.lon) for t in full.data[N_BASE:] if t.legendgroup == "industries")
+    assert n_markers < figure.MARKER_BUDGET
+    copies = []
+    for k in range(6):
+        c = store.elements.copy()
+        c["id"] = c["id"] + f"-c{k}"
+        copies.append(c)
+    big = pd.concat(copies, ignore_index=True).set_geometry("geometry")
+    traces = element_traces(big, np.ones(len(big), bool), store.vocab, MapOptions())
+    drawn = [t for t in traces if t.get("legendgroup") == "industries"]
+    prep = figure._prepared(store.elements, store.vocab, "zh")
+    places = {(round(x, 3), round(y, 3), c) for x, y, c in zip(prep["pt_lon"], prep["pt_lat"], prep["pt_code"])}
+    assert sum(len(t["lon"]) for t in drawn) == len(places) < n_markers  # one marker per place and industry
+    assert any("此处另有 5 个要素" in h for t in drawn for h in t["text"])  # six copies of one element
