@@ -14,7 +14,8 @@ run: system venv            ## start the dashboard on http://127.0.0.1:8050
 serve: system venv          ## production: gunicorn with $(WORKERS) workers (HOST=0.0.0.0 to listen beyond localhost)
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --preload --timeout 60 "app:server"
 
-test: system dev-venv       ## every test, including the real-browser ones
+test: system dev-venv       ## lint (unused names, syntax), then every test, including the real-browser ones
+	$(BIN)/ruff check --select F,E9 --exclude $(VENV) .
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 check: venv                 ## validate the plan records only

@@ -16,7 +16,6 @@ import logging
 import sys
 from pathlib import Path
 
-import dash
 from dash import Dash
 
 ROOT = Path(__file__).resolve().parent

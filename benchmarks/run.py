@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import random
 import statistics
 import subprocess
@@ -218,7 +217,7 @@ def browser_views(runs: int = 3) -> None:
 def snapshots() -> None:
     import plotly.io as pio
 
-    from layers.filters import Filters, parse_filters
+    from layers.filters import parse_filters
     from layers.snapshot import Renderer, figure_for
     from layers.store import get_store
 
@@ -245,7 +244,6 @@ def snapshots() -> None:
             r.render(figure_for(store, f, size=size), "png", *size)
         batch = time.perf_counter() - t0
     t0 = time.perf_counter()
-    import kaleido  # the naive batch: a cold renderer per file
     for f in views:
         figure_for(store, f, size=size).to_image(format="png", width=size[0], height=size[1])
     naive_batch = time.perf_counter() - t0

@@ -4,8 +4,8 @@ from __future__ import annotations
 import dash_ag_grid as dag
 from dash import dcc, html
 
-from layers.figure import DEFAULT_LAYERS, MapOptions, build_figure
-from layers.filters import REVENUE_TIERS, Filters, filter_mask
+from layers.figure import MapOptions, build_figure
+from layers.filters import REVENUE_TIERS, filter_mask
 from layers.i18n import KIND_LABELS, label, t
 from layers.store import Store
 

@@ -1,7 +1,7 @@
 """Page-level callbacks: render the page from the link, keep the link in step with the controls."""
 from __future__ import annotations
 
-from dash import Input, Output, State, callback, ctx, no_update
+from dash import Input, Output, State, callback, no_update
 
 from callbacks.layout import notice_list, page_body
 from callbacks.state import PageState, controls_to_params, known_layers, page_query, parse_page

@@ -9,7 +9,7 @@ from dash import Input, Output, State, callback, ctx, no_update
 
 from callbacks.state import LAYER_NAMES
 from layers.figure import DEFAULT_LAYERS
-from layers.filters import Filters, parse_filters
+from layers.filters import parse_filters
 from layers.store import get_store
 
 TOUR = Path(__file__).resolve().parents[1] / "geodata" / "views.yaml"

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, replace
 
 from layers.figure import DEFAULT_LAYERS
-from layers.filters import Filters, _values, filters_to_params, parse_query, to_query
+from layers.filters import Filters, _values, parse_query, to_query
 from layers.store import Store
 
 PAGE_KEYS = ("sel", "pref", "layers", "view", "compare", "lang")
@@ -131,7 +131,3 @@ def controls_to_params(q, industry, period, year, plan, min_revenue, no_target, 
 
 def known_layers(layers) -> tuple[str, ...]:
     return tuple(x for x in layers if x in LAYER_NAMES) if isinstance(layers, (list, tuple)) else ()
-
-
-def params_of(filters: Filters) -> dict:
-    return filters_to_params(filters)

@@ -23,7 +23,6 @@ import sys
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import shapely
 from shapely.geometry import box, shape
 

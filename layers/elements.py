@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 from shapely.geometry import LineString, MultiPoint
 
-from geodata.records import AREA_KINDS, LINE_KINDS, POINT_KINDS
+from geodata.records import LINE_KINDS, POINT_KINDS
 
 
 class UnitGeometry:

@@ -109,9 +109,7 @@ def base_traces(boundaries: dict[str, gpd.GeoDataFrame], opts: MapOptions) -> li
     lang, fs = opts.lang, opts.font_scale
     prov = boundaries["provinces"]
     ctx = prov[prov["role"] == "context"]
-    focus = prov[prov["role"] == "focus"]
     prefs = boundaries["prefectures"]
-    counties = boundaries["counties"]
     show_ctx = "context" in opts.layers
 
     geom = _base_geometry(boundaries)

@@ -6,7 +6,6 @@ through kaleido and the system Chromium, with the topojson served from disk.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import shutil
 import subprocess
 from pathlib import Path
@@ -14,7 +13,6 @@ from pathlib import Path
 import plotly.graph_objects as go
 from pyproj import Geod
 
-from layers import style
 from layers.filters import Filters, describe
 from layers.figure import fit_view
 from layers.i18n import t
@@ -175,14 +173,6 @@ class Renderer:
 
 def plans_in(elements) -> list[str]:
     return sorted(set(elements["plan_number"]))
-
-
-def default_scale_for(fmt: str, scale: float | None) -> float:
-    return scale if scale else (2.0 if fmt == "png" else 1.0)
-
-
-def is_finite_positive(x: float) -> bool:
-    return isinstance(x, (int, float)) and math.isfinite(x) and x > 0
 
 
 def figure_for(store, filters: Filters, *, lang: str = "zh", view=None, layers=None, selected=None,

@@ -1,5 +1,4 @@
 """Real-browser tests: headless Debian Chromium against `python app.py serve` on 127.0.0.1."""
-import re
 
 import pytest
 

@@ -1,7 +1,6 @@
 """Each callback called as Dash calls it, with good and invalid inputs (no exception, a clear answer)."""
 from contextvars import copy_context
 
-import pytest
 from dash import Patch, no_update
 from dash._callback_context import context_value
 from dash._utils import AttributeDict

@@ -1,5 +1,4 @@
 """The rules of ../shared/guide/data.md, over every record, and loud failures for bad rows."""
-import re
 from pathlib import Path
 
 import pytest

@@ -1,7 +1,6 @@
 """The figure builders: what traces, how many points, which legend entries, for given filters."""
 import numpy as np
 import plotly.graph_objects as go
-import pytest
 
 from layers import style
 from layers.figure import N_BASE, MapOptions, build_figure, element_slots, element_traces

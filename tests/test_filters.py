@@ -1,5 +1,4 @@
 """One filter vocabulary: parsing, round trips, and what each filter shows."""
-import numpy as np
 import pytest
 
 from layers.filters import Filters, FilterError, describe, filter_mask, parse_filters, parse_query, to_query

@@ -2,10 +2,8 @@
 
 Each must answer with a notice, a no-op or a clear error; never an exception.
 """
-import os
 from contextvars import copy_context
 
-import pytest
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
 from hypothesis import HealthCheck, given, settings
