@@ -18,9 +18,15 @@ class Passage:
     heading: str         # the nearest heading line above (一、… / （二）… / 专栏…)
 
 
-def _is_heading(line: str) -> bool:
-    s = line.strip()
-    return bool(s) and len(s) < 60 and (s[0] in "一二三四五六七八九十（(专第" or s.startswith("专栏"))
+_HEADING = re.compile(r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．、]|第[一二三四五六七八九十]+[章节]|专栏)")
+
+
+def _is_heading(line: str, in_box: bool) -> bool:
+    """一、… / （二）… / 4.食品工业 / 第三章 …; a 专栏 title only heads a passage inside that box."""
+    s = line.strip().lstrip("│┌├ ")
+    if not s or len(s) > 60 or not _HEADING.match(s):
+        return False
+    return in_box or not s.startswith("专栏")
 
 
 def find_passage(text: str, quote: str, context: int = 2) -> Passage | None:
@@ -33,7 +39,8 @@ def find_passage(text: str, quote: str, context: int = 2) -> Passage | None:
     end = len(text) if end < 0 else end
     before_paras = [p.strip() for p in text[:start].split("\n") if p.strip()]
     after_paras = [p.strip() for p in text[end:].split("\n") if p.strip()]
-    heading = next((p for p in reversed(before_paras) if _is_heading(p)), "")
+    in_box = "│" in text[start:end]
+    heading = next((p.strip("│┌├┐┤─ 　") for p in reversed(before_paras) if _is_heading(p, in_box)), "")
     return Passage(text[start:pos].lstrip(), quote, text[pos + len(quote):end].rstrip(),
                    before_paras[-context:] if context else [], after_paras[:context], heading)
 

@@ -176,3 +176,12 @@ def test_compare_two_periods_side_by_side(store):
         periods = set(store.elements[store.elements["id"].isin(ids)]["plan_period"])
         assert len(periods) == 1
     assert map_cb.compare_maps("", {}, "all", "zh") == []
+
+
+def test_passage_heading_is_the_section_not_a_box_above(store):
+    from layers.passages import find_passage
+
+    text = store.dataset.plan_texts["004"]
+    p = find_passage(text, "壮大漯河、郑州、许昌、商丘、周口、驻马店等食品工业基地的规模和实力")
+    assert p.heading == "4.食品工业"
+    assert p.before.endswith("培育具有国际影响力的沿京广食品产业带，")
