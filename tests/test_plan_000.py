@@ -271,3 +271,28 @@ def test_province_targets():
     assert t["hb12-target-industrial-value-added"]["year"] == 2015
     assert t["hb12-target-civil-military-integration"]["value_yi"] == 1000
     assert all(x["scope"] in ("province", "industry") for x in TARGETS)
+
+
+def test_chapter4_named_projects_placed():
+    """Technical-renovation / industrialisation projects of 四 whose names carry a place."""
+    expected = {
+        "baoding-yingli-polysilicon-cells": "保定市",
+        "baoding-tianwei-wind-turbines": "保定市",
+        "qinhuangdao-harbin-electric-nuclear": "秦皇岛市",
+        "shijiazhuang-nuclear-valves": "石家庄市",
+        "tangshan-nuclear-valve-castings": "唐山市",
+        "tangshan-tianhe-titanium": "唐山市",
+        "handan-lier-pvc-profiles": "邯郸市",
+        "pingquan-li-ion-battery": "平泉市",
+        "qinhuangdao-kangtai-medical-devices": "秦皇岛市",
+    }
+    for rid, place in expected.items():
+        r = rec(rid)
+        assert r["kind"] == "project" and r["places"] == [place], rid
+        assert r["quote"] in TEXT and (place[:2] in r["quote"]), rid
+
+
+def test_cangzhou_lingang_in_bohai_new_area():
+    r = rec("cangzhou-lingang-etdz")
+    assert r["places"] == ["黄骅市"] and r["places_as_written"] == ["沧州临港"]
+    assert r["revenue_targets"][0]["value_yi"] == 800

@@ -290,3 +290,30 @@ def test_misprints_kept_verbatim_and_noted():
     assert "蓬莱" in BY_ID["hbpz-county-traditional-industry-pilot"]["quote"]
     assert "蓬莱" in BY_ID["hbpz-county-traditional-industry-pilot"]["note"]
     assert all("蓬莱" not in p for r in RECORDS for p in r["places"])
+
+
+def test_huanshoudu_compositions_are_the_prefectures_bordering_beijing():
+    # 环首都 areas the plan gives no units for are composed from the Hebei prefectures that touch
+    # Beijing on the boundary map; 唐山 borders Tianjin, not Beijing, so it is not among them
+    # (the 环京津 compositions, by contrast, include 唐山 and 沧州).
+    ids = ["hbpz-capital-one-hour-logistics-circle", "hbpz-capital-leisure-tourism-circle",
+           "hbpz-capital-urban-agriculture-circle", "hbpz-capital-agri-tech-belt",
+           "hbpz-capital-distribution-bases"]
+    for rid in ids:
+        r = BY_ID[rid]
+        assert r["name"].startswith("环首都") and r["name"] in TEXT
+        assert r["composition_source"] == "outside"
+        assert sorted(r["places"]) == sorted(["廊坊市", "保定市", "张家口市", "承德市"]), rid
+
+
+def test_tier_targets_are_province_wide():
+    # the plan states the 千亿元 park and 百亿 cluster tiers without naming any park or cluster
+    by = {t["id"]: t for t in TARGETS}
+    assert re.search(r"建成一批年主营业务收入超(千)亿元的产业园区", TEXT)
+    assert by["hbpz-target-qianyi-parks"]["value_yi"] == 1000
+    assert re.search(r"建设一批主营业务收入超(百)亿的产业集群", TEXT)
+    assert by["hbpz-target-baiyi-county-clusters"]["value_yi"] == 100
+    for tid in ("hbpz-target-qianyi-parks", "hbpz-target-baiyi-county-clusters"):
+        assert by[tid]["scope"] == "province" and by[tid]["metric"] == "主营业务收入"
+    # no record carries an element-level revenue target: the plan gives none
+    assert not any(r.get("revenue_targets") for r in RECORDS)

@@ -226,3 +226,11 @@ def test_auto_both_figures_kept():
 
 def test_building_materials_and_equipment():
     assert _targets("建材", 15000) and _targets("装备制造", 22000)
+
+
+def test_central_china_appliance_base_at_its_three_clusters():
+    # "围绕郑州、新乡、民权家用电器产业集群，建设中部地区空调制冷及小家电生产基地"
+    r = BY_ID["hn12-central-china-appliance-base"]
+    cities = listed(r"围绕(郑州、新乡、民权)家用电器产业集群，建设中部地区空调制冷及小家电生产基地")
+    assert r["kind"] == "base" and len(r["places"]) == len(cities) == 3
+    assert "appliance-clusters-3" not in (r.get("tags") or [])
