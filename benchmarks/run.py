@@ -113,7 +113,7 @@ def filter_change(times: int = 1, n: int = 120, n_naive: int = 40, label: str = 
         for f in combos[:40]:
             from layers.filters import filters_to_params
             t0 = time.perf_counter()
-            to_json(list(update_linked_views(filters_to_params(f), "zh")))
+            to_json(list(update_linked_views(filters_to_params(f), None, "zh")))
             linked.append(time.perf_counter() - t0)
         record("linked_views_p95_ms", round(pct(linked, 95) * 1000, 1), None, "ms",
                note="table rows and the two charts, a second callback per change (no baseline: same code)")

@@ -136,13 +136,13 @@ def export_dialog(lang: str) -> html.Div:
     ])
 
 
-def grid(lang: str, rows: list[dict]) -> dag.AgGrid:
+def grid(lang: str) -> dag.AgGrid:
     cols = [("name", "名称", "Name", 2), ("kind", "类型", "Kind", 1), ("plan", "规划", "Plan", 1.4),
             ("period", "规划期", "Period", 1), ("prefectures", "地市", "Prefectures", 1.3),
             ("counties", "县区", "Counties", 1.3), ("industries", "产业", "Industries", 2),
             ("revenue", "收入目标(亿元)", "Target (100m yuan)", 1)]
     return dag.AgGrid(
-        id="grid", rowData=rows, getRowId="params.data.id",
+        id="grid", rowData=[], getRowId="params.data.id",
         columnDefs=[{"field": f, "headerName": en if lang == "en" else zh, "flex": flex,
                      "filter": "agNumberColumnFilter" if f == "revenue" else True, "sortable": True}
                     for f, zh, en, flex in cols],
@@ -170,9 +170,6 @@ def page_body(store: Store, state, notices: list[str]):
     opts = MapOptions(lang=lang, layers=tuple(state.layers), selected=state.selected,
                       selected_prefecture=state.prefecture, view=page_view(state.view, store))
     fig = build_figure(store.elements, filter_mask(store.elements, state.filters), store.boundaries, store.vocab, opts)
-    from callbacks.table import linked_views
-
-    rows, by_industry, by_prefecture = linked_views(store, state.filters, lang)
     f = state.filters
     return html.Div(lang="en" if lang == "en" else "zh-CN", className="page", children=[
         dcc.Store(id="lang", data=lang),
@@ -205,8 +202,8 @@ def page_body(store: Store, state, notices: list[str]):
         html.Section(id="compare", className="compare", **{"aria-label": t("compare", lang)}),
         html.Section(className="lower", children=[
             html.Div(className="charts", children=[
-                html.Div(id="chart-industry", className="chart", children=by_industry),
-                html.Div(id="chart-prefecture", className="chart", children=by_prefecture),
+                html.Div(id="chart-industry", className="chart"),
+                html.Div(id="chart-prefecture", className="chart"),
             ]),
             html.Div(className="table-card", children=[
                 html.Div(className="table-head", children=[
@@ -217,7 +214,7 @@ def page_body(store: Store, state, notices: list[str]):
                     html.Button(t("download_geojson", lang), id="dl-geojson", className="button", n_clicks=0),
                     dcc.Download(id="download"),
                 ]),
-                grid(lang, rows),
+                grid(lang),
             ]),
             html.Div(id="targets", className="targets"),
         ]),

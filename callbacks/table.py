@@ -25,8 +25,12 @@ def linked_views(store, filters, lang: str) -> tuple:
 
 
 @callback(Output("grid", "rowData"), Output("chart-industry", "children"), Output("chart-prefecture", "children"),
-          Input("filters", "data"), State("lang", "data"), prevent_initial_call=True)
-def update_linked_views(filters_data, lang):
+          Input("filters", "data"), Input("summary", "children"), State("lang", "data"), prevent_initial_call=True)
+def update_linked_views(filters_data, _summary, lang):
+    """Fills after the map: the summary is written once the page is up, and on every filter change.
+
+    (The table sits below the map; keeping its ~960 rows out of the page's first response keeps
+    the map's first drawing fast.)"""
     return linked_views(get_store(), filters_from(filters_data), lang)
 
 

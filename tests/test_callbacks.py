@@ -120,7 +120,7 @@ def test_details_unknown_selection_shows_hint(store):
 
 
 def test_linked_views(store):
-    rows, by_ind, by_pref = table.update_linked_views({"industry": "textiles"}, "zh")
+    rows, by_ind, by_pref = table.update_linked_views({"industry": "textiles"}, "…", "zh")
     assert rows and all("纺织服装" in r["industries"] for r in rows)
     assert "纺织服装" in str(by_ind.to_plotly_json()) and "邢台市" in str(by_pref.to_plotly_json())
 

@@ -76,7 +76,7 @@ def test_details_and_click_any_input(store, selection, click):
 @SETTINGS
 @given(junk)
 def test_linked_views_and_downloads_any_filters(store, filters_data):
-    table.update_linked_views(filters_data, "zh")
+    table.update_linked_views(filters_data, None, "zh")
     run(table.download, "dl-csv.n_clicks", 1, 0, filters_data)
 
 
