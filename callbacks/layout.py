@@ -69,8 +69,14 @@ def control_options(store: Store, lang: str) -> dict:
 def notice_list(notices: list[str], lang: str):
     if not notices:
         return []
+    from layers.i18n import notice_zh
+
+    def item(n: str):
+        zh = notice_zh(n) if lang == "zh" else None
+        return html.Li([zh, html.Span(f"（{n}）", className="notice-original")] if zh else n)
+
     return html.Div(className="notice", children=[html.Strong(t("notice_title", lang) + ": "),
-                                                  html.Ul([html.Li(n) for n in notices])])
+                                                  html.Ul([item(n) for n in notices])])
 
 
 def filter_panel(store: Store, lang: str, state) -> html.Div:

@@ -168,6 +168,7 @@ def element_slots(vocab) -> list[tuple[str, str]]:
     slots += [("points", i["code"]) for i in vocab.industries] + [("points", "")]
     slots += [("kind_key", k) for k in POINT_KIND_ORDER]
     slots += [("size_key", str(v)) for v in style.SIZE_LEGEND_TIERS]
+    slots += [("area_key", k) for k in AREA_ORDER]
     slots += [("highlight", "")]
     return slots
 
@@ -191,7 +192,7 @@ def _area_rows(df: pd.DataFrame, kind: str) -> pd.Series:
     return df["drawn_as"].eq("area") & df["kind"].isin(kinds)
 
 
-AREA_PATCH_KEYS = ("locations", "z", "customdata", "text", "showlegend")
+AREA_PATCH_KEYS = ("locations", "z", "customdata", "text", "showlegend", "colorscale")
 
 
 _PREPARED: dict = {}
@@ -267,16 +268,19 @@ def element_traces(elements: pd.DataFrame, mask: np.ndarray, vocab, opts: MapOpt
     names = [i["en" if lang == "en" else "zh"] for i in vocab.industries] + ["—"]
     traces: list[dict] = []
 
+    shown_areas = sum(int((prep["areas"][kind] & mask).sum()) for kind in AREA_ORDER)
+    fill_alpha = style.area_fill_alpha(shown_areas)
     for kind in AREA_ORDER:
         sel = prep["areas"][kind] & mask
         colour = style.AREA_COLOURS[kind]
+        fill = style.rgba(colour, fill_alpha)
         traces.append(dict(
             type="choropleth", geojson=_area_geojson(elements, kind), locations=prep["shape_key"][sel].tolist(),
-            z=[1] * int(sel.sum()), zmin=0, zmax=1, colorscale=[[0, colour], [1, colour]], showscale=False,
-            marker=dict(opacity=style.AREA_OPACITY, line=dict(color=colour, width=1.2)),
+            z=[1] * int(sel.sum()), zmin=0, zmax=1, colorscale=[[0, fill], [1, fill]], showscale=False,
+            marker=dict(opacity=1, line=dict(color=style.rgba(colour, 0.55), width=1.0)),
             customdata=[[i] for i in prep["ids"][sel]], text=prep["hover"][sel].tolist(),
             hovertemplate="%{text}<extra></extra>", name=label(KIND_LABELS, kind, lang),
-            legendgroup="areas", legendgrouptitle=dict(text=t("legend_area", lang)), showlegend=bool(sel.any())))
+            showlegend=False))  # faded fills make faint swatches: the legend uses area_key traces
     for kind in LINE_ORDER:
         rows = np.nonzero(prep["lines"][kind] & mask)[0]
         lons, lats, ids, texts = [], [], [], []
@@ -324,6 +328,14 @@ def element_traces(elements: pd.DataFrame, mask: np.ndarray, vocab, opts: MapOpt
             marker=dict(symbol="circle-open", color="#555555", size=style.marker_size(tier)),
             name=f"{tier:,}", legendgroup="sizes", legendgrouptitle=dict(text=t("legend_size", lang)),
             showlegend=has_target, hoverinfo="skip"))
+    for kind in AREA_ORDER:  # legend keys for areas, in full colour whatever the fill's fading
+        traces.append(dict(
+            type="scattergeo", lon=[None], lat=[None], mode="markers",
+            marker=dict(symbol="square", color=style.rgba(style.AREA_COLOURS[kind], 0.45), size=12,
+                        line=dict(color=style.AREA_COLOURS[kind], width=1)),
+            name=label(KIND_LABELS, kind, lang), legendgroup="areas", legendrank=1,
+            legendgrouptitle=dict(text=t("legend_area", lang)),
+            showlegend=bool((prep["areas"][kind] & mask).any()), hoverinfo="skip"))
     traces.append(highlight_trace(elements, opts.selected))
     return traces
 

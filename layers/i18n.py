@@ -101,3 +101,38 @@ def label(table: dict, key: str, lang: str = "zh") -> str:
     if not pair:
         return key
     return pair[1] if lang == "en" else pair[0]
+
+
+# Notices are written once, in English (the command line prints them as errors); the page shows
+# a Chinese reading of each beside the original.
+_NOTICE_ZH = [
+    (r"^too many values for '(.+)' \((\d+)\); kept the first (\d+)$", "参数“{0}”的值过多（{1} 个），只保留前 {2} 个"),
+    (r"^ignored an overlong value for '(.+)' \((\d+) characters\)$", "参数“{0}”的值过长（{1} 个字符），已忽略"),
+    (r"^unknown industry '(.*)'; known: .*$", "未知产业“{0}”，已忽略"),
+    (r"^unknown plan period '(.*)'; known: (.*), or a year in them$", "未知规划期“{0}”，可用：{1}，或其中的年份"),
+    (r"^unknown plan '(.*)'; known: (.*)$", "未知规划文件“{0}”，可用：{1}"),
+    (r"^unknown province '(.*)'; known: .*$", "未知省份“{0}”，可用：河北、河南"),
+    (r"^unknown kind '(.*)'; known: .*$", "未知要素类型“{0}”，已忽略"),
+    (r"^min_revenue must be a number of 亿元 >= 0, not '(.*)'$", "收入目标下限须为不小于 0 的亿元数，而不是“{0}”"),
+    (r"^no_target must be show or hide, not '(.*)'$", "“无目标要素”须为 show 或 hide，而不是“{0}”"),
+    (r"^search text too long \((\d+) characters\); shortened to (\d+)$", "搜索文字过长（{0} 个字符），已截为 {1} 个"),
+    (r"^the link's query could not be read; showing everything$", "无法读取链接参数，显示全部要素"),
+    (r"^unknown link parameter '(.*)' ignored$", "未知链接参数“{0}”，已忽略"),
+    (r"^unknown element '(.*)' in the link; nothing selected$", "链接中的要素“{0}”不存在，未选中任何要素"),
+    (r"^unknown prefecture '(.*)' in the link$", "链接中的地市“{0}”不存在"),
+    (r"^unknown layer '(.*)'; known: .*$", "未知图层“{0}”，已忽略"),
+    (r"^unknown map view '(.*)'; showing both provinces$", "未知地图范围“{0}”，显示两省全图"),
+    (r"^unknown comparison '(.*)'$", "未知对比设置“{0}”"),
+    (r"^unknown language '(.*)'; known: zh, en$", "未知语言“{0}”，可用：zh、en"),
+]
+
+
+def notice_zh(message: str) -> str | None:
+    """A Chinese reading of a notice, or None when no pattern fits (the English is shown alone)."""
+    import re
+
+    for pattern, template in _NOTICE_ZH:
+        m = re.match(pattern, message)
+        if m:
+            return template.format(*m.groups())
+    return None

@@ -23,7 +23,20 @@ KIND_SYMBOLS = {
     "city_role": "triangle-up", "project": "x",
 }
 AREA_COLOURS = {"zone": "#4C72B0", "belt": "#DD8452", "group": "#55A868"}
-AREA_OPACITY = 0.22
+AREA_FILL_ALPHA = 0.22
+
+
+def area_fill_alpha(n_shown: int) -> float:
+    """Fill opacity of zones and belts: a few are filled, many overlapping ones fade to outlines,
+    so that stacked fills never bury the points (the plans' zones overlap heavily)."""
+    if n_shown <= 6:
+        return AREA_FILL_ALPHA
+    return round(max(0.015, AREA_FILL_ALPHA * 6 / n_shown), 3)
+
+
+def rgba(hex_colour: str, alpha: float) -> str:
+    h = hex_colour.lstrip("#")
+    return f"rgba({int(h[0:2], 16)},{int(h[2:4], 16)},{int(h[4:6], 16)},{alpha})"
 LINE_COLOURS = {"axis": "#8B1A1A", "corridor": "#6A3D9A"}
 
 # Base map: quiet, so colour is kept for plan elements.

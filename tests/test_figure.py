@@ -113,3 +113,10 @@ def test_markers_cluster_only_beyond_the_budget(store):
     places = {(round(x, 3), round(y, 3), c) for x, y, c in zip(prep["pt_lon"], prep["pt_lat"], prep["pt_code"])}
     assert sum(len(t["lon"]) for t in drawn) == len(places) < n_markers  # one marker per place and industry
     assert any("此处另有 5 个要素" in h for t in drawn for h in t["text"])  # six copies of one element
+
+
+def test_many_overlapping_zones_fade_to_outlines(store):
+    few = _fig(store, Filters(q="冀中南"))
+    many = _fig(store)
+    alpha = lambda fig: float(fig.data[N_BASE].colorscale[0][1].rsplit(",", 1)[1].rstrip(")"))
+    assert alpha(few) == style.AREA_FILL_ALPHA and alpha(many) < 0.05

@@ -39,3 +39,15 @@ def test_element_bounds(store):
     rid = store.elements[store.elements["name"].str.contains("清河")]["id"].iloc[0]
     b = [float(x) for x in element_bounds(rid, store).split(",")]
     assert b[0] < 115.7 < b[2] and b[1] < 37.0 < b[3]
+
+
+def test_every_notice_has_a_chinese_reading(store):
+    """The page is Chinese first: each kind of notice the link parser writes reads in Chinese too."""
+    from layers.i18n import notice_zh
+
+    query = ("?industry=stee1&period=1999&plan=9&province=mars&kind=castle&min_revenue=x&no_target=maybe"
+             "&foo=1&sel=nope&pref=火星市&layers=roads&view=nowhere&compare=abc&lang=fr&q=" + "x" * 300)
+    _, notices = parse_page(query, store)
+    assert len(notices) >= 14
+    for n in notices:
+        assert notice_zh(n), n
