@@ -234,3 +234,16 @@ def test_central_china_appliance_base_at_its_three_clusters():
     cities = listed(r"围绕(郑州、新乡、民权)家用电器产业集群，建设中部地区空调制冷及小家电生产基地")
     assert r["kind"] == "base" and len(r["places"]) == len(cities) == 3
     assert "appliance-clusters-3" not in (r.get("tags") or [])
+
+
+def test_steel_and_lead_zinc_projects_of_zhuanlan_9_stand_alone():
+    """专栏9's company projects at named steel points are records of their own, not host quotes."""
+    expected = {"hn12-anyang-angang-cold-rolling-project": "安阳市", "hn12-jiyuan-steel-forging-project": "济源市",
+                "hn12-xinyang-steel-pipe-project": "信阳市", "hn12-wugang-4200mm-mill-project": "舞钢市",
+                "hn12-jiyuan-yuguang-residue-recovery-project": "济源市",
+                "hn12-jiyuan-jinli-precious-metals-project": "济源市"}
+    for rid, place in expected.items():
+        r = BY_ID[rid]
+        assert r["kind"] == "project" and r["places"] == [place] and r["quote"] in TEXT
+        host_quotes = [q for h in RECORDS if h["id"] != rid for q in h.get("more_quotes") or []]
+        assert r["quote"] not in host_quotes
