@@ -157,7 +157,8 @@ def browser_views(runs: int = 3) -> None:
     from playwright.sync_api import sync_playwright
 
     from layers.store import get_store
-    from tests.conftest import CHROMIUM, CHROMIUM_ARGS, free_port
+    from benchmarks.load import free_port
+    from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
     store = get_store()
     rid = store.elements[store.elements["name"].str.contains("清河羊绒")]["id"].iloc[0]

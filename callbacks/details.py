@@ -8,7 +8,7 @@ from layers.filters import filter_mask
 from layers.i18n import COMPOSITION_LABELS, KIND_LABELS, PRECISION_LABELS, label, t
 from layers.passages import find_passage, readable
 from layers.store import get_store
-from callbacks.map import filters_from
+from callbacks.state import filters_from
 
 
 def _present(value) -> bool:

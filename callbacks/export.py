@@ -5,7 +5,7 @@ import re
 
 from dash import Input, Output, State, callback, ctx, dcc, no_update
 
-from callbacks.map import filters_from
+from callbacks.state import filters_from
 from callbacks.state import zoom_bounds
 from layers.snapshot import Renderer, SnapshotError, default_title, figure_for, parse_size
 from layers.store import get_store

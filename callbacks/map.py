@@ -4,16 +4,11 @@ from __future__ import annotations
 from dash import Input, Output, Patch, State, callback, clientside_callback, ctx, dcc, html, no_update
 
 from callbacks.layout import GRAPH_CONFIG
-from callbacks.state import page_view, zoom_bounds
+from callbacks.state import filters_from, page_view, zoom_bounds
 from layers.figure import (AREA_PATCH_KEYS, N_BASE, MapOptions, build_figure, county_lines, element_slots,
                            element_traces, highlight_trace, view_ranges)
-from layers.filters import Filters, filter_mask, parse_filters, with_period
+from layers.filters import Filters, filter_mask, with_period
 from layers.store import get_store
-
-
-def filters_from(data: dict | None) -> Filters:
-    """The `filters` store holds canonical params; parsing them again cannot fail."""
-    return parse_filters(data if isinstance(data, dict) else {}, get_store().vocab)[0]
 
 
 def patch_elements(filters: Filters, opts: MapOptions) -> Patch:

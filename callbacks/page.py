@@ -4,13 +4,12 @@ from __future__ import annotations
 from dash import Input, Output, State, callback, no_update
 
 from callbacks.layout import notice_list, page_body
-from callbacks.state import PageState, controls_to_params, known_layers, page_query, parse_page
+from callbacks.state import (FILTER_CONTROLS, PageState, controls_to_params, filters_from, known_layers, page_query,
+                             parse_page)
 from layers.filters import describe, filter_mask, filters_to_params, parse_filters
 from layers.i18n import t
 from layers.store import get_store
 
-FILTER_CONTROLS = ("f-q", "f-industry", "f-period", "f-year", "f-plan", "f-min-revenue", "f-no-target",
-                   "f-province", "f-kind")
 
 
 @callback(Output("page-body", "children"), Input("url", "pathname"), State("url", "search"))
@@ -44,8 +43,6 @@ def sync_filters(q, industry, period, year, plan, min_revenue, no_target, provin
           Input("f-compare", "value"), Input("selection", "data"), State("lang", "data"), prevent_initial_call=True)
 def sync_link(filters_data, layers, zoom, compare, selection, lang):
     """Everything the user has chosen -> the address bar, so the link reopens this view."""
-    from callbacks.map import filters_from
-
     sel = selection if isinstance(selection, dict) else {}
     state = PageState(filters=filters_from(filters_data), layers=known_layers(layers),
                       view=zoom if isinstance(zoom, str) and zoom else "all",

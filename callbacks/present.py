@@ -7,14 +7,12 @@ from pathlib import Path
 import yaml
 from dash import Input, Output, State, callback, ctx, no_update
 
-from callbacks.state import LAYER_NAMES
+from callbacks.state import FILTER_CONTROLS, LAYER_NAMES
 from layers.figure import DEFAULT_LAYERS
 from layers.filters import parse_filters
 from layers.store import get_store
 
 TOUR = Path(__file__).resolve().parents[1] / "geodata" / "views.yaml"
-FILTER_CONTROLS = ("f-q", "f-industry", "f-period", "f-year", "f-plan", "f-min-revenue", "f-no-target",
-                   "f-province", "f-kind")
 
 
 def saved_views_path() -> Path:

@@ -8,10 +8,13 @@ import re
 from dataclasses import dataclass, replace
 
 from layers.figure import DEFAULT_LAYERS
-from layers.filters import Filters, _values, parse_query, to_query
-from layers.store import Store
+from layers.filters import Filters, _values, parse_filters, parse_query, to_query
+from layers.store import Store, get_store
 
 PAGE_KEYS = ("sel", "pref", "layers", "view", "compare", "lang")
+# the filter controls, in the order the reset and saved-view callbacks set them
+FILTER_CONTROLS = ("f-q", "f-industry", "f-period", "f-year", "f-plan", "f-min-revenue", "f-no-target",
+                   "f-province", "f-kind")
 LAYER_NAMES = ("labels", "counties", "context")
 COMPARE_RE = re.compile(r"^\d{4}-\d{4}\|\d{4}-\d{4}$")
 
@@ -131,3 +134,8 @@ def controls_to_params(q, industry, period, year, plan, min_revenue, no_target, 
 
 def known_layers(layers) -> tuple[str, ...]:
     return tuple(x for x in layers if x in LAYER_NAMES) if isinstance(layers, (list, tuple)) else ()
+
+
+def filters_from(data: dict | None) -> Filters:
+    """The `filters` store holds canonical params; parsing them again cannot fail."""
+    return parse_filters(data if isinstance(data, dict) else {}, get_store().vocab)[0]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 
-from callbacks.map import filters_from
+from callbacks.state import filters_from
 from callbacks.state import element_bounds
 from layers.charts import counts_by_industry, counts_by_prefecture
 from layers.filters import filter_mask
