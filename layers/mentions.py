@@ -33,6 +33,7 @@ STOP_SHORT = {
     "商城": "the word 'online mall' (网上商城), not 信阳 商城县",
     "建安": "a substring of 创建安全, not 许昌 建安区",
     "南和": "a substring of 冀中南和冀东, not 邢台 南和区",
+    "路北": "衡水's 市区路北工业聚集区 ('north of the road'), not 唐山 路北区",
     "城区": "the word 'urban area'",
     "矿区": "the word 'mining area'",
     "郊区": "the word 'suburbs'",
@@ -46,6 +47,7 @@ NOT_PLACES = (
     "示范县",  # 'demonstration county', not 范县
     "资源汇",  # 资源汇聚 'resources gather', not 漯河 源汇区
     "壮大",    # 壮大周边 'strengthen the surrounding', not the 大周 town
+    "大清河",  # the river (固安大清河), not 清河县
 )
 
 

@@ -46,7 +46,8 @@ def test_mentions_do_not_overlap_and_come_in_text_order():
 def test_ordinary_words_are_not_places():
     # 中原经济区 is a region, 长安 a car maker, 大城市 'big city', 示范县 'demonstration county'
     assert terms_found("推进中原经济区建设，定州长安汽车，大城市城区，绿色能源示范县乡建设") == ["定州"]
-    assert terms_found("大城保温建材基地") == ["大城"]   # the county itself still counts
+    assert terms_found("中关村固安大清河科技成果转移基地，衡水市现代轻工产业群整合市区路北工业聚集区") == ["固安", "衡水市"]
+    assert terms_found("大城保温建材基地，唐山市路北区") == ["大城", "唐山市", "路北区"]   # the units still count
 
 
 def test_terms_cover_full_names_short_forms_aliases_and_partners():
