@@ -285,8 +285,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{len(b.dismissed)} reviewed, {len(b.open)} open")
         show = ([x.mention for x in b.labelled if not x.covered_by] if args.uncovered else b.open)
         for m in show:
-            mark = "  " if (plan, m.offset) in b.reviewed else "! "
-            print(f"{mark}{plan} ¶{m.paragraph} @{m.offset} {m.term} [{m.unit}]  …{m.context}…")
+            review = b.reviewed.get((plan, m.offset))
+            mark, why = ("  ", f"  — {review['reason']}") if review else ("! ", "")
+            print(f"{mark}{plan} ¶{m.paragraph} @{m.offset} {m.term} [{m.unit}]  …{m.context}…{why}")
     return 0
 
 
