@@ -1,13 +1,14 @@
 """Hebei & Henan industrial plans on a map.
 
+    python app.py                                   (same as `python app.py serve`)
     python app.py serve [--host 127.0.0.1] [--port 8050] [--debug]
     python app.py snapshot --out FILE.(png|svg|pdf) [filters] [--title T] [--size a4-landscape] [--scale N] [--force]
     python app.py batch VIEWS.yaml [--out-dir DIR] [--force]
     python app.py export-data --out FILE.(csv|geojson) [filters]
 
-Filters (same vocabulary as the page and the URL): --industry, --period, --plan,
---min-revenue, --no-target show|hide, --province, --kind, --q. Production:
-`gunicorn app:server` (see README).
+Filters: the same vocabulary as the page and the URL, one option per filter spec
+(layers/filters.py; `python app.py export-data --help` lists them). Production:
+`gunicorn "app:create_server()"` (see README). Importing this module builds nothing.
 """
 from __future__ import annotations
 
@@ -34,15 +35,17 @@ SECURITY_HEADERS = {
 
 
 def create_app() -> Dash:
-    """The Dash app; every callback module registers itself with @callback on import."""
+    """A complete Dash app (layout, every callback, headers, error handling) each time it is called."""
+    from callbacks import CallbackFailed, register_all
+    from callbacks.layout import app_shell
     from layers.store import get_store
 
     get_store()  # load and validate the data now: a broken file stops start-up with its name
-    # compress: plotly.js and the first figure are most of the first view's bytes
+    # compress: plotly.js and the first figure are most of the first view's bytes (Flask-Compress, with
+    # Brotli when installed); plotly serialises figures with orjson when it is installed
     app = Dash(__name__, title="河北·河南产业规划地图", update_title=None, serve_locally=True, compress=True,
                suppress_callback_exceptions=True, assets_folder=str(ROOT / "assets"))
-    from callbacks import details, export, map, page, present, table  # noqa: F401  (registration)
-    from callbacks.layout import app_shell
+    register_all(app)
 
     app.layout = app_shell
     server = app.server
@@ -60,34 +63,41 @@ def create_app() -> Dash:
 
         if isinstance(e, HTTPException):
             return e
-        log.exception("request failed: %s", request.path)
+        if isinstance(e, CallbackFailed):  # our bug: logged with the request, answered 500
+            log.error("callback %s failed on %s %s", e.callback, request.method, request.path, exc_info=e.__cause__)
+            return {"error": "internal error; see the server log"}, 500
         if request.path.endswith("/_dash-update-component"):
-            # the page only sends well-formed requests; anything that breaks dispatch is a bad request
-            return {"error": "bad callback request; see the server log"}, 400
+            # the page only sends well-formed requests: one that breaks Dash's dispatch is a bad request
+            log.warning("bad callback request: %s: %s", type(e).__name__, e)
+            return {"error": "bad callback request"}, 400
+        log.exception("request failed: %s %s", request.method, request.path)
         return {"error": "internal error; see the server log"}, 500
 
     return app
 
 
+def create_server():
+    """The WSGI application for gunicorn: `gunicorn "app:create_server()"` (with --preload, built once)."""
+    return create_app().server
+
+
 # --- command line ---------------------------------------------------------
 def _add_filter_options(p: argparse.ArgumentParser) -> None:
+    """One option per filter spec: the same keys, spellings and values as the page and the URL."""
+    from layers.filters import SPECS
+
     g = p.add_argument_group("filters (same vocabulary as the page and the URL)")
-    g.add_argument("--industry", action="append", default=[], help="code, Chinese or English label; repeatable")
-    g.add_argument("--period", action="append", default=[], help="2011-2015, 2016-2020, 2015-2025, 十二五, or a year")
-    g.add_argument("--plan", action="append", default=[], help="plan number (000-004) or file name")
-    g.add_argument("--min-revenue", help="minimum revenue target in 亿元")
-    g.add_argument("--no-target", choices=["show", "hide"], help="elements with no stated target")
-    g.add_argument("--province", action="append", default=[], help="hebei / henan / 河北 / 河南")
-    g.add_argument("--kind", action="append", default=[], help="base, park, new_area, cluster, belt, zone ...")
-    g.add_argument("--q", help="search text over names, places, industries")
+    for spec in SPECS:
+        if spec.multi:
+            g.add_argument(spec.cli_flag, dest=spec.key, action="append", default=[], help=spec.cli_help)
+        else:
+            g.add_argument(spec.cli_flag, dest=spec.key, help=spec.cli_help)
 
 
 def _filters_from_args(args, vocab):
-    from layers.filters import parse_filters
+    from layers.filters import SPECS, parse_filters
 
-    return parse_filters({"industry": args.industry, "period": args.period, "plan": args.plan,
-                          "min_revenue": args.min_revenue, "no_target": args.no_target,
-                          "province": args.province, "kind": args.kind, "q": args.q}, vocab, strict=True)[0]
+    return parse_filters({s.key: getattr(args, s.key, None) for s in SPECS}, vocab, strict=True)[0]
 
 
 def _check_out(path: Path, suffixes: tuple[str, ...], force: bool) -> None:
@@ -102,14 +112,15 @@ def _check_out(path: Path, suffixes: tuple[str, ...], force: bool) -> None:
 
 
 def cmd_export_data(args) -> int:
-    from layers.filters import filter_mask
+    from layers.filters import Vocabulary, filter_mask
     from layers.store import get_store
     from layers.table import to_csv, to_geojson
 
-    store = get_store()
-    filters = _filters_from_args(args, store.vocab)
+    # every argument is checked before the data loads: a typo answers at once
+    filters = _filters_from_args(args, Vocabulary.load())
     out = Path(args.out)
     _check_out(out, ("csv", "geojson"), args.force)
+    store = get_store()
     shown = store.elements[filter_mask(store.elements, filters)]
     text = to_geojson(shown) if out.suffix.lower() == ".geojson" else to_csv(shown)
     out.write_text(text, encoding="utf-8")
@@ -118,7 +129,7 @@ def cmd_export_data(args) -> int:
 
 
 def _snapshot_one(store, renderer, filters, out: Path, title, subtitle, size, scale, lang, view) -> int:
-    from callbacks.state import zoom_bounds
+    from layers.page_state import zoom_bounds
     from layers.snapshot import figure_for, parse_size
 
     width, height = parse_size(size)
@@ -131,14 +142,15 @@ def _snapshot_one(store, renderer, filters, out: Path, title, subtitle, size, sc
 
 
 def cmd_snapshot(args) -> int:
+    from layers.filters import Vocabulary
     from layers.snapshot import Renderer, parse_size
     from layers.store import get_store
 
-    store = get_store()
-    filters = _filters_from_args(args, store.vocab)
+    filters = _filters_from_args(args, Vocabulary.load())
     out = Path(args.out)
     _check_out(out, ("png", "svg", "pdf"), args.force)
     parse_size(args.size)
+    store = get_store()
     with Renderer() as r:
         n = _snapshot_one(store, r, filters, out, args.title, args.subtitle, args.size, args.scale, args.lang, args.view)
     print(f"wrote {out} ({n // 1024} KB)")
@@ -149,32 +161,36 @@ def cmd_batch(args) -> int:
     """Render every view of a YAML file with one warm renderer; report each file written."""
     import yaml
 
-    from layers.filters import FilterError, parse_filters
-    from layers.snapshot import Renderer, parse_size
+    from layers.filters import FilterError, Vocabulary, parse_filters
+    from layers.snapshot import Renderer, SnapshotError, parse_size
     from layers.store import get_store
 
-    store = get_store()
     try:
         doc = yaml.safe_load(Path(args.views).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as e:
-        raise FilterError(f"cannot read views file {args.views}: {e}")
+        raise FilterError(f"cannot read views file {args.views}: {e}") from e
     views = (doc or {}).get("views") if isinstance(doc, dict) else None
     if not isinstance(views, list) or not views:
         raise FilterError(f"{args.views} must hold a list under 'views:'")
+    vocab = Vocabulary.load()
     out_dir = Path(args.out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     jobs = []
-    for i, v in enumerate(views):  # check every view before rendering any
+    for i, v in enumerate(views):  # check every view before rendering any (and before the data loads)
         if not isinstance(v, dict) or not v.get("out"):
             raise FilterError(f"view {i + 1}: needs at least 'out: NAME.png|svg|pdf'")
         try:
-            filters = parse_filters(v.get("filters") or {}, store.vocab, strict=True)[0]
+            filters = parse_filters(v.get("filters") or {}, vocab, strict=True)[0]
             parse_size(str(v.get("size", args.size)))
             out = out_dir / Path(str(v["out"])).name  # names only: a view cannot write outside out-dir
-            _check_out(out, ("png", "svg", "pdf"), args.force)
-        except Exception as e:
-            raise FilterError(f"view {i + 1} ({v.get('out')}): {e}")
+            if out_dir.exists():
+                _check_out(out, ("png", "svg", "pdf"), args.force)
+            elif out.suffix.lower().lstrip(".") not in ("png", "svg", "pdf"):
+                raise FilterError(f"out must end in .png, .svg or .pdf: {out.name}")
+        except (FilterError, SnapshotError) as e:
+            raise FilterError(f"view {i + 1} ({v.get('out')}): {e}") from e
         jobs.append((v, filters, out))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    store = get_store()
     with Renderer() as r:
         for i, (v, filters, out) in enumerate(jobs, 1):
             n = _snapshot_one(store, r, filters, out, v.get("title"), v.get("subtitle"), str(v.get("size", args.size)),
@@ -194,7 +210,7 @@ def cmd_serve(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="app.py", description="Hebei & Henan industrial plans on a map")
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command")
     s = sub.add_parser("serve", help="run the dashboard (development server; see README for production)")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8050)
@@ -227,6 +243,9 @@ def main(argv: list[str] | None = None) -> int:
     from layers.filters import FilterError
     from layers.snapshot import SnapshotError
 
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv:  # `python app.py` starts the app, as a Dash user expects
+        argv = ["serve"]
     args = build_parser().parse_args(argv)
     if getattr(args, "scale", 1.0) is not None and not 0.5 <= getattr(args, "scale", 1.0) <= 4:
         print("error: --scale must be between 0.5 and 4", file=sys.stderr)
@@ -241,7 +260,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-else:
-    # `gunicorn app:server`: the app is built once per process (with --preload, once for all workers)
-    app = create_app()
-    server = app.server

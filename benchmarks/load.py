@@ -37,7 +37,7 @@ def free_port() -> int:
 
 def start_gunicorn(workers: int, port: int) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-           "--preload", "--timeout", "60", "--graceful-timeout", "5", "app:server"]
+           "--preload", "--timeout", "60", "--graceful-timeout", "5", "app:create_server()"]
     return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
 
 

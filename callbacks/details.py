@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import numpy as np
-from dash import Input, Output, State, callback, html
+from dash import Input, Output, State, html
 
+from callbacks import guarded
+from callbacks.page import filters_from
 from layers.filters import filter_mask
 from layers.i18n import COMPOSITION_LABELS, KIND_LABELS, PRECISION_LABELS, label, t
+from layers.page_state import selection_of
 from layers.passages import find_passage, readable
 from layers.store import get_store
-from callbacks.state import filters_from
 
 
 def _present(value) -> bool:
@@ -85,14 +87,16 @@ def prefecture_panel(name: str, store, filters, lang: str):
     return [html.H2(t("prefecture_panel", lang, name=name, n=len(sub)), id="details-title"), *groups]
 
 
-@callback(Output("details", "children"), Input("selection", "data"), Input("filters", "data"), State("lang", "data"))
 def show_details(selection, filters_data, lang):
     store = get_store()
-    sel = selection if isinstance(selection, dict) else {}
-    if sel.get("type") == "element":
-        hit = store.elements[store.elements["id"] == sel.get("id")]
-        if len(hit):
-            return element_panel(hit.iloc[0], store, lang)
-    if sel.get("type") == "prefecture" and sel.get("id") in set(store.boundaries["prefectures"]["name"]):
-        return prefecture_panel(sel["id"], store, filters_from(filters_data), lang)
+    selected, prefecture = selection_of(selection, store)
+    if selected:
+        return element_panel(store.elements[store.elements["id"] == selected].iloc[0], store, lang)
+    if prefecture:
+        return prefecture_panel(prefecture, store, filters_from(filters_data), lang)
     return [html.P(t("click_hint", lang))]
+
+
+def register(app) -> None:
+    app.callback(Output("details", "children"), Input("selection", "data"), Input("filters", "data"),
+                 State("lang", "data"))(guarded(show_details))

@@ -3,17 +3,15 @@ from __future__ import annotations
 
 import re
 
-from dash import Input, Output, State, callback, ctx, dcc, no_update
+from dash import Input, Output, State, ctx, dcc, no_update
 
-from callbacks.state import filters_from
-from callbacks.state import zoom_bounds
+from callbacks import guarded
+from callbacks.page import filters_from
+from layers.page_state import zoom_bounds
 from layers.snapshot import Renderer, SnapshotError, default_title, figure_for, parse_size
 from layers.store import get_store
 
 
-@callback(Output("export-dialog", "hidden"), Output("x-title", "value"),
-          Input("open-export", "n_clicks"), Input("x-close", "n_clicks"),
-          State("filters", "data"), State("lang", "data"), prevent_initial_call=True)
 def toggle_dialog(n_open, n_close, filters_data, lang):
     if not (n_open or n_close):
         return no_update, no_update
@@ -28,10 +26,6 @@ def file_stem(title: str) -> str:
     return stem or "map"
 
 
-@callback(Output("x-download", "data"), Output("x-status", "children"),
-          Input("x-go", "n_clicks"), State("x-format", "value"), State("x-size", "value"), State("x-scale", "value"),
-          State("x-title", "value"), State("filters", "data"), State("f-zoom", "value"), State("f-layers", "value"),
-          State("lang", "data"), prevent_initial_call=True)
 def export_snapshot(n, fmt, size, scale, title, filters_data, zoom, layers, lang):
     if not n:
         return no_update, no_update
@@ -50,3 +44,14 @@ def export_snapshot(n, fmt, size, scale, title, filters_data, zoom, layers, lang
         return no_update, str(e)
     name = f"{file_stem(title or default_title(filters, store.vocab, lang))}.{fmt}"
     return dcc.send_bytes(data, name), f"✓ {name} ({len(data) // 1024} KB)"
+
+
+def register(app) -> None:
+    app.callback(Output("export-dialog", "hidden"), Output("x-title", "value"),
+                 Input("open-export", "n_clicks"), Input("x-close", "n_clicks"),
+                 State("filters", "data"), State("lang", "data"), prevent_initial_call=True)(guarded(toggle_dialog))
+    app.callback(Output("x-download", "data"), Output("x-status", "children"),
+                 Input("x-go", "n_clicks"), State("x-format", "value"), State("x-size", "value"),
+                 State("x-scale", "value"), State("x-title", "value"), State("filters", "data"),
+                 State("f-zoom", "value"), State("f-layers", "value"), State("lang", "data"),
+                 prevent_initial_call=True)(guarded(export_snapshot))

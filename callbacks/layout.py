@@ -5,8 +5,9 @@ import dash_ag_grid as dag
 from dash import dcc, html
 
 from layers.figure import MapOptions, build_figure
-from layers.filters import REVENUE_TIERS, filter_mask
-from layers.i18n import KIND_LABELS, label, t
+from layers.filters import SPECS, FilterSpec, filter_mask, filters_to_params
+from layers.i18n import t
+from layers.page_state import page_view
 from layers.store import Store
 
 GRAPH_CONFIG = {
@@ -40,21 +41,8 @@ def zoom_options(store: Store, lang: str) -> list[dict]:
 
 
 def control_options(store: Store, lang: str) -> dict:
-    """Options of every filter control in one language (re-sent when the language changes)."""
-    v = store.vocab
-    en = lang == "en"
+    """Options of the page controls that are not filters (layers, zoom, comparison)."""
     return {
-        "industry": [{"label": f"{i['zh']} · {i['en']}" if not en else f"{i['en']} · {i['zh']}", "value": i["code"]}
-                     for i in v.industries],
-        "period": [{"label": p, "value": p} for p in v.periods],
-        "year": [{"label": t("any", lang), "value": ""}] + [{"label": str(y), "value": str(y)} for y in range(2011, 2026)],
-        "plan": [{"label": f"{p['number']} {p['short_en' if en else 'short']} ({p['period']})", "value": p["number"]}
-                 for p in v.plans],
-        "min_revenue": [{"label": t("any", lang), "value": 0}] + [{"label": f"≥ {x:,}", "value": x} for x in REVENUE_TIERS],
-        "no_target": [{"label": t("show", lang), "value": "show"}, {"label": t("hide", lang), "value": "hide"}],
-        "province": [{"label": "河北省" if not en else "Hebei", "value": "河北省"},
-                     {"label": "河南省" if not en else "Henan", "value": "河南省"}],
-        "kind": [{"label": label(KIND_LABELS, k, lang), "value": k} for k in KIND_LABELS],
         "layers": [{"label": t("layer_labels", lang), "value": "labels"},
                    {"label": t("layer_counties", lang), "value": "counties"},
                    {"label": t("layer_context", lang), "value": "context"}],
@@ -66,43 +54,56 @@ def control_options(store: Store, lang: str) -> dict:
     }
 
 
-def notice_list(notices: list[str], lang: str):
+def filter_control(spec: FilterSpec, vocab, lang: str, value):
+    """The page control for one filter spec, showing `value` (a Filters value)."""
+    c = spec.control
+    en = lang == "en"
+    v = spec.control_value(value)
+    options = c.options(vocab, lang) if c.options else []
+    placeholder = c.placeholder[1 if en else 0] or None
+    cid = spec.control_id
+    if c.kind == "search":
+        return dcc.Input(id=cid, type="search", debounce=0.4, value=v, placeholder=placeholder,
+                         className="text-input", maxLength=200)
+    if c.kind in ("multi", "single"):
+        return dcc.Dropdown(id=cid, options=options, value=v, multi=c.kind == "multi", searchable=True,
+                            clearable=c.kind == "multi", placeholder=placeholder)
+    if c.kind == "checks":
+        return dcc.Checklist(id=cid, options=options, value=v, inline=True, className="checks")
+    if c.kind == "radio":
+        return dcc.RadioItems(id=cid, options=_with_value(options, v), value=v, inline=True, className="checks")
+    raise ValueError(f"filter '{spec.key}': unknown control kind '{c.kind}'")
+
+
+def notice_list(notices: list, lang: str):
+    """Notices in the page's language (the Chinese page keeps the English wording beside, for reports)."""
     if not notices:
         return []
-    from layers.i18n import notice_zh
 
-    def item(n: str):
-        zh = notice_zh(n) if lang == "zh" else None
-        return html.Li([zh, html.Span(f"（{n}）", className="notice-original")] if zh else n)
+    def item(n):
+        if lang == "en":
+            return html.Li(n.text("en"))
+        return html.Li([n.text("zh"), html.Span(f"（{n.text('en')}）", className="notice-original")])
 
     return html.Div(className="notice", children=[html.Strong(t("notice_title", lang) + ": "),
                                                   html.Ul([item(n) for n in notices])])
 
 
 def filter_panel(store: Store, lang: str, state) -> html.Div:
+    """One control per filter spec, then the page's own controls (layers, zoom, comparison)."""
     o = control_options(store, lang)
-    f = state.filters
-    return html.Div(id="filter-panel", className="panel filters", role="search", **{"aria-label": t("industry", lang)}, children=[
-        _labelled(t("search", lang), dcc.Input(id="f-q", type="search", debounce=0.4, value=f.q, placeholder="曹妃甸 / 钢铁 / 郑州",
-                                               className="text-input", maxLength=200), "f-q"),
-        _labelled(t("industry", lang), dcc.Dropdown(id="f-industry", options=o["industry"], multi=True, value=list(f.industries), searchable=True,
-                                                    placeholder=t("industry_placeholder", lang)), "f-industry"),
-        _labelled(t("period", lang), dcc.Checklist(id="f-period", options=o["period"], value=list(f.periods), inline=True,
-                                                   className="checks"), "f-period"),
-        _labelled(t("year", lang), dcc.Dropdown(id="f-year", options=o["year"], value=str(f.year or ""), clearable=False), "f-year"),
-        _labelled(t("plan", lang), dcc.Dropdown(id="f-plan", options=o["plan"], multi=True, value=list(f.plans)), "f-plan"),
-        _labelled(t("min_revenue", lang), dcc.RadioItems(id="f-min-revenue", options=_with_value(o["min_revenue"], f.min_revenue or 0), value=f.min_revenue or 0,
-                                                         inline=True, className="checks"), "f-min-revenue"),
-        _labelled(t("no_target", lang), dcc.RadioItems(id="f-no-target", options=o["no_target"], value=f.no_target,
-                                                       inline=True, className="checks"), "f-no-target"),
-        _labelled(t("province", lang), dcc.Checklist(id="f-province", options=o["province"], value=list(f.provinces), inline=True,
-                                                     className="checks"), "f-province"),
-        _labelled(t("kind", lang), dcc.Dropdown(id="f-kind", options=o["kind"], multi=True, value=list(f.kinds)), "f-kind"),
+    i = 1 if lang == "en" else 0
+    controls = [_labelled(spec.label[i], filter_control(spec, store.vocab, lang, getattr(state.filters, spec.key)),
+                          spec.control_id) for spec in SPECS]
+    return html.Div(id="filter-panel", className="panel filters", role="search",
+                    **{"aria-label": t("filters", lang)}, children=[
+        *controls,
         _labelled(t("layers", lang), dcc.Checklist(id="f-layers", options=o["layers"], value=list(state.layers),
                                                    inline=True, className="checks"), "f-layers"),
-        _labelled(t("zoom", lang), dcc.Dropdown(id="f-zoom", options=_with_value(o["zoom"], state.view), value=state.view, clearable=False), "f-zoom"),
-        _labelled(t("compare", lang), dcc.Dropdown(id="f-compare", options=_with_value(o["compare"], state.compare), value=state.compare, clearable=False),
-                  "f-compare"),
+        _labelled(t("zoom", lang), dcc.Dropdown(id="f-zoom", options=_with_value(o["zoom"], state.view),
+                                                value=state.view, clearable=False), "f-zoom"),
+        _labelled(t("compare", lang), dcc.Dropdown(id="f-compare", options=_with_value(o["compare"], state.compare),
+                                                   value=state.compare, clearable=False), "f-compare"),
         html.Button(t("reset", lang), id="reset", className="button", n_clicks=0, **{"aria-label": t("reset", lang)}),
     ])
 
@@ -169,19 +170,15 @@ def app_shell() -> html.Div:
 
 def page_body(store: Store, state, notices: list[str]):
     """The whole page for one PageState (filters, selection, layers, view, language) from a link."""
-    from callbacks.state import page_view
-    from layers.filters import filters_to_params
-
     lang = state.lang
     opts = MapOptions(lang=lang, layers=tuple(state.layers), selected=state.selected,
                       selected_prefecture=state.prefecture, view=page_view(state.view, store))
-    fig = build_figure(store.elements, filter_mask(store.elements, state.filters), store.boundaries, store.vocab, opts)
+    fig = build_figure(store.map, filter_mask(store.elements, state.filters), opts)
     f = state.filters
     return html.Div(lang="en" if lang == "en" else "zh-CN", className="page", children=[
         dcc.Store(id="lang", data=lang),
         dcc.Store(id="filters", data=filters_to_params(f)),
-        dcc.Store(id="selection", data=({"type": "element", "id": state.selected} if state.selected else
-                                        {"type": "prefecture", "id": state.prefecture} if state.prefecture else None)),
+        dcc.Store(id="selection", data=state.selection),
         dcc.Store(id="present", data=False),
         dcc.Store(id="views-data", data=None),
         header(lang),

@@ -1,57 +1,55 @@
 """Map callbacks: filters -> patched element traces; clicks -> selection; zoom; comparison maps."""
 from __future__ import annotations
 
-from dash import Input, Output, Patch, State, callback, clientside_callback, ctx, dcc, html, no_update
+from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
 
+from callbacks import guarded
 from callbacks.layout import GRAPH_CONFIG
-from callbacks.state import filters_from, page_view, zoom_bounds
-from layers.figure import (AREA_PATCH_KEYS, N_BASE, MapOptions, build_figure, county_lines, element_slots,
-                           element_traces, highlight_trace, view_ranges)
+from callbacks.page import filters_from
+from layers.figure import (AREA_PATCH_KEYS, MapOptions, build_figure, county_lines, element_slots, element_traces,
+                           highlight_trace, slot_name, trace_index, view_ranges)
 from layers.filters import Filters, filter_mask, with_period
+from layers.page_state import page_view, selection_of, zoom_bounds
 from layers.store import get_store
 
 
 def patch_elements(filters: Filters, opts: MapOptions) -> Patch:
     """Only the element slots change; the boundaries stay in the browser."""
     store = get_store()
-    traces = element_traces(store.elements, filter_mask(store.elements, filters), store.vocab, opts)
+    index = trace_index(store.vocab)
+    traces = element_traces(store.map, filter_mask(store.elements, filters), opts)
     p = Patch()
-    for i, ((role, _), tr) in enumerate(zip(element_slots(store.vocab), traces)):
-        j = N_BASE + i
+    for (role, key), tr in zip(element_slots(store.vocab), traces):
+        j = index[slot_name(role, key)]
         if role == "area":  # the areas' geometry is constant: send what is shown, not the shapes
-            for key in AREA_PATCH_KEYS:
-                p["data"][j][key] = tr[key]
+            for k in AREA_PATCH_KEYS:
+                p["data"][j][k] = tr[k]
         else:
             p["data"][j] = tr
     return p
 
 
-@callback(Output("map", "figure"), Input("filters", "data"), Input("selection", "data"),
-          Input("f-layers", "value"), Input("f-zoom", "value"), State("lang", "data"), prevent_initial_call=True)
 def update_map(filters_data, selection, layers, zoom, lang):
     store = get_store()
-    sel = selection if isinstance(selection, dict) else {}
-    layers = tuple(layers or ())
-    opts = MapOptions(lang=lang, layers=layers, selected=sel.get("id") if sel.get("type") == "element" else None,
-                      selected_prefecture=sel.get("id") if sel.get("type") == "prefecture" else None)
+    index = trace_index(store.vocab)
+    selected, prefecture = selection_of(selection, store)
+    layers = tuple(layers) if isinstance(layers, (list, tuple)) else ()
+    opts = MapOptions(lang=lang, layers=layers, selected=selected, selected_prefecture=prefecture)
     # several inputs can fire together (a table row sets the selection and the zoom at once)
     fired = set(ctx.triggered_prop_ids.values())
-    if "filters" in fired:
-        p = patch_elements(filters_from(filters_data), opts)
-    else:
-        p = Patch()
+    p = patch_elements(filters_from(filters_data), opts) if "filters" in fired else Patch()
     if "selection" in fired and "filters" not in fired:  # only the ring moves: leave the elements alone
-        p["data"][N_BASE + len(element_slots(store.vocab)) - 1] = highlight_trace(store.elements, opts.selected)
+        p["data"][index["highlight"]] = highlight_trace(store.map, selected)
     if "selection" in fired:
-        prefs = store.boundaries["prefectures"]["name"]
-        p["data"][1]["z"] = [1 if n == opts.selected_prefecture else 0 for n in prefs]
+        p["data"][index["prefectures"]]["z"] = [1 if n == prefecture else 0
+                                                 for n in store.boundaries["prefectures"]["name"]]
     if "f-layers" in fired:
-        lon, lat = county_lines(store.boundaries) if "counties" in layers else ([], [])
-        p["data"][2]["lon"], p["data"][2]["lat"] = lon, lat
-        p["data"][2]["visible"] = "counties" in layers
-        for i in (0, 5):
-            p["data"][i]["visible"] = "context" in layers
-        p["data"][4]["visible"] = "labels" in layers
+        lon, lat = county_lines(store.map) if "counties" in layers else ([], [])
+        p["data"][index["counties"]]["lon"], p["data"][index["counties"]]["lat"] = lon, lat
+        p["data"][index["counties"]]["visible"] = "counties" in layers
+        for name in ("context", "context_labels"):
+            p["data"][index[name]]["visible"] = "context" in layers
+        p["data"][index["prefecture_labels"]]["visible"] = "labels" in layers
     if "f-zoom" in fired:
         rng = view_ranges(page_view(zoom, store))
         p["layout"]["geo"]["lonaxis"]["range"] = list(rng["lon"])
@@ -62,32 +60,26 @@ def update_map(filters_data, selection, layers, zoom, lang):
 
 # A click selects in the browser itself (no server round trip before the details load). Every
 # consumer of the selection checks the id against the data, so a forged click selects nothing.
-clientside_callback(
-    """function (click) {
-        const nothing = window.dash_clientside.no_update;
-        if (!click || !click.points || !click.points.length) { return nothing; }
-        let key = click.points[0].customdata;
-        if (Array.isArray(key)) { key = key[0]; }
-        if (typeof key !== "string" || !key) { return nothing; }
-        return key.startsWith("pref:") ? {type: "prefecture", id: key.slice(5)} : {type: "element", id: key};
-    }""",
-    Output("selection", "data"), Input("map", "clickData"), prevent_initial_call=True,
-)
+CLICK_TO_SELECTION = """function (click) {
+    const nothing = window.dash_clientside.no_update;
+    if (!click || !click.points || !click.points.length) { return nothing; }
+    let key = click.points[0].customdata;
+    if (Array.isArray(key)) { key = key[0]; }
+    if (typeof key !== "string" || !key) { return nothing; }
+    return key.startsWith("pref:") ? {type: "prefecture", id: key.slice(5)} : {type: "element", id: key};
+}"""
 
 
-@callback(Output("selection", "data", allow_duplicate=True), Input("f-zoom", "value"), prevent_initial_call=True)
 def select_zoomed_prefecture(zoom):
     """Zooming to a prefecture also lists what the plans place there."""
-    if isinstance(zoom, str) and zoom in set(get_store().boundaries["prefectures"]["name"]):
+    if get_store().has_prefecture(zoom):
         return {"type": "prefecture", "id": zoom}
     return no_update
 
 
-@callback(Output("compare", "children"), Input("f-compare", "value"), Input("filters", "data"), Input("f-zoom", "value"),
-          State("lang", "data"))
 def compare_maps(compare, filters_data, zoom, lang):
     """Two plan periods side by side, with the same filters."""
-    if not compare:
+    if not compare or not isinstance(compare, str):
         return []
     store = get_store()
     filters = filters_from(filters_data)
@@ -95,10 +87,21 @@ def compare_maps(compare, filters_data, zoom, lang):
     for period in compare.split("|"):
         f = with_period(filters, period)
         mask = filter_mask(store.elements, f)
-        fig = build_figure(store.elements, mask, store.boundaries, store.vocab,
-                           MapOptions(lang=lang, height=520, view=zoom_bounds(zoom or "all", store)))
+        fig = build_figure(store.map, mask, MapOptions(lang=lang, height=520, view=zoom_bounds(zoom or "all", store)))
         fig.update_layout(showlegend=False)
         cards.append(html.Div(className="compare-card", children=[
             html.H3(f"{period} · {int(mask.sum())}"),
             dcc.Graph(figure=fig, config=GRAPH_CONFIG, className="compare-map", style={"height": "540px"})]))
     return cards
+
+
+def register(app) -> None:
+    app.callback(Output("map", "figure"), Input("filters", "data"), Input("selection", "data"),
+                 Input("f-layers", "value"), Input("f-zoom", "value"), State("lang", "data"),
+                 prevent_initial_call=True)(guarded(update_map))
+    app.clientside_callback(CLICK_TO_SELECTION, Output("selection", "data"), Input("map", "clickData"),
+                            prevent_initial_call=True)
+    app.callback(Output("selection", "data", allow_duplicate=True), Input("f-zoom", "value"),
+                 prevent_initial_call=True)(guarded(select_zoomed_prefecture))
+    app.callback(Output("compare", "children"), Input("f-compare", "value"), Input("filters", "data"),
+                 Input("f-zoom", "value"), State("lang", "data"))(guarded(compare_maps))

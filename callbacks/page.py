@@ -1,79 +1,94 @@
 """Page-level callbacks: render the page from the link, keep the link in step with the controls."""
 from __future__ import annotations
 
-from dash import Input, Output, State, callback, no_update
+from dataclasses import replace
 
+from dash import Input, Output, State, no_update
+
+from callbacks import guarded
 from callbacks.layout import notice_list, page_body
-from callbacks.state import (FILTER_CONTROLS, PageState, controls_to_params, filters_from, known_layers, page_query,
-                             parse_page)
-from layers.filters import describe, filter_mask, filters_to_params, parse_filters
+from layers.filters import SPECS, describe, filter_mask, filters_to_params, parse_filters
 from layers.i18n import t
+from layers.page_state import PageState, known_layers, page_query, parse_page, selection_of
 from layers.store import get_store
 
+# every filter control, by filter key: the callbacks below take and return this group
+CONTROL_VALUES = {s.key: Input(s.control_id, "value") for s in SPECS}
 
 
-@callback(Output("page-body", "children"), Input("url", "pathname"), State("url", "search"))
-def render_page(_pathname, search):
+def control_outputs(**kw) -> dict:
+    return {s.key: Output(s.control_id, "value", **kw) for s in SPECS}
+
+
+def controls_for(filters) -> dict:
+    """A Filters value -> the value of every filter control (saved views, reset)."""
+    return {s.key: s.control_value(getattr(filters, s.key)) for s in SPECS}
+
+
+def filters_from(data):
+    """The `filters` store holds canonical params; parsing them again cannot fail."""
+    return parse_filters(data if isinstance(data, dict) else {}, get_store().vocab)[0]
+
+
+def render_page(pathname, search):
     """A link opens exactly the view it names; what it gets wrong is listed as a notice."""
     store = get_store()
     state, notices = parse_page(search, store)
     return page_body(store, state, notices)
 
 
-@callback(
-    Output("filters", "data"), Output("summary", "children"), Output("notices", "children", allow_duplicate=True),
-    *[Input(c, "value") for c in FILTER_CONTROLS], State("filters", "data"), State("lang", "data"),
-    prevent_initial_call="initial_duplicate",
-)
-def sync_filters(q, industry, period, year, plan, min_revenue, no_target, province, kind, current, lang):
+def sync_filters(controls, current, lang):
     """Controls -> the canonical filters and the summary line (notices for what was not understood)."""
     store = get_store()
-    filters, notices = parse_filters(controls_to_params(q, industry, period, year, plan, min_revenue, no_target,
-                                                        province, kind), store.vocab)
+    filters, notices = parse_filters(controls if isinstance(controls, dict) else {}, store.vocab)
     params = filters_to_params(filters)
     n = int(filter_mask(store.elements, filters).sum())
     phrases = describe(filters, store.vocab, lang) or [t("no_filters", lang)]
-    summary = f"{t('shown', lang, n=n, total=len(store.elements))} · {' · '.join(phrases)}"
     # an unchanged filter set must not wake the map, table and details again
-    return (params if params != current else no_update, summary,
-            notice_list(notices, lang) if notices else no_update)
+    return {"filters": params if params != current else no_update,
+            "summary": f"{t('shown', lang, n=n, total=len(store.elements))} · {' · '.join(phrases)}",
+            "notices": notice_list(notices, lang) if notices else no_update}
 
 
-@callback(Output("url", "search"), Input("filters", "data"), Input("f-layers", "value"), Input("f-zoom", "value"),
-          Input("f-compare", "value"), Input("selection", "data"), State("lang", "data"), prevent_initial_call=True)
 def sync_link(filters_data, layers, zoom, compare, selection, lang):
     """Everything the user has chosen -> the address bar, so the link reopens this view."""
-    sel = selection if isinstance(selection, dict) else {}
+    store = get_store()
+    selected, prefecture = selection_of(selection, store)
     state = PageState(filters=filters_from(filters_data), layers=known_layers(layers),
                       view=zoom if isinstance(zoom, str) and zoom else "all",
-                      compare=compare if isinstance(compare, str) else "", lang=lang,
-                      selected=_str(sel.get("id")) if sel.get("type") == "element" else None,
-                      prefecture=_str(sel.get("id")) if sel.get("type") == "prefecture" else None)
+                      compare=compare if isinstance(compare, str) else "", lang=lang if lang in ("zh", "en") else "zh",
+                      selected=selected, prefecture=prefecture)
     return page_query(state)
 
 
-def _str(value) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-@callback(
-    *[Output(c, "value", allow_duplicate=True) for c in FILTER_CONTROLS],
-    Output("selection", "data", allow_duplicate=True),
-    Input("reset", "n_clicks"), prevent_initial_call=True,
-)
 def reset_filters(n):
     if not n:  # buttons inserted with the page report n_clicks=0: not a click
-        return (no_update,) * 10
-    return "", [], [], "", [], 0, "show", [], [], None
+        return {"controls": {s.key: no_update for s in SPECS}, "selection": no_update}
+    return {"controls": {s.key: s.control_value(s.default) for s in SPECS}, "selection": None}
 
 
-@callback(Output("nav", "href"), Input("lang-toggle", "n_clicks"), State("url", "search"), State("lang", "data"),
-          prevent_initial_call=True)
 def toggle_language(n, search, lang):
     """Reload the same view in the other language (every label is rendered server-side)."""
     if not n:
         return no_update
-    store = get_store()
-    state, _ = parse_page(search, store)
-    from dataclasses import replace
+    state, _ = parse_page(search, get_store())
     return "/" + page_query(replace(state, lang="en" if lang == "zh" else "zh"))
+
+
+def register(app) -> None:
+    app.callback(Output("page-body", "children"), Input("url", "pathname"), State("url", "search"))(
+        guarded(render_page))
+    app.callback(
+        output={"filters": Output("filters", "data"), "summary": Output("summary", "children"),
+                "notices": Output("notices", "children", allow_duplicate=True)},
+        inputs={"controls": CONTROL_VALUES, "current": State("filters", "data"), "lang": State("lang", "data")},
+        prevent_initial_call="initial_duplicate")(guarded(sync_filters))
+    app.callback(Output("url", "search"), Input("filters", "data"), Input("f-layers", "value"),
+                 Input("f-zoom", "value"), Input("f-compare", "value"), Input("selection", "data"),
+                 State("lang", "data"), prevent_initial_call=True)(guarded(sync_link))
+    app.callback(
+        output={"controls": control_outputs(allow_duplicate=True),
+                "selection": Output("selection", "data", allow_duplicate=True)},
+        inputs={"n": Input("reset", "n_clicks")}, prevent_initial_call=True)(guarded(reset_filters))
+    app.callback(Output("nav", "href"), Input("lang-toggle", "n_clicks"), State("url", "search"),
+                 State("lang", "data"), prevent_initial_call=True)(guarded(toggle_language))

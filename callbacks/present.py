@@ -5,11 +5,13 @@ import os
 from pathlib import Path
 
 import yaml
-from dash import Input, Output, State, callback, ctx, no_update
+from dash import Input, Output, State, ctx, no_update
 
-from callbacks.state import FILTER_CONTROLS, LAYER_NAMES
+from callbacks import guarded
+from callbacks.page import CONTROL_VALUES, control_outputs, controls_for
 from layers.figure import DEFAULT_LAYERS
-from layers.filters import parse_filters
+from layers.filters import filters_to_params, parse_filters
+from layers.page_state import LAYER_NAMES, parse_page
 from layers.store import get_store
 
 TOUR = Path(__file__).resolve().parents[1] / "geodata" / "views.yaml"
@@ -33,16 +35,14 @@ def load_views() -> list[dict]:
     return views
 
 
-def controls_for(view: dict) -> tuple:
-    """A saved view -> values of the filter controls, layers and zoom (unknown values dropped)."""
+def view_controls(view: dict) -> dict:
+    """A saved view -> the values of the filter controls, layers, zoom and comparison (unknown values dropped)."""
     f, _ = parse_filters(view.get("filters") or {}, get_store().vocab)
     layers = [x for x in (view.get("layers") or DEFAULT_LAYERS) if x in LAYER_NAMES]
-    return (f.q, list(f.industries), list(f.periods), str(f.year or ""), list(f.plans), f.min_revenue or 0,
-            f.no_target, list(f.provinces), list(f.kinds), layers, view.get("view") or "all", view.get("compare") or "")
+    return {"controls": controls_for(f), "layers": layers, "zoom": view.get("view") or "all",
+            "compare": view.get("compare") or ""}
 
 
-@callback(Output("page-body", "className"), Output("present-toggle", "aria-pressed"),
-          Input("present-toggle", "n_clicks"), State("page-body", "className"), prevent_initial_call=True)
 def toggle_presentation(n, cls):
     if not n:
         return no_update, no_update
@@ -50,13 +50,8 @@ def toggle_presentation(n, cls):
     return ("presenting" if on else ""), ("true" if on else "false")
 
 
-@callback(Output("view-pick", "options"), Output("views-data", "data"), Input("view-save", "n_clicks"),
-          State("view-name", "value"), State("url", "search"), State("lang", "data"))
 def list_or_save_views(n, name, search, lang):
     """Fill the view picker; on 'save', append the current view (from the address bar) to the saved file."""
-    from callbacks.state import parse_page
-    from layers.filters import filters_to_params
-
     if ctx.triggered_id == "view-save" and n:
         state, _ = parse_page(search, get_store())
         entry = {"name": (name or "").strip()[:80] or f"视图 {len(load_views()) + 1}",
@@ -76,8 +71,6 @@ def list_or_save_views(n, name, search, lang):
     return [{"label": f"{i + 1}. {v.get(key) or v['name']}", "value": i} for i, v in enumerate(views)], views
 
 
-@callback(Output("view-pick", "value"), Input("view-prev", "n_clicks"), Input("view-next", "n_clicks"),
-          State("view-pick", "value"), State("views-data", "data"), prevent_initial_call=True)
 def step_views(n_prev, n_next, current, views):
     if not views or not (n_prev or n_next):
         return no_update
@@ -86,15 +79,33 @@ def step_views(n_prev, n_next, current, views):
     return (start + step) % len(views)
 
 
-@callback(*[Output(c, "value", allow_duplicate=True) for c in FILTER_CONTROLS],
-          Output("f-layers", "value", allow_duplicate=True), Output("f-zoom", "value", allow_duplicate=True),
-          Output("f-compare", "value", allow_duplicate=True), Output("selection", "data", allow_duplicate=True),
-          Input("view-pick", "value"), State("views-data", "data"), prevent_initial_call=True)
 def open_view(index, views):
     """Opening a view sets the controls in place: no page reload."""
-    if index is None or not views or not 0 <= index < len(views):
-        return (no_update,) * 13
+    if not isinstance(index, int) or not isinstance(views, list) or not 0 <= index < len(views) \
+            or not isinstance(views[index], dict):
+        return {"controls": {k: no_update for k in CONTROL_VALUES},
+                "layers": no_update, "zoom": no_update, "compare": no_update, "selection": no_update}
     view = views[index]
     sel = view.get("sel")
-    selection = {"type": "element", "id": sel} if sel in set(get_store().elements["id"]) else None
-    return (*controls_for(view), selection)
+    return {**view_controls(view),
+            "selection": {"type": "element", "id": sel} if get_store().has_element(sel) else None}
+
+
+def register(app) -> None:
+    app.callback(Output("page-body", "className"), Output("present-toggle", "aria-pressed"),
+                 Input("present-toggle", "n_clicks"), State("page-body", "className"),
+                 prevent_initial_call=True)(guarded(toggle_presentation))
+    app.callback(Output("view-pick", "options"), Output("views-data", "data"), Input("view-save", "n_clicks"),
+                 State("view-name", "value"), State("url", "search"), State("lang", "data"))(
+        guarded(list_or_save_views))
+    app.callback(Output("view-pick", "value"), Input("view-prev", "n_clicks"), Input("view-next", "n_clicks"),
+                 State("view-pick", "value"), State("views-data", "data"), prevent_initial_call=True)(
+        guarded(step_views))
+    app.callback(
+        output={"controls": control_outputs(allow_duplicate=True),
+                "layers": Output("f-layers", "value", allow_duplicate=True),
+                "zoom": Output("f-zoom", "value", allow_duplicate=True),
+                "compare": Output("f-compare", "value", allow_duplicate=True),
+                "selection": Output("selection", "data", allow_duplicate=True)},
+        inputs={"index": Input("view-pick", "value"), "views": State("views-data", "data")},
+        prevent_initial_call=True)(guarded(open_view))

@@ -1,14 +1,15 @@
 """Linked views: the table, the small charts, downloads, and picking an element from a list."""
 from __future__ import annotations
 
-from dash import ALL, Input, Output, State, callback, ctx, no_update
+from dash import ALL, Input, Output, State, ctx, no_update
 
-from callbacks.state import filters_from
-from callbacks.state import element_bounds
+from callbacks import guarded
+from callbacks.page import filters_from
 from layers.charts import counts_by_industry, counts_by_prefecture
 from layers.filters import filter_mask
-from layers.table import grid_rows, to_csv, to_geojson
+from layers.page_state import element_bounds
 from layers.store import get_store
+from layers.table import grid_rows, to_csv, to_geojson
 
 
 def prefecture_names_en(store) -> dict:
@@ -24,8 +25,6 @@ def linked_views(store, filters, lang: str) -> tuple:
             counts_by_prefecture(shown, lang, prefecture_names_en(store)))
 
 
-@callback(Output("grid", "rowData"), Output("chart-industry", "children"), Output("chart-prefecture", "children"),
-          Input("filters", "data"), Input("summary", "children"), State("lang", "data"), prevent_initial_call=True)
 def update_linked_views(filters_data, _summary, lang):
     """Fills after the map: the summary is written once the page is up, and on every filter change.
 
@@ -34,20 +33,15 @@ def update_linked_views(filters_data, _summary, lang):
     return linked_views(get_store(), filters_from(filters_data), lang)
 
 
-@callback(Output("grid", "dashGridOptions"), Input("grid-search", "value"), State("grid", "dashGridOptions"),
-          prevent_initial_call=True)
 def search_grid(text, options):
     options = dict(options or {})
     options["quickFilterText"] = (text or "")[:200]
     return options
 
 
-@callback(Output("selection", "data", allow_duplicate=True), Output("f-zoom", "value", allow_duplicate=True),
-          Output("f-zoom", "options", allow_duplicate=True),
-          Input("grid", "selectedRows"), State("f-zoom", "options"), prevent_initial_call=True)
 def select_from_table(rows, zoom_options):
     """Selecting a row selects the element on the map and zooms there."""
-    if not rows:
+    if not rows or not isinstance(rows, list) or not isinstance(rows[0], dict):
         return no_update, no_update, no_update
     element_id = rows[0].get("id")
     bounds = element_bounds(element_id, get_store())
@@ -57,16 +51,12 @@ def select_from_table(rows, zoom_options):
     return {"type": "element", "id": element_id}, bounds, options
 
 
-@callback(Output("selection", "data", allow_duplicate=True),
-          Input({"type": "pick-element", "id": ALL}, "n_clicks"), prevent_initial_call=True)
 def pick_from_list(clicks):
     if not ctx.triggered_id or not any(clicks or []):
         return no_update
     return {"type": "element", "id": ctx.triggered_id["id"]}
 
 
-@callback(Output("download", "data"), Input("dl-csv", "n_clicks"), Input("dl-geojson", "n_clicks"),
-          State("filters", "data"), prevent_initial_call=True)
 def download(n_csv, n_geojson, filters_data):
     """The filtered set, same contract as `app.py export-data`; the file name is built here, never taken from input."""
     if not (n_csv or n_geojson):
@@ -77,3 +67,19 @@ def download(n_csv, n_geojson, filters_data):
         return dict(content=to_geojson(shown), filename=f"plan-elements-{len(shown)}.geojson",
                     type="application/geo+json")
     return dict(content=to_csv(shown), filename=f"plan-elements-{len(shown)}.csv", type="text/csv")
+
+
+def register(app) -> None:
+    app.callback(Output("grid", "rowData"), Output("chart-industry", "children"), Output("chart-prefecture", "children"),
+                 Input("filters", "data"), Input("summary", "children"), State("lang", "data"),
+                 prevent_initial_call=True)(guarded(update_linked_views))
+    app.callback(Output("grid", "dashGridOptions"), Input("grid-search", "value"), State("grid", "dashGridOptions"),
+                 prevent_initial_call=True)(guarded(search_grid))
+    app.callback(Output("selection", "data", allow_duplicate=True), Output("f-zoom", "value", allow_duplicate=True),
+                 Output("f-zoom", "options", allow_duplicate=True), Input("grid", "selectedRows"),
+                 State("f-zoom", "options"), prevent_initial_call=True)(guarded(select_from_table))
+    app.callback(Output("selection", "data", allow_duplicate=True),
+                 Input({"type": "pick-element", "id": ALL}, "n_clicks"), prevent_initial_call=True)(
+        guarded(pick_from_list))
+    app.callback(Output("download", "data"), Input("dl-csv", "n_clicks"), Input("dl-geojson", "n_clicks"),
+                 State("filters", "data"), prevent_initial_call=True)(guarded(download))

@@ -20,15 +20,12 @@ from pathlib import Path
 import yaml
 
 from geodata.gazetteer import Gazetteer, PlaceError, default_gazetteer
+from geodata.kinds import AREA_KINDS, KINDS, LINE_KINDS, POINT_KINDS  # noqa: F401  (re-exported for tests)
 
 GEODATA = Path(__file__).resolve().parent
 RECORDS_DIR = GEODATA / "records"
 TEXTS_DIR = GEODATA / "plan_texts"
 
-POINT_KINDS = ("base", "park", "new_area", "cluster", "city_role", "project")
-AREA_KINDS = ("belt", "zone", "group")
-LINE_KINDS = ("axis", "corridor")
-KINDS = POINT_KINDS + AREA_KINDS + LINE_KINDS
 PRECISIONS = ("county", "town", "prefecture", "province", "composed")
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)+$")
 PERIOD_RE = re.compile(r"^(\d{4})-(\d{4})$")
@@ -67,9 +64,6 @@ class Dataset:
     records: list[dict]              # validated, with derived fields
     targets: list[dict]
     plan_texts: dict[str, str] = field(repr=False, default_factory=dict)  # by plan number
-
-    def plan_of_file(self, file: str) -> dict:
-        return next(p for p in self.plans.values() if p["file"] == file)
 
 
 def parse_period(text: str) -> tuple[int, int]:

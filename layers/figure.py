@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -21,15 +21,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import shapely
 
+from geodata.kinds import AREA_KINDS, KINDS_BY_CODE, LINE_KINDS, POINT_KINDS
 from layers import style
 from layers.elements import spread_points
 from layers.i18n import KIND_LABELS, label, t
 
 BASE_TRACES = ("context", "prefectures", "counties", "province_borders", "prefecture_labels", "context_labels")
 N_BASE = len(BASE_TRACES)
-AREA_ORDER = ("zone", "belt", "group")
-LINE_ORDER = ("axis", "corridor")
-POINT_KIND_ORDER = ("base", "park", "new_area", "cluster", "city_role", "project")
 DEFAULT_LAYERS = ("labels", "context")  # county borders are off until asked for
 DEFAULT_RANGE = {"lon": (109.6, 121.2), "lat": (31.0, 43.0)}
 
@@ -42,8 +40,6 @@ class MapOptions:
     selected_prefecture: str | None = None
     view: tuple[float, float, float, float] | None = None  # lon0, lat0, lon1, lat1
     height: int | None = None
-    font_scale: float = 1.0
-    extra: dict = field(default_factory=dict)
 
 
 def _rings(geom) -> tuple[list, list]:
@@ -77,27 +73,44 @@ def _geojson(gdf: gpd.GeoDataFrame, id_col: str, grid: float = 1e-3) -> dict:
     return {"type": "FeatureCollection", "features": feats}
 
 
-_BASE_CACHE: dict = {}
-
-
 def _base_geometry(boundaries: dict[str, gpd.GeoDataFrame]) -> dict:
-    """Geometry of the base map, computed once per boundaries object (read-only afterwards)."""
-    key = id(boundaries["prefectures"])
-    if key not in _BASE_CACHE:
-        prov = boundaries["provinces"]
-        outline = prov[(prov["role"] == "focus") | prov["name"].isin(["北京市", "天津市"])]
-        _BASE_CACHE[key] = {
-            "context": _geojson(prov[prov["role"] == "context"], "name"),
-            "prefectures": _geojson(boundaries["prefectures"], "name"),
-            "counties": _lines_of(shapely.set_precision(boundaries["counties"].geometry.values, 1e-3)),
-            "borders": _lines_of(shapely.set_precision(outline.geometry.values, 1e-3)),
-        }
-    return _BASE_CACHE[key]
+    """Geometry of the base map as the browser receives it."""
+    prov = boundaries["provinces"]
+    outline = prov[(prov["role"] == "focus") | prov["name"].isin(["北京市", "天津市"])]
+    return {
+        "context": _geojson(prov[prov["role"] == "context"], "name"),
+        "prefectures": _geojson(boundaries["prefectures"], "name"),
+        "counties": _lines_of(shapely.set_precision(boundaries["counties"].geometry.values, 1e-3)),
+        "borders": _lines_of(shapely.set_precision(outline.geometry.values, 1e-3)),
+    }
 
 
-def county_lines(boundaries) -> tuple[list, list]:
+@dataclass(frozen=True)
+class MapData:
+    """Everything the figure functions need, prepared once per process from the store (read-only).
+
+    Built before gunicorn forks (the store is loaded at start-up), shared by every request;
+    a sub-table (tests, benchmarks) gets a MapData of its own, so no cache can hand one
+    table's arrays to another."""
+
+    elements: gpd.GeoDataFrame
+    boundaries: dict
+    vocab: object
+    base: dict
+    areas: dict          # kind -> geojson of every area of that kind
+    prepared: dict       # lang -> per-element arrays (see _prepare)
+
+
+def prepare_map(elements: gpd.GeoDataFrame, boundaries: dict, vocab) -> MapData:
+    """Per-process figure data for one elements table (both languages)."""
+    return MapData(elements, boundaries, vocab, _base_geometry(boundaries),
+                   {kind: _area_geojson(elements, kind) for kind in AREA_KINDS},
+                   {lang: _prepare(elements, vocab, lang) for lang in ("zh", "en")})
+
+
+def county_lines(md: MapData) -> tuple[list, list]:
     """County borders as lon/lat lists (patched in when the layer is switched on)."""
-    return _base_geometry(boundaries)["counties"]
+    return md.base["counties"]
 
 
 def _name(row, lang: str) -> str:
@@ -105,14 +118,15 @@ def _name(row, lang: str) -> str:
 
 
 # --- base map ----------------------------------------------------------------
-def base_traces(boundaries: dict[str, gpd.GeoDataFrame], opts: MapOptions) -> list:
-    lang, fs = opts.lang, opts.font_scale
+def base_traces(md: MapData, opts: MapOptions) -> list:
+    lang = opts.lang
+    boundaries = md.boundaries
     prov = boundaries["provinces"]
     ctx = prov[prov["role"] == "context"]
     prefs = boundaries["prefectures"]
     show_ctx = "context" in opts.layers
 
-    geom = _base_geometry(boundaries)
+    geom = md.base
     context = go.Choropleth(
         geojson=geom["context"], locations=ctx["name"].tolist(), z=[0] * len(ctx),
         colorscale=[[0, style.CONTEXT_FILL], [1, style.CONTEXT_FILL]], showscale=False,
@@ -135,13 +149,13 @@ def base_traces(boundaries: dict[str, gpd.GeoDataFrame], opts: MapOptions) -> li
                             hoverinfo="skip", name="province_borders", showlegend=False)
     labels = go.Scattergeo(
         lon=prefs["label_lon"], lat=prefs["label_lat"], mode="text", text=pref_names,
-        textfont=dict(size=11 * fs, color=style.LABEL_COLOUR), hoverinfo="skip",
+        textfont=dict(size=11, color=style.LABEL_COLOUR), hoverinfo="skip",
         name="prefecture_labels", showlegend=False, visible="labels" in opts.layers)
     ctx_lab = prov[prov["role"] == "context"]
     ctx_labels = go.Scattergeo(
         lon=ctx_lab["label_lon"], lat=ctx_lab["label_lat"], mode="text",
         text=[_name(r, lang) for _, r in ctx_lab.iterrows()],
-        textfont=dict(size=12 * fs, color=style.CONTEXT_LABEL_COLOUR), hoverinfo="skip",
+        textfont=dict(size=12, color=style.CONTEXT_LABEL_COLOUR), hoverinfo="skip",
         name="context_labels", showlegend=False, visible=show_ctx)
     return [context, prefectures, county_lines, borders, labels, ctx_labels]
 
@@ -164,45 +178,45 @@ def _hover(row, vocab, lang: str) -> str:
 
 def element_slots(vocab) -> list[tuple[str, str]]:
     """The fixed list of element trace slots: (role, key). Same for every figure."""
-    slots = [("area", k) for k in AREA_ORDER] + [("line", k) for k in LINE_ORDER]
+    slots = [("area", k) for k in AREA_KINDS] + [("line", k) for k in LINE_KINDS]
     slots += [("points", i["code"]) for i in vocab.industries] + [("points", "")]
-    slots += [("kind_key", k) for k in POINT_KIND_ORDER]
+    slots += [("kind_key", k) for k in POINT_KINDS]
     slots += [("size_key", str(v)) for v in style.SIZE_LEGEND_TIERS]
-    slots += [("area_key", k) for k in AREA_ORDER]
+    slots += [("area_key", k) for k in AREA_KINDS]
     slots += [("highlight", "")]
     return slots
 
 
-_AREA_CACHE: dict = {}
+def slot_name(role: str, key: str) -> str:
+    return f"{role}:{key}" if key else role
+
+
+def trace_index(vocab) -> dict[str, int]:
+    """Trace name -> its index in every figure: base traces by name, element slots as 'role:key'.
+
+    Patches address traces through this, never by a bare number."""
+    names = list(BASE_TRACES) + [slot_name(r, k) for r, k in element_slots(vocab)]
+    return {n: i for i, n in enumerate(names)}
 
 
 def _area_geojson(elements: pd.DataFrame, kind: str) -> dict:
     """All areas of one kind, shown or not: sent once; a filter change only changes `locations`."""
-    key = (id(elements), kind)
-    if key not in _AREA_CACHE:
-        sub = elements[_area_rows(elements, kind)].drop_duplicates("shape_key")
-        sub = sub.set_geometry(sub.geometry.simplify(0.03, preserve_topology=True))  # ~3 km: invisible at province scale
-        _AREA_CACHE[key] = _geojson(sub, "shape_key", 5e-3)
-    return _AREA_CACHE[key]
+    sub = elements[_area_rows(elements, kind)].drop_duplicates("shape_key")
+    sub = sub.set_geometry(sub.geometry.simplify(0.03, preserve_topology=True))  # ~3 km: invisible at province scale
+    return _geojson(sub, "shape_key", 5e-3)
 
 
 def _area_rows(df: pd.DataFrame, kind: str) -> pd.Series:
     # an axis or corridor with a single unit cannot be a line: it is drawn with the zones
-    kinds = (kind,) + (LINE_ORDER if kind == "zone" else ())
+    kinds = (kind,) + (LINE_KINDS if kind == "zone" else ())
     return df["drawn_as"].eq("area") & df["kind"].isin(kinds)
 
 
 AREA_PATCH_KEYS = ("locations", "z", "customdata", "text", "showlegend", "colorscale")
 
 
-_PREPARED: dict = {}
-
-
-def _prepared(elements: pd.DataFrame, vocab, lang: str) -> dict:
+def _prepare(elements: pd.DataFrame, vocab, lang: str) -> dict:
     """Per-element arrays computed once per elements table and language, so a filter change is array slicing."""
-    key = (id(elements), lang)
-    if key in _PREPARED:
-        return _PREPARED[key]
     codes = [i["code"] for i in vocab.industries]
     code_index = {c: k for k, c in enumerate(codes)}
     hover = np.array([_hover(r, vocab, lang) for _, r in elements.iterrows()], dtype=object)
@@ -219,18 +233,17 @@ def _prepared(elements: pd.DataFrame, vocab, lang: str) -> dict:
     prep = {
         "hover": hover, "ids": ids, "kinds": elements["kind"].to_numpy(dtype=object),
         "shape_key": elements["shape_key"].to_numpy(dtype=object),
-        "areas": {kind: _area_rows(elements, kind).to_numpy() for kind in AREA_ORDER},
-        "lines": {kind: (elements["kind"].eq(kind) & elements["drawn_as"].eq("line")).to_numpy() for kind in LINE_ORDER},
+        "areas": {kind: _area_rows(elements, kind).to_numpy() for kind in AREA_KINDS},
+        "lines": {kind: (elements["kind"].eq(kind) & elements["drawn_as"].eq("line")).to_numpy() for kind in LINE_KINDS},
         "line_xy": {k: np.asarray(g.coords).round(4) for k, (g, how) in
                     enumerate(zip(elements.geometry.values, elements["drawn_as"])) if how == "line"},
         "pt_elem": elem, "pt_lon": np.array(lon), "pt_lat": np.array(lat),
         "pt_code": np.array([code_index.get(primary[k], len(codes)) for k in elem], dtype=int),
         "pt_size": np.array([style.marker_size(v) for v in elements["revenue_yi"].to_numpy()[elem]]),
-        "pt_symbol": np.array([style.KIND_SYMBOLS[elements["kind"].iat[k]] for k in elem], dtype=object),
+        "pt_symbol": np.array([KINDS_BY_CODE[elements["kind"].iat[k]].symbol for k in elem], dtype=object),
         "has_target": elements["revenue_yi"].notna().to_numpy(),
         "is_point": elements["drawn_as"].eq("point").to_numpy(),
     }
-    _PREPARED[key] = prep
     return prep
 
 
@@ -254,34 +267,34 @@ def _cluster(prep: dict, pm: np.ndarray, lang: str) -> tuple[np.ndarray, np.ndar
     return lead, hover
 
 
-def element_traces(elements: pd.DataFrame, mask: np.ndarray, vocab, opts: MapOptions) -> list[dict]:
+def element_traces(md: MapData, mask: np.ndarray, opts: MapOptions) -> list[dict]:
     """Traces (plain dicts) for the filtered elements, one per slot of `element_slots`.
 
     Area slots carry the geometry of every area of their kind (constant, so a
     patch can leave it in the browser); only AREA_PATCH_KEYS change with filters.
     Plain dicts skip plotly's per-property validation: this runs on every filter change.
     """
-    lang = opts.lang
-    prep = _prepared(elements, vocab, lang)
+    lang, vocab = opts.lang, md.vocab
+    prep = md.prepared[lang]
     codes = [i["code"] for i in vocab.industries]
     colours = style.industry_colours(codes)
     names = [i["en" if lang == "en" else "zh"] for i in vocab.industries] + ["—"]
     traces: list[dict] = []
 
-    shown_areas = sum(int((prep["areas"][kind] & mask).sum()) for kind in AREA_ORDER)
+    shown_areas = sum(int((prep["areas"][kind] & mask).sum()) for kind in AREA_KINDS)
     fill_alpha = style.area_fill_alpha(shown_areas)
-    for kind in AREA_ORDER:
+    for kind in AREA_KINDS:
         sel = prep["areas"][kind] & mask
-        colour = style.AREA_COLOURS[kind]
+        colour = KINDS_BY_CODE[kind].colour
         fill = style.rgba(colour, fill_alpha)
         traces.append(dict(
-            type="choropleth", geojson=_area_geojson(elements, kind), locations=prep["shape_key"][sel].tolist(),
+            type="choropleth", geojson=md.areas[kind], locations=prep["shape_key"][sel].tolist(),
             z=[1] * int(sel.sum()), zmin=0, zmax=1, colorscale=[[0, fill], [1, fill]], showscale=False,
             marker=dict(opacity=1, line=dict(color=style.rgba(colour, 0.55), width=1.0)),
             customdata=[[i] for i in prep["ids"][sel]], text=prep["hover"][sel].tolist(),
             hovertemplate="%{text}<extra></extra>", name=label(KIND_LABELS, kind, lang),
             showlegend=False))  # faded fills make faint swatches: the legend uses area_key traces
-    for kind in LINE_ORDER:
+    for kind in LINE_KINDS:
         rows = np.nonzero(prep["lines"][kind] & mask)[0]
         lons, lats, ids, texts = [], [], [], []
         for k in rows:
@@ -290,7 +303,7 @@ def element_traces(elements: pd.DataFrame, mask: np.ndarray, vocab, opts: MapOpt
             lats += [*xy[:, 1].tolist(), None]
             ids += [[prep["ids"][k]]] * len(xy) + [None]
             texts += [prep["hover"][k]] * len(xy) + [None]
-        colour = style.LINE_COLOURS[kind]
+        colour = KINDS_BY_CODE[kind].colour
         traces.append(dict(
             type="scattergeo", lon=lons, lat=lats, mode="lines+markers", line=dict(color=colour, width=4),
             marker=dict(size=7, color=colour), opacity=0.85, customdata=ids, text=texts,
@@ -315,10 +328,10 @@ def element_traces(elements: pd.DataFrame, mask: np.ndarray, vocab, opts: MapOpt
             hovertemplate="%{text}<extra></extra>", name=names[c], legendgroup="industries",
             legendgrouptitle=dict(text=t("legend_industry", lang)), showlegend=bool(len(idx))))
     kinds_shown = set(prep["kinds"][mask])
-    for kind in POINT_KIND_ORDER:  # legend keys: symbols in neutral grey, no data
+    for kind in POINT_KINDS:  # legend keys: symbols in neutral grey, no data
         traces.append(dict(
             type="scattergeo", lon=[None], lat=[None], mode="markers",
-            marker=dict(symbol=style.KIND_SYMBOLS[kind], color="#777777", size=10),
+            marker=dict(symbol=KINDS_BY_CODE[kind].symbol, color="#777777", size=10),
             name=label(KIND_LABELS, kind, lang), legendgroup="kinds",
             legendgrouptitle=dict(text=t("legend_kind", lang)), showlegend=kind in kinds_shown, hoverinfo="skip"))
     has_target = bool((prep["has_target"] & prep["is_point"] & mask).any())
@@ -328,20 +341,23 @@ def element_traces(elements: pd.DataFrame, mask: np.ndarray, vocab, opts: MapOpt
             marker=dict(symbol="circle-open", color="#555555", size=style.marker_size(tier)),
             name=f"{tier:,}", legendgroup="sizes", legendgrouptitle=dict(text=t("legend_size", lang)),
             showlegend=has_target, hoverinfo="skip"))
-    for kind in AREA_ORDER:  # legend keys for areas, in full colour whatever the fill's fading
+    for kind in AREA_KINDS:  # legend keys for areas, in full colour whatever the fill's fading
+        colour = KINDS_BY_CODE[kind].colour
         traces.append(dict(
             type="scattergeo", lon=[None], lat=[None], mode="markers",
-            marker=dict(symbol="square", color=style.rgba(style.AREA_COLOURS[kind], 0.45), size=12,
-                        line=dict(color=style.AREA_COLOURS[kind], width=1)),
+            marker=dict(symbol="square", color=style.rgba(colour, 0.45), size=12, line=dict(color=colour, width=1)),
             name=label(KIND_LABELS, kind, lang), legendgroup="areas", legendrank=1,
             legendgrouptitle=dict(text=t("legend_area", lang)),
             showlegend=bool((prep["areas"][kind] & mask).any()), hoverinfo="skip"))
-    traces.append(highlight_trace(elements, opts.selected))
+    traces.append(highlight_trace(md, opts.selected))
+    for tr, (role, key) in zip(traces, element_slots(vocab)):
+        tr["uid"] = slot_name(role, key)  # the trace's name for patches and tests
     return traces
 
 
-def highlight_trace(elements: pd.DataFrame, selected: str | None) -> dict:
+def highlight_trace(md: MapData, selected: str | None) -> dict:
     """A ring around the selected element's points, or its outline for areas and lines."""
+    elements = md.elements
     lons, lats, mode = [], [], "markers"
     row = elements[elements["id"] == selected] if selected else elements.iloc[0:0]
     if len(row):
@@ -355,7 +371,7 @@ def highlight_trace(elements: pd.DataFrame, selected: str | None) -> dict:
         else:
             lons = [p.x for p in getattr(g, "geoms", [g])]
             lats = [p.y for p in getattr(g, "geoms", [g])]
-    return dict(type="scattergeo", lon=lons, lat=lats, mode=mode, name="highlight", showlegend=False,
+    return dict(type="scattergeo", lon=lons, lat=lats, mode=mode, name="highlight", uid="highlight", showlegend=False,
                 hoverinfo="skip", marker=dict(size=26, symbol="circle-open", color=style.HIGHLIGHT, line=dict(width=3)),
                 line=dict(color=style.HIGHLIGHT, width=3))
 
@@ -395,14 +411,13 @@ PAGE_ASPECT = (13, 10)  # the page's map area is about this wide for this tall o
 
 def layout(opts: MapOptions) -> dict:
     rng = view_ranges(opts.view)
-    fs = opts.font_scale
     return dict(
-        font=dict(family=style.FONT_FAMILY, size=12 * fs, color="#222"),
+        font=dict(family=style.FONT_FAMILY, size=12, color="#222"),
         margin=dict(l=0, r=0, t=0, b=0), paper_bgcolor="white", height=opts.height,
         uirevision="map",  # keep the user's zoom across filter changes
         clickmode="event", hoverlabel=dict(font_family=style.FONT_FAMILY, bgcolor="white"),
         legend=dict(x=1.0, xanchor="right", y=1.0, yanchor="top", bgcolor="rgba(255,255,255,0.85)",
-                    bordercolor="#ddd", borderwidth=1, font=dict(size=11 * fs), groupclick="toggleitem",
+                    bordercolor="#ddd", borderwidth=1, font=dict(size=11), groupclick="toggleitem",
                     itemsizing="trace", tracegroupgap=6),
         geo=dict(projection_type="mercator", visible=False, fitbounds=False,
                  lonaxis_range=list(rng["lon"]), lataxis_range=list(rng["lat"]),
@@ -410,9 +425,8 @@ def layout(opts: MapOptions) -> dict:
     )
 
 
-def build_figure(elements: pd.DataFrame, shown_mask: np.ndarray, boundaries, vocab,
-                 opts: MapOptions = MapOptions()) -> go.Figure:
+def build_figure(md: MapData, shown_mask: np.ndarray, opts: MapOptions = MapOptions()) -> go.Figure:
     """The whole map for the elements `shown_mask` selects."""
-    fig = go.Figure(data=base_traces(boundaries, opts) + element_traces(elements, shown_mask, vocab, opts))
+    fig = go.Figure(data=base_traces(md, opts) + element_traces(md, shown_mask, opts))
     fig.update_layout(**layout(opts))
     return fig

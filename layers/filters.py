@@ -1,78 +1,111 @@
 """The one filter vocabulary, shared by the page, the URL and the command line.
 
-`parse_filters(params, vocab)` turns raw values (URL query, CLI options, UI
-values) into a `Filters` value plus notices about anything it did not
-understand; with `strict=True` (the command line) those notices raise
-`FilterError` instead. `filter_mask(elements, filters)` is the pure function
-that says which elements a Filters value shows. `to_query` writes a Filters
-value back in canonical spelling, so links round-trip.
+Each filter is one `FilterSpec` in `SPECS`: its URL key (also the CLI flag, the
+control id `f-<key>` and the attribute of `Filters`), its labels in both
+languages, how raw values parse (with notices), how the value is written back to
+the URL, which elements it shows (mask), its caption phrase, and the control that
+sets it. The URL parser, the CLI options, the filter panel, reset, saved views and
+the export caption are all generated from `SPECS`: adding a filter is one entry.
 
-| meaning        | URL / mapping key | accepts                                                 |
-|----------------|-------------------|---------------------------------------------------------|
-| industry       | industry          | code, Chinese or English label, or a plan term (精品钢铁) |
-| plan period    | period            | 2011-2015 / 十二五, or a single year (plans in force)    |
-| plan document  | plan              | 000, 0, or the file name                                |
-| revenue target | min_revenue       | 亿元, a number >= 0                                      |
-| no target      | no_target         | show / hide                                             |
-| province       | province          | hebei / henan / 河北 / 河北省                            |
-| kind           | kind              | base, park ... or their Chinese / English labels        |
-| search         | q                 | free text over names, places, industries                |
+| meaning        | key         | accepts                                                 |
+|----------------|-------------|---------------------------------------------------------|
+| industry       | industry    | code, Chinese or English label, or a plan term (精品钢铁) |
+| plan period    | period      | 2011-2015 / 十二五 (a bare year is read as `year`)        |
+| year           | year        | a year: the plans in force that year                    |
+| plan document  | plan        | 000, 0, or the file name                                |
+| revenue target | min_revenue | 亿元, a number >= 0                                      |
+| no target      | no_target   | show / hide                                             |
+| province       | province    | hebei / henan / 河北 / 河北省                            |
+| kind           | kind        | base, park ... or their Chinese / English labels        |
+| search         | q           | free text over names, places, industries                |
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
-from typing import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 import numpy as np
 import pandas as pd
 
-from layers.i18n import KIND_LABELS
+from geodata.kinds import KIND_TABLE
+from layers.i18n import KIND_LABELS, Notice, label
 
-FILTER_KEYS = ("industry", "period", "plan", "min_revenue", "no_target", "province", "kind", "q")
 MAX_VALUE_LEN = 200       # longer values are refused with a notice (URL junk, attacks)
 MAX_VALUES = 50
 PERIOD_NAMES = {"十二五": "2011-2015", "十三五": "2016-2020", "中国制造2025": "2015-2025"}
 PROVINCES = {"hebei": "河北省", "河北": "河北省", "河北省": "河北省", "冀": "河北省",
              "henan": "河南省", "河南": "河南省", "河南省": "河南省", "豫": "河南省"}
+PROVINCE_EN = {"河北省": "Hebei", "河南省": "Henan"}
 REVENUE_TIERS = (100, 500, 1000)
+MAX_REVENUE_YI = 1_000_000  # 100 万亿元: far above any target in the plans
+YEAR_RE = re.compile(r"^\d{4}$")
 
 
 class FilterError(ValueError):
     """A value the command line cannot accept (the page turns these into notices)."""
 
+    def __init__(self, notice: Notice | str):
+        self.notice = notice if isinstance(notice, Notice) else None
+        super().__init__(str(notice))
 
+
+# --- what the filters can name ------------------------------------------------
 @dataclass(frozen=True)
 class Vocabulary:
-    """What the filters can name: built once from the dataset."""
+    """What the filters can name: the industries, plans, periods and kinds."""
 
     industries: tuple[dict, ...]
     plans: tuple[dict, ...]
     periods: tuple[str, ...]
-    kinds: tuple[str, ...] = tuple(KIND_LABELS)
+    kinds: tuple[str, ...] = tuple(k.code for k in KIND_TABLE)
     _industry_lookup: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def from_dataset(cls, dataset) -> "Vocabulary":
-        periods = sorted({p["period"] for p in dataset.plans.values()} |
-                         {r["plan_period"] for r in dataset.records})
+    def build(cls, industries, plans, periods) -> Vocabulary:
         lookup: dict[str, str] = {}
         # terms first so that codes and labels win where a word is both
-        for ind in dataset.industries:
+        for ind in industries:
             for term in ind.get("terms", []):
                 lookup.setdefault(term.lower(), ind["code"])
-        for ind in dataset.industries:
+        for ind in industries:
             for name in (ind["code"], ind["zh"], ind["en"]):
                 lookup[name.lower()] = ind["code"]
-        return cls(tuple(dataset.industries), tuple(dataset.plans.values()), tuple(periods),
-                   _industry_lookup=lookup)
+        return cls(tuple(industries), tuple(plans), tuple(sorted(set(periods))), _industry_lookup=lookup)
+
+    @classmethod
+    def from_dataset(cls, dataset) -> Vocabulary:
+        periods = {p["period"] for p in dataset.plans.values()} | {r["plan_period"] for r in dataset.records}
+        return cls.build(dataset.industries, dataset.plans.values(), periods)
+
+    @classmethod
+    def load(cls) -> Vocabulary:
+        """The vocabulary without loading boundaries or validating records: the CLI checks its
+        arguments with it before the data loads (equal to the store's vocabulary, tested)."""
+        import yaml
+
+        from geodata.records import RECORDS_DIR, load_industries, load_plans
+
+        plans = load_plans()
+        periods = {p["period"] for p in plans.values()}
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        for path in sorted(Path(RECORDS_DIR).glob("*.yaml")):
+            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
+            periods |= {str(r["plan_period"]) for r in doc.get("records") or []
+                        if isinstance(r, dict) and r.get("plan_period")}
+        return cls.build(load_industries(), plans.values(), periods)
 
     def industry_code(self, value: str) -> str | None:
         return self._industry_lookup.get(value.strip().lower())
 
     def industry(self, code: str) -> dict:
         return next(i for i in self.industries if i["code"] == code)
+
+    def plan(self, number: str) -> dict:
+        return next(p for p in self.plans if p["number"] == number)
 
     def plan_number(self, value: str) -> str | None:
         v = value.strip()
@@ -89,24 +122,330 @@ class Vocabulary:
         return None
 
 
-@dataclass(frozen=True)
-class Filters:
-    industries: tuple[str, ...] = ()
-    periods: tuple[str, ...] = ()
-    year: int | None = None
-    plans: tuple[str, ...] = ()
-    min_revenue: float | None = None
-    no_target: str = "show"
-    provinces: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
-    q: str = ""
+def in_period(year: int, period: str) -> bool:
+    a, b = (int(x) for x in period.split("-"))
+    return a <= year <= b
 
-    def is_empty(self) -> bool:
-        return self == Filters()
+
+# --- one spec per filter --------------------------------------------------------
+@dataclass(frozen=True)
+class Control:
+    """What the filter panel draws for a spec (callbacks/layout.py turns it into a Dash component).
+
+    kind: search (text box) | multi (searchable multi-select) | single (dropdown) |
+    checks (inline check boxes) | radio (inline radio buttons)."""
+
+    kind: str
+    options: Callable[[Vocabulary, str], list[dict]] | None = None
+    placeholder: tuple[str, str] = ("", "")
+    empty: Any = ""                      # what the control holds when the filter is unset
+
+
+@dataclass(frozen=True)
+class FilterSpec:
+    key: str                                   # URL key, CLI flag, control id f-<key>, Filters attribute
+    label: tuple[str, str]                     # zh, en: the control's label and the caption's noun
+    cli_help: str
+    default: Any
+    parse: Callable[[list[str], Vocabulary, Callable], Any]   # raw values -> value; notices via the callable
+    to_params: Callable[[Any], str]            # value -> canonical URL text ("" when default)
+    mask: Callable[[pd.DataFrame, Any], np.ndarray]
+    caption: Callable[[Any, Vocabulary, str], str]
+    control: Control
+    multi: bool = False                        # several values (CLI repeatable, URL comma-joined)
+    split: bool = True                         # raw text splits at commas (search text does not)
+    reads: tuple[str, ...] = ()                # other URL keys it also reads (legacy spellings) ...
+    claims: Callable[[str], bool] | None = None  # ... taking only the values this says are its own
+
+    @property
+    def cli_flag(self) -> str:
+        return "--" + self.key.replace("_", "-")
+
+    @property
+    def control_id(self) -> str:
+        return "f-" + self.key.replace("_", "-")
+
+    def control_value(self, value):
+        """The value the page control shows for a filter value (its reset value for the default)."""
+        if self.multi:
+            return list(value)
+        if value is None or value == "":
+            return self.control.empty
+        return str(value) if self.control.kind == "single" else value
+
+
+def _lookup_all(values, lookup, key: str, known: str, notice) -> tuple:
+    found = []
+    for v in values:
+        code = lookup(v)
+        if code:
+            found.append(code)
+        else:
+            notice("unknown_value", what=SPEC_BY_KEY[key].label, value=v, known=known)
+    return tuple(dict.fromkeys(found))
+
+
+def _parse_industry(values, vocab, notice):
+    return _lookup_all(values, vocab.industry_code, "industry", ", ".join(i["code"] for i in vocab.industries), notice)
+
+
+def _parse_period(values, vocab, notice):
+    out = []
+    for v in values:
+        v2 = PERIOD_NAMES.get(v, v).replace("–", "-").replace("—", "-")
+        if v2 in vocab.periods:
+            out.append(v2)
+        elif YEAR_RE.match(v2):
+            continue  # a bare year in `period` is the `year` filter's (older links): it reads it there
+        else:
+            notice("unknown_period", value=v, known=", ".join(vocab.periods))
+    return tuple(dict.fromkeys(out))
+
+
+def _parse_year(values, vocab, notice):
+    for v in values:
+        if YEAR_RE.match(v) and any(in_period(int(v), p) for p in vocab.periods):
+            return int(v)
+        if YEAR_RE.match(v):
+            notice("unknown_year", value=v)
+    return None
+
+
+def _parse_min_revenue(values, vocab, notice):
+    if not values:
+        return None
+    try:
+        val = float(values[0])
+        if not np.isfinite(val) or not 0 <= val <= MAX_REVENUE_YI:
+            raise ValueError
+    except ValueError:
+        notice("bad_min_revenue", value=values[0])
+        return None
+    return val if val > 0 else None
+
+
+def _parse_no_target(values, vocab, notice):
+    if not values:
+        return "show"
+    v = values[0].lower()
+    if v in ("show", "显示", "1", "true", "yes"):
+        return "show"
+    if v in ("hide", "隐藏", "0", "false", "no"):
+        return "hide"
+    notice("bad_no_target", value=values[0])
+    return "show"
+
+
+def _parse_province(values, vocab, notice):
+    return _lookup_all(values, lambda v: PROVINCES.get(v.lower()), "province", "hebei, henan (河北, 河南)", notice)
+
+
+def _parse_kind(values, vocab, notice):
+    return _lookup_all(values, vocab.kind_code, "kind", ", ".join(vocab.kinds), notice)
+
+
+def _parse_plan(values, vocab, notice):
+    return _lookup_all(values, vocab.plan_number, "plan", ", ".join(p["number"] for p in vocab.plans), notice)
+
+
+def _parse_q(values, vocab, notice):
+    q = values[0].strip() if values else ""
+    if len(q) > MAX_VALUE_LEN:
+        notice("search_too_long", n=len(q), limit=MAX_VALUE_LEN)
+        q = q[:MAX_VALUE_LEN]
+    return q
+
+
+def _isin(column: str):
+    def mask(elements: pd.DataFrame, value) -> np.ndarray:
+        return elements[column].isin(value).to_numpy()
+    return mask
+
+
+def _mask_industry(elements, value):
+    wanted = set(value)
+    return np.fromiter((bool(wanted.intersection(c)) for c in elements["industries"]), bool, len(elements))
+
+
+def _mask_year(elements, year):
+    return ((elements["period_start"] <= year) & (elements["period_end"] >= year)).to_numpy()
+
+
+def _mask_min_revenue(elements, minimum):
+    # a minimum only judges elements that have a target; the no-target choice decides the rest
+    revenue = elements["revenue_yi"].to_numpy(dtype=float)
+    return np.isnan(revenue) | (np.nan_to_num(revenue) >= minimum)
+
+
+def _mask_no_target(elements, choice):
+    if choice == "hide":
+        return elements["revenue_yi"].notna().to_numpy()
+    return np.ones(len(elements), dtype=bool)
+
+
+def _mask_q(elements, q):
+    return elements["search_text"].str.contains(q.lower(), regex=False).to_numpy()
+
+
+def _noun(spec_label, lang):
+    return spec_label[1] if lang == "en" else spec_label[0]
+
+
+def _join(items, lang):
+    return ", ".join(items) if lang == "en" else "、".join(items)
+
+
+def _phrase(key):
+    """'<noun>: <values>' for a multi-valued filter, through `name_of(value, vocab, lang)`."""
+    def caption(value, vocab, lang, *, _key=key):
+        spec = SPEC_BY_KEY[_key]
+        return f"{_noun(spec.label, lang)}: {_join([spec_names[_key](v, vocab, lang) for v in value], lang)}"
+    return caption
+
+
+spec_names: dict[str, Callable] = {
+    "industry": lambda c, vocab, lang: vocab.industry(c)["en" if lang == "en" else "zh"],
+    "period": lambda p, vocab, lang: p,
+    "plan": lambda n, vocab, lang: vocab.plan(n)["short_en" if lang == "en" else "short"],
+    "province": lambda p, vocab, lang: PROVINCE_EN[p] if lang == "en" else p,
+    "kind": lambda k, vocab, lang: label(KIND_LABELS, k, lang),
+}
+
+
+def _opts_industry(vocab, lang):
+    return [{"label": f"{i['en']} · {i['zh']}" if lang == "en" else f"{i['zh']} · {i['en']}", "value": i["code"]}
+            for i in vocab.industries]
+
+
+def _opts_year(vocab, lang):
+    years = sorted({y for p in vocab.periods for y in range(int(p[:4]), int(p[5:]) + 1) if y >= 2011})
+    return [{"label": "Any" if lang == "en" else "不限", "value": ""}] + [{"label": str(y), "value": str(y)} for y in years]
+
+
+def _opts_plan(vocab, lang):
+    return [{"label": f"{p['number']} {p['short_en' if lang == 'en' else 'short']} ({p['period']})",
+             "value": p["number"]} for p in vocab.plans]
+
+
+def _opts_min_revenue(vocab, lang):
+    return [{"label": "Any" if lang == "en" else "不限", "value": 0}] + [{"label": f"≥ {x:,}", "value": x}
+                                                                       for x in REVENUE_TIERS]
+
+
+def _opts_no_target(vocab, lang):
+    return [{"label": "show" if lang == "en" else "显示", "value": "show"},
+            {"label": "hide" if lang == "en" else "隐藏", "value": "hide"}]
+
+
+def _opts_province(vocab, lang):
+    return [{"label": PROVINCE_EN[p] if lang == "en" else p, "value": p} for p in ("河北省", "河南省")]
+
+
+def _opts_kind(vocab, lang):
+    return [{"label": label(KIND_LABELS, k, lang), "value": k} for k in vocab.kinds]
+
+
+def _number_text(v: float) -> str:
+    """A number as a reader writes it, exactly (1000, 1250.5): the link reads back the same value."""
+    return str(int(v)) if float(v).is_integer() else repr(float(v))
+
+
+def _comma(value) -> str:
+    return ",".join(value)
+
+
+SPECS: tuple[FilterSpec, ...] = (
+    FilterSpec("q", ("搜索名称、地点、产业", "Search names, places, industries"),
+               "search text over names, places, industries", "", _parse_q, lambda v: v, _mask_q,
+               lambda v, vocab, lang: f"“{v}”", Control("search", placeholder=("曹妃甸 / 钢铁 / 郑州", "Caofeidian / steel")),
+               split=False),
+    FilterSpec("industry", ("产业", "Industry"), "code, Chinese or English label, or a plan term; repeatable",
+               (), _parse_industry, _comma, _mask_industry, _phrase("industry"),
+               Control("multi", _opts_industry, ("选择产业（可多选，可搜索）", "Choose industries (type to search)")),
+               multi=True),
+    FilterSpec("period", ("规划期", "Plan period"), "2011-2015, 2016-2020, 2015-2025 or 十二五; repeatable",
+               (), _parse_period, _comma, _isin("plan_period"), _phrase("period"),
+               Control("checks", lambda vocab, lang: [{"label": p, "value": p} for p in vocab.periods]), multi=True),
+    FilterSpec("year", ("年份（显示该年有效的规划）", "Year (plans in force that year)"),
+               "a year: the plans in force that year", None, _parse_year,
+               lambda v: str(v) if v else "", _mask_year,
+               lambda v, vocab, lang: f"{'Year' if lang == 'en' else '年份'}: {v}",
+               Control("single", _opts_year, ("不限", "Any")), reads=("period",), claims=YEAR_RE.match),
+    FilterSpec("plan", ("规划文件", "Plan document"), "plan number (000-004) or file name; repeatable",
+               (), _parse_plan, _comma, _isin("plan_number"), _phrase("plan"),
+               Control("multi", _opts_plan, ("选择规划文件", "Choose plans")), multi=True),
+    FilterSpec("min_revenue", ("收入目标下限（亿元）", "Minimum revenue target (100m yuan)"),
+               "minimum revenue target in 亿元", None, _parse_min_revenue,
+               lambda v: _number_text(v) if v else "", _mask_min_revenue,
+               lambda v, vocab, lang: f"≥ {v:,.12g} {'100m yuan' if lang == 'en' else '亿元'}",
+               Control("radio", _opts_min_revenue, empty=0)),
+    FilterSpec("no_target", ("无明确目标的要素", "Elements with no stated target"),
+               "show or hide elements with no stated target", "show", _parse_no_target,
+               lambda v: "" if v == "show" else v, _mask_no_target,
+               lambda v, vocab, lang: ("Elements with no stated target: hide" if lang == "en" else "无明确目标的要素: 隐藏"),
+               Control("radio", _opts_no_target)),
+    FilterSpec("province", ("省份", "Province"), "hebei / henan / 河北 / 河南; repeatable",
+               (), _parse_province, lambda v: ",".join("hebei" if p == "河北省" else "henan" for p in v),
+               _isin("province"), lambda v, vocab, lang: _join([spec_names["province"](p, vocab, lang) for p in v], lang),
+               Control("checks", _opts_province), multi=True),
+    FilterSpec("kind", ("要素类型", "Element kind"), "base, park, new_area, cluster, belt, zone ...; repeatable",
+               (), _parse_kind, _comma, _isin("kind"), _phrase("kind"),
+               Control("multi", _opts_kind, ("选择要素类型", "Choose kinds")), multi=True),
+)
+SPEC_BY_KEY = {s.key: s for s in SPECS}
+
+
+def filter_keys(specs: Iterable[FilterSpec] | None = None) -> tuple[str, ...]:
+    return tuple(s.key for s in (SPECS if specs is None else specs))
+
+
+# --- the value ---------------------------------------------------------------------
+class Filters:
+    """An immutable set of filter values, one per spec (unset filters hold the spec's default).
+
+    `Filters(industry=("steel",))`; read as `f.industry`; `f.replace(year=2015)`.
+    """
+
+    __slots__ = ("_values",)
+
+    def __init__(self, **values):
+        unknown = set(values) - set(SPEC_BY_KEY)
+        if unknown:
+            raise TypeError(f"unknown filter(s): {', '.join(sorted(unknown))}")
+        full = {s.key: values.get(s.key, s.default) for s in SPECS}
+        object.__setattr__(self, "_values", tuple(full.items()))
+
+    def __getattr__(self, name):
+        for k, v in object.__getattribute__(self, "_values"):
+            if k == name:
+                return v
+        raise AttributeError(name)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("Filters is immutable; use replace()")
+
+    def items(self):
+        return self._values
+
+    def replace(self, **changes) -> Filters:
+        return Filters(**{**dict(self._values), **changes})
+
+    def active(self) -> list[tuple[FilterSpec, Any]]:
+        """(spec, value) of every filter that differs from its default."""
+        return [(SPEC_BY_KEY[k], v) for k, v in self._values if k in SPEC_BY_KEY and v != SPEC_BY_KEY[k].default]
+
+    def __eq__(self, other):
+        return isinstance(other, Filters) and self._values == other._values
+
+    def __hash__(self):
+        return hash(self._values)
+
+    def __repr__(self):
+        return "Filters(" + ", ".join(f"{s.key}={v!r}" for s, v in self.active()) + ")"
 
 
 def _values(raw) -> list[str]:
-    """Accept a string, a comma-separated string, or a list of either."""
+    """Accept a string, a comma-separated string, or a list of either (anything else becomes text)."""
     if raw is None:
         return []
     items = raw if isinstance(raw, (list, tuple)) else [raw]
@@ -118,120 +457,52 @@ def _values(raw) -> list[str]:
     return out
 
 
-def parse_filters(params: Mapping, vocab: Vocabulary, *, strict: bool = False) -> tuple[Filters, list[str]]:
-    """Raw values by key (see module doc) -> (Filters, notices).
+def _texts(raw) -> list[str]:
+    """Whole values (search text keeps its commas)."""
+    items = raw if isinstance(raw, (list, tuple)) else [raw]
+    return [str(x) for x in items if x is not None]
+
+
+def parse_filters(params: Mapping, vocab: Vocabulary, *, strict: bool = False) -> tuple[Filters, list[Notice]]:
+    """Raw values by key (URL query, CLI options or control values) -> (Filters, notices).
 
     Unknown keys are not this function's business (the URL parser reports them).
     strict=True raises FilterError on the first notice instead of returning it.
     """
-    notices: list[str] = []
+    notices: list[Notice] = []
 
-    def notice(msg: str) -> None:
+    def notice(code: str, **params) -> None:
+        n = Notice(code, **params)
         if strict:
-            raise FilterError(msg)
-        notices.append(msg)
+            raise FilterError(n)
+        notices.append(n)
 
-    def values(key: str) -> list[str]:
-        vals = _values(params.get(key))
-        if len(vals) > MAX_VALUES:
-            notice(f"too many values for '{key}' ({len(vals)}); kept the first {MAX_VALUES}")
-            vals = vals[:MAX_VALUES]
+    values = {}
+    for spec in SPECS:
+        raw = []
+        for key in (spec.key, *spec.reads):
+            got = _values(params.get(key)) if spec.split else _texts(params.get(key))
+            raw += got if key == spec.key or spec.claims is None else [v for v in got if spec.claims(v)]
+        if len(raw) > MAX_VALUES:
+            notice("too_many_values", key=spec.key, n=len(raw), limit=MAX_VALUES)
+            raw = raw[:MAX_VALUES]
         keep = []
-        for v in vals:
-            if len(v) > MAX_VALUE_LEN:
-                notice(f"ignored an overlong value for '{key}' ({len(v)} characters)")
+        for v in raw:
+            if len(v) > MAX_VALUE_LEN and spec.split:
+                notice("overlong_value", key=spec.key, n=len(v))
             else:
                 keep.append(v)
-        return keep
-
-    def look_up(key: str, lookup, what: str, known: str) -> list[str]:
-        """Each value of `key` through `lookup`; a value it does not know becomes a notice."""
-        found = []
-        for v in values(key):
-            code = lookup(v)
-            if code:
-                found.append(code)
-            else:
-                notice(f"unknown {what} '{v}'; known: {known}")
-        return found
-
-    industries = look_up("industry", vocab.industry_code, "industry", ", ".join(i["code"] for i in vocab.industries))
-    periods, year = [], None
-    for v in values("period"):
-        v2 = PERIOD_NAMES.get(v, v).replace("–", "-").replace("—", "-")
-        if v2 in vocab.periods:
-            periods.append(v2)
-        elif re.fullmatch(r"\d{4}", v2) and any(_in_period(int(v2), p) for p in vocab.periods):
-            year = int(v2)
-        else:
-            notice(f"unknown plan period '{v}'; known: {', '.join(vocab.periods)}, or a year in them")
-
-    plans = look_up("plan", vocab.plan_number, "plan", ", ".join(p["number"] for p in vocab.plans))
-
-    min_revenue = None
-    raw_min = values("min_revenue")
-    if raw_min:
-        try:
-            val = float(raw_min[0])
-            if not np.isfinite(val) or val < 0:
-                raise ValueError
-            min_revenue = val if val > 0 else None
-        except ValueError:
-            notice(f"min_revenue must be a number of 亿元 >= 0, not '{raw_min[0]}'")
-
-    no_target = "show"
-    raw_nt = values("no_target")
-    if raw_nt:
-        v = raw_nt[0].lower()
-        if v in ("show", "显示", "1", "true", "yes"):
-            no_target = "show"
-        elif v in ("hide", "隐藏", "0", "false", "no"):
-            no_target = "hide"
-        else:
-            notice(f"no_target must be show or hide, not '{raw_nt[0]}'")
-
-    provinces = look_up("province", lambda v: PROVINCES.get(v.lower()), "province", "hebei, henan (河北, 河南)")
-    kinds = look_up("kind", vocab.kind_code, "kind", ", ".join(vocab.kinds))
-
-    q = ""
-    raw_q = params.get("q")
-    if raw_q:
-        q = str(raw_q[0] if isinstance(raw_q, (list, tuple)) else raw_q).strip()
-        if len(q) > MAX_VALUE_LEN:
-            notice(f"search text too long ({len(q)} characters); shortened to {MAX_VALUE_LEN}")
-            q = q[:MAX_VALUE_LEN]
-
-    filters = Filters(tuple(dict.fromkeys(industries)), tuple(dict.fromkeys(periods)), year,
-                      tuple(dict.fromkeys(plans)), min_revenue, no_target,
-                      tuple(dict.fromkeys(provinces)), tuple(dict.fromkeys(kinds)), q)
-    return filters, notices
-
-
-def _in_period(year: int, period: str) -> bool:
-    a, b = (int(x) for x in period.split("-"))
-    return a <= year <= b
+        values[spec.key] = spec.parse(keep, vocab, notice)
+    return Filters(**values), notices
 
 
 def filters_to_params(f: Filters) -> dict[str, str]:
-    """Filters -> canonical query values (only what is set)."""
+    """Filters -> canonical query values (only what is set), in spec order."""
     out = {}
-    if f.industries:
-        out["industry"] = ",".join(f.industries)
-    periods = list(f.periods) + ([str(f.year)] if f.year else [])
-    if periods:
-        out["period"] = ",".join(periods)
-    if f.plans:
-        out["plan"] = ",".join(f.plans)
-    if f.min_revenue:
-        out["min_revenue"] = f"{f.min_revenue:g}"
-    if f.no_target != "show":
-        out["no_target"] = f.no_target
-    if f.provinces:
-        out["province"] = ",".join("hebei" if p == "河北省" else "henan" for p in f.provinces)
-    if f.kinds:
-        out["kind"] = ",".join(f.kinds)
-    if f.q:
-        out["q"] = f.q
+    for spec, value in f.active():
+        text = spec.to_params(value)
+        if text:
+            out[spec.key] = text
     return out
 
 
@@ -244,78 +515,35 @@ def to_query(f: Filters, page: Mapping[str, str] | None = None) -> str:
     return "?" + urlencode(params, safe=",:;") if params else ""
 
 
-def parse_query(search: str | None, vocab: Vocabulary, page_keys: Iterable[str] = ()) -> tuple[Filters, dict, list[str]]:
+def parse_query(search: str | None, vocab: Vocabulary, page_keys: Iterable[str] = ()) -> tuple[Filters, dict, list[Notice]]:
     """'?industry=steel&sel=...' -> (Filters, page values, notices). Never raises."""
     search = (search or "").lstrip("?")
     try:
         raw = parse_qs(search, keep_blank_values=False, max_num_fields=100)
     except ValueError:
-        return Filters(), {}, ["the link's query could not be read; showing everything"]
+        return Filters(), {}, [Notice("unreadable_query")]
     page_keys = set(page_keys)
-    notices = [f"unknown link parameter '{k[:40]}' ignored" for k in raw if k not in FILTER_KEYS and k not in page_keys]
+    known = set(filter_keys())
+    notices = [Notice("unknown_parameter", key=k[:40]) for k in raw if k not in known and k not in page_keys]
     filters, more = parse_filters(raw, vocab)
     page = {k: raw[k][0][:MAX_VALUE_LEN] for k in page_keys if k in raw}
     return filters, page, notices + more
 
 
 # --- applying filters -------------------------------------------------------
-def filter_mask(elements: pd.DataFrame, f: Filters, vocab: Vocabulary | None = None) -> np.ndarray:
+def filter_mask(elements: pd.DataFrame, f: Filters) -> np.ndarray:
     """Boolean array: which rows of `elements` (see layers.elements) the filters show."""
-    n = len(elements)
-    mask = np.ones(n, dtype=bool)
-    if f.industries:
-        wanted = set(f.industries)
-        mask &= np.fromiter((bool(wanted.intersection(c)) for c in elements["industries"]), bool, n)
-    if f.periods:
-        mask &= elements["plan_period"].isin(f.periods).to_numpy()
-    if f.year:
-        mask &= ((elements["period_start"] <= f.year) & (elements["period_end"] >= f.year)).to_numpy()
-    if f.plans:
-        mask &= elements["plan_number"].isin(f.plans).to_numpy()
-    revenue = elements["revenue_yi"].to_numpy(dtype=float)
-    has_target = ~np.isnan(revenue)
-    if f.min_revenue:
-        # a minimum only judges elements that have a target; the no-target choice decides the rest
-        mask &= ~has_target | (np.nan_to_num(revenue) >= f.min_revenue)
-    if f.no_target == "hide":
-        mask &= has_target
-    if f.provinces:
-        mask &= elements["province"].isin(f.provinces).to_numpy()
-    if f.kinds:
-        mask &= elements["kind"].isin(f.kinds).to_numpy()
-    if f.q:
-        needle = f.q.lower()
-        mask &= elements["search_text"].str.contains(needle, regex=False).to_numpy()
+    mask = np.ones(len(elements), dtype=bool)
+    for spec, value in f.active():
+        mask &= spec.mask(elements, value)
     return mask
 
 
 def describe(f: Filters, vocab: Vocabulary, lang: str = "zh") -> list[str]:
     """Short human phrases for the active filters (summary line, export caption)."""
-    from layers.i18n import label, t
-
-    en = lang == "en"
-    out = []
-    if f.industries:
-        names = [vocab.industry(c)["en" if en else "zh"] for c in f.industries]
-        out.append(f"{t('industry', lang)}: {', '.join(names) if en else '、'.join(names)}")
-    if f.periods or f.year:
-        out.append(f"{t('period', lang)}: {', '.join(list(f.periods) + ([str(f.year)] if f.year else []))}")
-    if f.plans:
-        names = [next(p for p in vocab.plans if p["number"] == n)["short_en" if en else "short"] for n in f.plans]
-        out.append(f"{t('plan', lang)}: {', '.join(names)}")
-    if f.min_revenue:
-        out.append(f"≥ {f.min_revenue:g} {'100m yuan' if en else '亿元'}")
-    if f.no_target == "hide":
-        out.append(f"{t('no_target', lang)}: {t('hide', lang)}")
-    if f.provinces:
-        out.append(", ".join(("Hebei" if p == "河北省" else "Henan") if en else p for p in f.provinces))
-    if f.kinds:
-        out.append(f"{t('kind', lang)}: {', '.join(label(KIND_LABELS, k, lang) for k in f.kinds)}")
-    if f.q:
-        out.append(f"“{f.q}”")
-    return out
+    return [spec.caption(value, vocab, lang) for spec, value in f.active()]
 
 
 def with_period(f: Filters, period: str) -> Filters:
     """The same filters for one plan period (used by the comparison view)."""
-    return replace(f, periods=(period,), year=None)
+    return f.replace(period=(period,), year=None)

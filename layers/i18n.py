@@ -1,14 +1,12 @@
 """Interface text in Chinese (default) and English. Plan names stay as written."""
 from __future__ import annotations
 
+from geodata.kinds import KIND_TABLE
+
 LANGS = ("zh", "en")
 
-KIND_LABELS = {
-    "base": ("基地", "Base"), "park": ("园区", "Park"), "new_area": ("新区", "New area"),
-    "cluster": ("产业集群", "Cluster"), "city_role": ("城市定位", "City role"),
-    "project": ("重大项目", "Project"), "belt": ("产业带", "Belt"), "zone": ("功能区", "Zone"),
-    "group": ("组团", "Group"), "axis": ("发展轴", "Axis"), "corridor": ("走廊", "Corridor"),
-}
+# kind labels come from the one kinds table
+KIND_LABELS = {k.code: (k.zh, k.en) for k in KIND_TABLE}
 PRECISION_LABELS = {
     "county": ("县级", "county"), "town": ("乡镇/新区（按所在县）", "town / new area (at its county)"),
     "prefecture": ("地级市", "prefecture"), "province": ("省级", "province"),
@@ -35,6 +33,7 @@ TEXT = {
     "kind": ("要素类型", "Element kind"),
     "search": ("搜索名称、地点、产业", "Search names, places, industries"),
     "layers": ("图层", "Layers"),
+    "filters": ("筛选", "Filters"),
     "layer_counties": ("县界", "County borders"),
     "layer_labels": ("地市名称", "Prefecture names"),
     "layer_context": ("周边省份", "Neighbouring provinces"),
@@ -103,36 +102,65 @@ def label(table: dict, key: str, lang: str = "zh") -> str:
     return pair[1] if lang == "en" else pair[0]
 
 
-# Notices are written once, in English (the command line prints them as errors); the page shows
-# a Chinese reading of each beside the original.
-_NOTICE_ZH = [
-    (r"^too many values for '(.+)' \((\d+)\); kept the first (\d+)$", "参数“{0}”的值过多（{1} 个），只保留前 {2} 个"),
-    (r"^ignored an overlong value for '(.+)' \((\d+) characters\)$", "参数“{0}”的值过长（{1} 个字符），已忽略"),
-    (r"^unknown industry '(.*)'; known: .*$", "未知产业“{0}”，已忽略"),
-    (r"^unknown plan period '(.*)'; known: (.*), or a year in them$", "未知规划期“{0}”，可用：{1}，或其中的年份"),
-    (r"^unknown plan '(.*)'; known: (.*)$", "未知规划文件“{0}”，可用：{1}"),
-    (r"^unknown province '(.*)'; known: .*$", "未知省份“{0}”，可用：河北、河南"),
-    (r"^unknown kind '(.*)'; known: .*$", "未知要素类型“{0}”，已忽略"),
-    (r"^min_revenue must be a number of 亿元 >= 0, not '(.*)'$", "收入目标下限须为不小于 0 的亿元数，而不是“{0}”"),
-    (r"^no_target must be show or hide, not '(.*)'$", "“无目标要素”须为 show 或 hide，而不是“{0}”"),
-    (r"^search text too long \((\d+) characters\); shortened to (\d+)$", "搜索文字过长（{0} 个字符），已截为 {1} 个"),
-    (r"^the link's query could not be read; showing everything$", "无法读取链接参数，显示全部要素"),
-    (r"^unknown link parameter '(.*)' ignored$", "未知链接参数“{0}”，已忽略"),
-    (r"^unknown element '(.*)' in the link; nothing selected$", "链接中的要素“{0}”不存在，未选中任何要素"),
-    (r"^unknown prefecture '(.*)' in the link$", "链接中的地市“{0}”不存在"),
-    (r"^unknown layer '(.*)'; known: .*$", "未知图层“{0}”，已忽略"),
-    (r"^unknown map view '(.*)'; showing both provinces$", "未知地图范围“{0}”，显示两省全图"),
-    (r"^unknown comparison '(.*)'$", "未知对比设置“{0}”"),
-    (r"^unknown language '(.*)'; known: zh, en$", "未知语言“{0}”，可用：zh、en"),
-]
+# Notices are structured (a code plus parameters) and worded here in both languages, so a
+# reworded message can never lose its Chinese. A parameter given as a (zh, en) pair is
+# shown in the page's language.
+NOTICE_TEXT = {
+    "too_many_values": ("参数“{key}”的值过多（{n} 个），只保留前 {limit} 个",
+                        "too many values for '{key}' ({n}); kept the first {limit}"),
+    "overlong_value": ("参数“{key}”的值过长（{n} 个字符），已忽略", "ignored an overlong value for '{key}' ({n} characters)"),
+    "unknown_value": ("未知{what}“{value}”，已忽略", "unknown {what} '{value}'; known: {known}"),
+    "unknown_period": ("未知规划期“{value}”，可用：{known}，或其中的年份",
+                       "unknown plan period '{value}'; known: {known}, or a year in them"),
+    "unknown_year": ("年份“{value}”不在任何规划期内", "no plan period covers the year '{value}'"),
+    "bad_min_revenue": ("收入目标下限须为 0 至 1,000,000 之间的亿元数，而不是“{value}”",
+                        "min_revenue must be a number of 亿元 from 0 to 1,000,000, not '{value}'"),
+    "bad_no_target": ("“无目标要素”须为 show 或 hide，而不是“{value}”", "no_target must be show or hide, not '{value}'"),
+    "search_too_long": ("搜索文字过长（{n} 个字符），已截为 {limit} 个",
+                        "search text too long ({n} characters); shortened to {limit}"),
+    "unreadable_query": ("无法读取链接参数，显示全部要素", "the link's query could not be read; showing everything"),
+    "unknown_parameter": ("未知链接参数“{key}”，已忽略", "unknown link parameter '{key}' ignored"),
+    "unknown_element": ("链接中的要素“{value}”不存在，未选中任何要素", "unknown element '{value}' in the link; nothing selected"),
+    "unknown_prefecture": ("链接中的地市“{value}”不存在", "unknown prefecture '{value}' in the link"),
+    "unknown_layer": ("未知图层“{value}”，已忽略（可用：{known}）", "unknown layer '{value}'; known: {known}"),
+    "unknown_view": ("未知地图范围“{value}”，显示两省全图", "unknown map view '{value}'; showing both provinces"),
+    "unknown_compare": ("未知对比设置“{value}”", "unknown comparison '{value}'"),
+    "unknown_lang": ("未知语言“{value}”，可用：zh、en", "unknown language '{value}'; known: zh, en"),
+}
 
 
-def notice_zh(message: str) -> str | None:
-    """A Chinese reading of a notice, or None when no pattern fits (the English is shown alone)."""
-    import re
+class Notice:
+    """Something the app did not understand, as a code plus parameters; worded by `text(lang)`."""
 
-    for pattern, template in _NOTICE_ZH:
-        m = re.match(pattern, message)
-        if m:
-            return template.format(*m.groups())
-    return None
+    __slots__ = ("code", "params")
+
+    def __init__(self, code: str, **params):
+        if code not in NOTICE_TEXT:
+            raise KeyError(f"no wording for notice '{code}'")
+        object.__setattr__(self, "code", code)
+        object.__setattr__(self, "params", tuple(params.items()))
+
+    def __setattr__(self, name, value):
+        raise AttributeError("Notice is immutable")
+
+    def text(self, lang: str = "en") -> str:
+        zh, en = NOTICE_TEXT[self.code]
+        i = 1 if lang == "en" else 0
+
+        def word(v):
+            if isinstance(v, tuple) and len(v) == 2:
+                return v[1][:1].lower() + v[1][1:] if i else v[0]
+            return v
+        return (en if i else zh).format(**{k: word(v) for k, v in self.params})
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+    def __repr__(self) -> str:
+        return f"Notice({self.code!r}, {dict(self.params)!r})"
+
+    def __eq__(self, other):
+        return isinstance(other, Notice) and (self.code, self.params) == (other.code, other.params)
+
+    def __hash__(self):
+        return hash((self.code, self.params))

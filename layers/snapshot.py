@@ -190,6 +190,6 @@ def figure_for(store, filters: Filters, *, lang: str = "zh", view=None, layers=N
     mask = filter_mask(store.elements, filters)
     opts = MapOptions(lang=lang, layers=tuple(layers) if layers is not None else DEFAULT_LAYERS,
                       selected=selected, view=view)
-    fig = build_figure(store.elements, mask, store.boundaries, store.vocab, opts)
+    fig = build_figure(store.map, mask, opts)
     return snapshot_figure(fig, filters, store.vocab, title=title, subtitle=subtitle, lang=lang, view=view,
                            plans_cited=plans_in(store.elements[mask]) or None)

@@ -1,7 +1,7 @@
 """Everything the app reads, loaded and validated once per process (read-only, shared by all users)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import geopandas as gpd
@@ -9,6 +9,7 @@ import geopandas as gpd
 from geodata.boundaries import default_boundaries
 from geodata.records import Dataset, default_dataset
 from layers.elements import build_elements
+from layers.figure import MapData, prepare_map
 from layers.filters import Vocabulary
 
 
@@ -18,11 +19,29 @@ class Store:
     boundaries: dict[str, gpd.GeoDataFrame]
     elements: gpd.GeoDataFrame
     vocab: Vocabulary
+    map: MapData = field(repr=False)
+    element_ids: frozenset = field(repr=False, default=frozenset())
+    prefecture_names: frozenset = field(repr=False, default=frozenset())
+
+    def has_element(self, element_id) -> bool:
+        return isinstance(element_id, str) and element_id in self.element_ids
+
+    def has_prefecture(self, name) -> bool:
+        return isinstance(name, str) and name in self.prefecture_names
+
+
+def build_store(dataset: Dataset, boundaries: dict[str, gpd.GeoDataFrame]) -> Store:
+    """The store for one dataset: elements placed, vocabulary and figure data prepared."""
+    elements = build_elements(dataset, boundaries)
+    vocab = Vocabulary.from_dataset(dataset)
+    return Store(dataset, boundaries, elements, vocab, prepare_map(elements, boundaries, vocab),
+                 frozenset(elements["id"]), frozenset(boundaries["prefectures"]["name"]))
 
 
 @lru_cache(maxsize=1)
 def get_store() -> Store:
-    """Load boundaries and plan records; raises with the file named if anything is broken."""
-    dataset = default_dataset()
-    boundaries = default_boundaries()
-    return Store(dataset, boundaries, build_elements(dataset, boundaries), Vocabulary.from_dataset(dataset))
+    """Load boundaries and plan records; raises with the file named if anything is broken.
+
+    Called at start-up (create_app, and gunicorn --preload before it forks), so every
+    worker shares the one read-only store."""
+    return build_store(default_dataset(), default_boundaries())

@@ -5,9 +5,9 @@ from dash import Patch, no_update
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
 
-import app  # noqa: F401  registers the callbacks
 from callbacks import details, export, map as map_cb, page, present, table
-from layers.figure import N_BASE
+from layers.figure import N_BASE, trace_index
+from layers.filters import SPECS
 
 
 def run(fn, trigger: str, *args):
@@ -22,6 +22,7 @@ def test_render_page_from_link_with_notices(store):
     body = run(page.render_page, "url.pathname", "/", "?industry=steel,stee1&foo=1")
     text = str(body.to_plotly_json())
     assert "unknown industry 'stee1'" in text and "unknown link parameter 'foo'" in text
+    assert "未知产业“stee1”" in text
     ind = _find(body, "f-industry")
     assert ind.value == ["steel"]
 
@@ -38,29 +39,36 @@ def _find(component, cid):
     return None
 
 
+def controls(**values):
+    """Every filter control at its reset value, with `values` set (as the page sends them)."""
+    return {s.key: values.get(s.key, s.control_value(s.default)) for s in SPECS}
+
+
 def test_sync_filters_canonical_and_link(store):
-    data, summary, notices = run(page.sync_filters, "f-industry.value", "", ["钢铁"], ["2011-2015"], "", [],
-                                 1000, "show", ["河北省"], [], {}, "zh")
+    out = run(page.sync_filters, "f-industry.value",
+              controls(industry=["钢铁"], period=["2011-2015"], min_revenue=1000, province=["河北省"]), {}, "zh")
+    data = out["filters"]
     assert data == {"industry": "steel", "period": "2011-2015", "min_revenue": "1000", "province": "hebei"}
-    assert "显示" in summary and "钢铁" in summary
+    assert "显示" in out["summary"] and "钢铁" in out["summary"]
     search = run(page.sync_link, "filters.data", data, ["labels", "context"], "河北省", "", None, "zh")
     assert search == "?industry=steel&period=2011-2015&min_revenue=1000&province=hebei&view=%E6%B2%B3%E5%8C%97%E7%9C%81"
 
 
 def test_unchanged_filters_do_not_cascade(store):
-    data, _, _ = run(page.sync_filters, "f-q.value", "", ["steel"], [], "", [], 0, "show", [], [], {}, "zh")
-    again, _, _ = run(page.sync_filters, "f-q.value", "", ["steel"], [], "", [], 0, "show", [], [], data, "zh")
+    data = run(page.sync_filters, "f-q.value", controls(industry=["steel"]), {}, "zh")["filters"]
+    again = run(page.sync_filters, "f-q.value", controls(industry=["steel"]), data, "zh")["filters"]
     assert again is no_update
 
 
 def test_sync_filters_invalid_values_become_notices(store):
-    out = run(page.sync_filters, "f-q.value", "x" * 1000, ["<script>"], ["1999"], "abc", ["999"], "lots", "maybe",
-              ["mars"], ["castle"], None, "zh")
-    data, summary, notices = out
-    assert data == {"no_target": "show"} or isinstance(data, dict)
-    text = str(notices.to_plotly_json())
-    for word in ("unknown industry", "unknown plan period", "unknown plan '999'", "min_revenue", "no_target",
-                 "unknown province", "unknown kind", "too long"):
+    out = run(page.sync_filters, "f-q.value",
+              controls(q="x" * 1000, industry=["<script>"], period=["1999", "2030-2040"], year="abc", plan=["999"],
+                       min_revenue="lots", no_target="maybe", province=["mars"], kind=["castle"]), None, "zh")
+    assert out["filters"] == {"q": "x" * 200}  # only the (shortened) search was understood
+    text = str(out["notices"].to_plotly_json())
+    for word in ("unknown industry", "unknown plan period '2030-2040'", "no plan period covers the year '1999'",
+                 "unknown plan document '999'", "min_revenue", "no_target",
+                 "unknown province", "unknown element kind", "too long"):
         assert word in text, word
 
 
@@ -69,6 +77,7 @@ def test_update_map_patches_only_elements(store):
     assert isinstance(p, Patch)
     touched = {op["location"][1] for op in p.to_plotly_json()["operations"]}
     assert min(touched) >= N_BASE  # the boundaries are never re-sent on a filter change
+    assert touched == set(range(N_BASE, len(trace_index(store.vocab))))
 
 
 def test_update_map_zoom_and_selection_together(store):
@@ -83,7 +92,8 @@ def test_selection_alone_moves_only_the_highlight(store):
     rid = store.elements["id"].iloc[0]
     p = run(map_cb.update_map, "selection.data", {}, {"type": "element", "id": rid}, ["labels"], "all", "zh")
     slots = {op["location"][1] for op in p.to_plotly_json()["operations"]}
-    assert slots == {1, len(map_cb.element_slots(store.vocab)) + N_BASE - 1}  # prefecture fill and the ring
+    index = trace_index(store.vocab)
+    assert slots == {index["prefectures"], index["highlight"]}  # prefecture fill and the ring
 
 
 def test_update_map_bad_store_is_harmless(store):
@@ -97,8 +107,8 @@ def test_forged_selection_selects_nothing(store):
         panel = details.show_details(sel, {}, "zh")
         assert "点击" in str(panel[0].to_plotly_json())
         p = run(map_cb.update_map, "selection.data", {}, sel, ["labels"], "all", "zh")
-        hl = p.to_plotly_json()["operations"][0]["params"]["value"]
-        assert hl["lon"] == []
+        ops = {op["location"][1]: op["params"]["value"] for op in p.to_plotly_json()["operations"]}
+        assert ops[trace_index(store.vocab)["highlight"]]["lon"] == []
 
 
 def test_details_show_quote_in_paragraph(store):
@@ -150,8 +160,10 @@ def test_saved_view_opens_controls(store):
     views = present.load_views()
     assert len(views) >= 6
     out = present.open_view(0, views)
-    assert len(out) == 13 and out[4] == ["000"] and out[10] == "115.6,37.6,120.2,40.6"
-    assert present.open_view(99, views) == (no_update,) * 13
+    assert out["controls"]["plan"] == ["000"] and out["zoom"] == "115.6,37.6,120.2,40.6"
+    assert set(out["controls"]) == {s.key for s in SPECS}
+    nothing = present.open_view(99, views)
+    assert all(v is no_update for v in nothing["controls"].values()) and nothing["zoom"] is no_update
 
 
 def test_save_view_appends(store, tmp_path, monkeypatch):
@@ -185,3 +197,27 @@ def test_passage_heading_is_the_section_not_a_box_above(store):
     p = find_passage(text, "壮大漯河、郑州、许昌、商丘、周口、驻马店等食品工业基地的规模和实力")
     assert p.heading == "4.食品工业"
     assert p.before.endswith("培育具有国际影响力的沿京广食品产业带，")
+
+
+def test_reset_sets_every_filter_control(store):
+    out = page.reset_filters(1)
+    assert out["controls"] == {s.key: s.control_value(s.default) for s in SPECS} and out["selection"] is None
+    assert all(v is no_update for v in page.reset_filters(0)["controls"].values())
+
+
+def test_each_create_app_is_complete():
+    """Registration is per app: a second app has every callback too (it had none before)."""
+    import app as app_module
+
+    a, b = app_module.create_app(), app_module.create_app()
+    assert len(a.callback_map) == len(b.callback_map) >= 20
+    assert set(a.callback_map) == set(b.callback_map)
+
+
+def test_importing_app_builds_nothing():
+    import subprocess
+    import sys
+
+    code = ("import sys, app; assert not hasattr(app, 'server') and not hasattr(app, 'app'); "
+            "assert 'layers.store' not in sys.modules and 'callbacks.page' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=__import__("pathlib").Path(__file__).parents[1])

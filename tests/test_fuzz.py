@@ -9,10 +9,10 @@ from dash._utils import AttributeDict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import app as app_module  # noqa: F401
 from callbacks import details, map as map_cb, page, present, table
-from callbacks.state import parse_page
-from layers.filters import FILTER_KEYS, parse_filters, parse_query
+from layers.filters import SPECS, filter_keys, filters_to_params, parse_filters, parse_query, to_query
+from layers.i18n import Notice
+from layers.page_state import page_query, parse_page
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 junk_text = st.text(max_size=300) | st.sampled_from(["<script>alert(1)</script>", "' OR 1=1 --", "../../etc/passwd",
@@ -31,32 +31,38 @@ def run(fn, trigger, *args):
 
 @SETTINGS
 @given(st.text(max_size=500))
-def test_url_query_never_raises(store, query):
+def test_url_query_never_raises_and_round_trips(store, query):
+    """Oracle: whatever a link says, the state read from it writes a link that reads back as the same state."""
     filters, page_vals, notices = parse_query(query, store.vocab, ["sel", "view"])
-    assert all(isinstance(n, str) for n in notices)
+    assert all(isinstance(n, Notice) and n.text("zh") and n.text("en") for n in notices)
     state, notices = parse_page(query, store)
-    assert all(isinstance(n, str) for n in notices)
+    assert all(isinstance(n, Notice) for n in notices)
+    again, more = parse_page(page_query(state), store)
+    assert again == state and more == []
 
 
 @SETTINGS
-@given(st.dictionaries(st.sampled_from(FILTER_KEYS), junk, max_size=8))
-def test_filter_values_never_raise(store, params):
+@given(st.dictionaries(st.sampled_from(filter_keys()), junk, max_size=8))
+def test_filter_values_never_raise_and_are_canonical(store, params):
+    """Oracle: the canonical spelling of what was understood parses to the same filters, with no notice."""
     f, notices = parse_filters(params, store.vocab)
-    assert all(isinstance(n, str) for n in notices)
+    assert all(isinstance(n, Notice) for n in notices)
+    back, more = parse_filters(filters_to_params(f), store.vocab)
+    assert back == f and more == []
+    assert parse_query(to_query(f), store.vocab)[0] == f
 
 
 @SETTINGS
-@given(junk_text, junk, junk, junk, junk, junk, junk, junk, junk, junk, junk, junk, junk)
-def test_sync_filters_any_controls(store, q, industry, period, year, plan, min_revenue, no_target, province, kind,
-                                   layers, zoom, compare, selection):
-    args = [q, industry, period, year, plan, min_revenue, no_target, province, kind]
-    args = [a if isinstance(a, (str, list, int, float, type(None))) else str(a) for a in args]
-    out = run(page.sync_filters, "f-q.value", *args, None, "zh")
-    assert isinstance(out[0], dict) and isinstance(out[1], str)
-    link = run(page.sync_link, "filters.data", out[0], layers if isinstance(layers, list) else None,
-               zoom if isinstance(zoom, (str, type(None))) else None, compare if isinstance(compare, str) else "",
-               selection, "zh")
-    assert isinstance(link, str)
+@given(st.fixed_dictionaries({s.key: junk for s in SPECS}), junk, junk, junk, junk)
+def test_sync_filters_any_controls(store, controls, layers, zoom, compare, selection):
+    """Oracle: the filters the page keeps (and puts in the link) are the ones parsed from the controls."""
+    out = run(page.sync_filters, "f-q.value", controls, None, "zh")
+    assert isinstance(out["summary"], str)
+    expected = filters_to_params(parse_filters(controls, store.vocab)[0])
+    assert out["filters"] == expected
+    link = run(page.sync_link, "filters.data", out["filters"], layers, zoom, compare, selection, "zh")
+    state, _ = parse_page(link, store)
+    assert state.filters == parse_filters(controls, store.vocab)[0]
 
 
 @SETTINGS
@@ -85,7 +91,7 @@ def test_linked_views_and_downloads_any_filters(store, filters_data):
 def test_table_selection_and_views_any_input(store, rows, index):
     rows = rows if isinstance(rows, list) and all(isinstance(r, dict) for r in rows) else None
     table.select_from_table(rows, [])
-    present.open_view(index if isinstance(index, int) else None, present.load_views())
+    present.open_view(index, present.load_views())
 
 
 CLI_FLAGS = ["--industry", "--period", "--plan", "--min-revenue", "--no-target", "--province", "--kind", "--q",
@@ -94,14 +100,34 @@ CLI_FLAGS = ["--industry", "--period", "--plan", "--min-revenue", "--no-target",
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from(CLI_FLAGS), junk_text.filter(lambda s: not s.startswith("-"))), max_size=4))
-def test_cli_options_never_crash(tmp_path_factory, flags):
+def test_cli_options_never_crash(tmp_path_factory, capsys, flags):
+    """Oracle: the CLI writes a file exactly when every filter value parses strictly; otherwise exit 2 and a message."""
     from app import main
+    from layers.filters import FilterError
 
     out = tmp_path_factory.mktemp("cli") / "x.csv"
-    argv = ["export-data", "--out", str(out)] + [x for pair in flags for x in pair
-                                                 if pair[0] not in ("--size", "--scale", "--view", "--lang")]
+    filter_flags = [(f, v) for f, v in flags if f not in ("--size", "--scale", "--view", "--lang")]
+    argv = ["export-data", "--out", str(out)] + [x for pair in filter_flags for x in pair]
     try:
         code = main(argv)
     except SystemExit as e:  # argparse: usage error with status 2
         code = e.code
-    assert code in (0, 2)
+    raw = {}
+    for flag, v in filter_flags:
+        spec = next(s for s in SPECS if s.cli_flag == flag)
+        raw[spec.key] = raw.get(spec.key, []) + [v] if spec.multi else v
+    try:
+        parse_filters(raw, store_vocab(), strict=True)
+        valid = True
+    except FilterError:
+        valid = False
+    assert code == (0 if valid else 2)
+    assert out.exists() == valid
+    if not valid:
+        assert "error" in capsys.readouterr().err
+
+
+def store_vocab():
+    from layers.store import get_store
+
+    return get_store().vocab

@@ -1,45 +1,53 @@
-"""Page state beyond the filters (selection, layers, zoom, comparison, language) and its URL spelling.
+"""The page's state as one pure value, and its URL spelling.
 
-Pure functions: the callbacks and the tests use the same ones.
+`PageState` holds everything a link reopens: the filters, the selection, the
+layers, the map extent, the comparison and the language. `parse_page(query)`
+reads a URL query (never raising: what it cannot read becomes a notice);
+`page_query(state)` writes the canonical one. The callbacks, the command line
+and the saved views all use these, so a link, a saved view and an export agree.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
 
-from layers.figure import DEFAULT_LAYERS
-from layers.filters import Filters, _values, parse_filters, parse_query, to_query
-from layers.store import Store, get_store
+from layers.figure import DEFAULT_LAYERS, PAGE_ASPECT, fit_view
+from layers.filters import Filters, parse_query, to_query
+from layers.i18n import Notice
+from layers.store import Store
 
 PAGE_KEYS = ("sel", "pref", "layers", "view", "compare", "lang")
-# the filter controls, in the order the reset and saved-view callbacks set them
-FILTER_CONTROLS = ("f-q", "f-industry", "f-period", "f-year", "f-plan", "f-min-revenue", "f-no-target",
-                   "f-province", "f-kind")
 LAYER_NAMES = ("labels", "counties", "context")
 COMPARE_RE = re.compile(r"^\d{4}-\d{4}\|\d{4}-\d{4}$")
+EXTENT_RE = re.compile(r"^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$")
 
 
 @dataclass(frozen=True)
 class PageState:
     filters: Filters = Filters()
     selected: str | None = None          # element id
-    prefecture: str | None = None
+    prefecture: str | None = None        # a selected prefecture (its list in the details panel)
     layers: tuple[str, ...] = DEFAULT_LAYERS
     view: str = "all"                    # a zoom target name or "lon0,lat0,lon1,lat1"
-    compare: str = ""
+    compare: str = ""                    # "2011-2015|2016-2020" or ""
     lang: str = "zh"
+
+    @property
+    def selection(self) -> dict | None:
+        """The selection as the page's `selection` store holds it."""
+        if self.selected:
+            return {"type": "element", "id": self.selected}
+        if self.prefecture:
+            return {"type": "prefecture", "id": self.prefecture}
+        return None
 
 
 def zoom_bounds(view: str, store: Store) -> tuple[float, float, float, float] | None:
     """A zoom target (河北省, 郑州市, 'all') or 'lon0,lat0,lon1,lat1' -> bounds with a margin; None = default."""
-    if not view or view == "all":
+    if not isinstance(view, str) or not view or view == "all":
         return None
-    parts = view.split(",")
-    if len(parts) == 4:
-        try:
-            lon0, lat0, lon1, lat1 = (float(p) for p in parts)
-        except ValueError:
-            return None
+    if EXTENT_RE.match(view):
+        lon0, lat0, lon1, lat1 = (float(p) for p in view.split(","))
         if 100 <= lon0 < lon1 <= 130 and 25 <= lat0 < lat1 <= 48:
             return (lon0, lat0, lon1, lat1)
         return None
@@ -53,12 +61,10 @@ def zoom_bounds(view: str, store: Store) -> tuple[float, float, float, float] | 
     return None
 
 
-def page_view(view: str, store: Store):
+def page_view(view: str, store: Store, aspect: tuple[int, int] = PAGE_ASPECT):
     """A zoom target as the page shows it: its bounds widened to the map area's shape (None = default)."""
-    from layers.figure import PAGE_ASPECT, fit_view
-
     bounds = zoom_bounds(view, store)
-    return fit_view(bounds, *PAGE_ASPECT) if bounds else None
+    return fit_view(bounds, *aspect) if bounds else None
 
 
 def element_bounds(element_id: str, store: Store) -> str | None:
@@ -71,43 +77,41 @@ def element_bounds(element_id: str, store: Store) -> str | None:
     return f"{x0 - pad:.2f},{y0 - pad:.2f},{x1 + pad:.2f},{y1 + pad:.2f}"
 
 
-def parse_page(search: str | None, store: Store) -> tuple[PageState, list[str]]:
+def parse_page(search: str | None, store: Store) -> tuple[PageState, list[Notice]]:
     """URL query -> PageState and notices for everything ignored. Never raises."""
     filters, page, notices = parse_query(search, store.vocab, PAGE_KEYS)
     state = PageState(filters=filters)
-    ids = set(store.elements["id"])
     if page.get("sel"):
-        if page["sel"] in ids:
+        if store.has_element(page["sel"]):
             state = replace(state, selected=page["sel"])
         else:
-            notices.append(f"unknown element '{page['sel'][:60]}' in the link; nothing selected")
+            notices.append(Notice("unknown_element", value=page["sel"][:60]))
     if page.get("pref"):
-        names = set(store.boundaries["prefectures"]["name"])
-        if page["pref"] in names:
+        if store.has_prefecture(page["pref"]):
             state = replace(state, prefecture=page["pref"])
         else:
-            notices.append(f"unknown prefecture '{page['pref'][:60]}' in the link")
+            notices.append(Notice("unknown_prefecture", value=page["pref"][:60]))
     if "layers" in page:
         layers = [x for x in page["layers"].split(",") if x]
         bad = [x for x in layers if x not in LAYER_NAMES]
         if bad:
-            notices.append(f"unknown layer '{bad[0][:40]}'; known: {', '.join(LAYER_NAMES)}")
+            notices.append(Notice("unknown_layer", value=bad[0][:40], known=", ".join(LAYER_NAMES)))
         state = replace(state, layers=tuple(x for x in layers if x in LAYER_NAMES))
     if page.get("view"):
         if page["view"] == "all" or zoom_bounds(page["view"], store):
             state = replace(state, view=page["view"])
         else:
-            notices.append(f"unknown map view '{page['view'][:60]}'; showing both provinces")
+            notices.append(Notice("unknown_view", value=page["view"][:60]))
     if page.get("compare"):
         if COMPARE_RE.match(page["compare"]) and all(p in store.vocab.periods for p in page["compare"].split("|")):
             state = replace(state, compare=page["compare"])
         else:
-            notices.append(f"unknown comparison '{page['compare'][:40]}'")
+            notices.append(Notice("unknown_compare", value=page["compare"][:40]))
     if page.get("lang"):
         if page["lang"] in ("zh", "en"):
             state = replace(state, lang=page["lang"])
         else:
-            notices.append(f"unknown language '{page['lang'][:20]}'; known: zh, en")
+            notices.append(Notice("unknown_lang", value=page["lang"][:20]))
     return state, notices
 
 
@@ -122,20 +126,20 @@ def page_query(state: PageState) -> str:
     return to_query(state.filters, page)
 
 
-def controls_to_params(q, industry, period, year, plan, min_revenue, no_target, province, kind) -> dict:
-    """The filter controls' values -> the mapping parse_filters reads (same keys as the URL).
-
-    Values pass through as they come: parse_filters accepts strings, lists and
-    None, and reports anything else, so no control value can break it.
-    """
-    return {"q": q if isinstance(q, str) else "", "industry": industry, "period": _values(period) + _values(year),
-            "plan": plan, "min_revenue": min_revenue, "no_target": no_target, "province": province, "kind": kind}
-
-
 def known_layers(layers) -> tuple[str, ...]:
     return tuple(x for x in layers if x in LAYER_NAMES) if isinstance(layers, (list, tuple)) else ()
 
 
-def filters_from(data: dict | None) -> Filters:
-    """The `filters` store holds canonical params; parsing them again cannot fail."""
-    return parse_filters(data if isinstance(data, dict) else {}, get_store().vocab)[0]
+def selection_of(selection, store: Store) -> tuple[str | None, str | None]:
+    """The `selection` store's value -> (element id, prefecture), each checked against the data.
+
+    The browser writes the selection (a click), so nothing in it is trusted."""
+    sel = selection if isinstance(selection, dict) else {}
+    sid = sel.get("id")
+    if not isinstance(sid, str):
+        return None, None
+    if sel.get("type") == "element" and store.has_element(sid):
+        return sid, None
+    if sel.get("type") == "prefecture" and store.has_prefecture(sid):
+        return None, sid
+    return None, None
