@@ -9,6 +9,8 @@ The rules (see ../shared/guide/data.md and geodata/RECORDS.md): quotes are
 verbatim in the plan text, places resolve to exactly one boundary, industry
 codes are in the vocabulary, periods and targets parse, ids are unique, and no
 two records of one plan say the same thing about the same place.
+Lineages (geodata/lineage.yaml) link the records that are one element in
+different plans; each record carries its `lineage` id, or "".
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from geodata.kinds import AREA_KINDS, KINDS, LINE_KINDS, POINT_KINDS  # noqa: F4
 GEODATA = Path(__file__).resolve().parent
 RECORDS_DIR = GEODATA / "records"
 TEXTS_DIR = GEODATA / "plan_texts"
+LINEAGE_FILE = GEODATA / "lineage.yaml"
 
 PRECISIONS = ("county", "town", "prefecture", "province", "composed")
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)+$")
@@ -34,6 +37,7 @@ KNOWN_FIELDS = {
     "revenue_targets", "quote", "more_quotes", "section", "plan_period", "horizon",
     "composition_source", "composition_reference", "precision", "note", "tags",
 }
+LINEAGE_FIELDS = {"id", "name", "name_en", "members", "note"}
 TARGET_FIELDS = {"id", "scope", "subject", "province", "industries", "value_yi", "metric", "year",
                  "quote", "note", "subject_en", "tags"}
 
@@ -64,6 +68,7 @@ class Dataset:
     records: list[dict]              # validated, with derived fields
     targets: list[dict]
     plan_texts: dict[str, str] = field(repr=False, default_factory=dict)  # by plan number
+    lineages: dict[str, dict] = field(default_factory=dict)  # lineage id -> entry with members
 
 
 def parse_period(text: str) -> tuple[int, int]:
@@ -291,7 +296,78 @@ def check_file(path: Path, plans: dict, codes: set[str], gaz: Gazetteer) -> tupl
     return records, targets, chk.errors
 
 
-def load_dataset(records_dir: Path = RECORDS_DIR, gaz: Gazetteer | None = None) -> Dataset:
+def _read_lineage_file(path: Path) -> tuple[list, list[DataError]]:
+    fname = path.name
+    try:
+        with open(path, encoding="utf-8") as fh:
+            doc = yaml.safe_load(fh) or {}
+    except OSError as e:
+        return [], [DataError(fname, "-", "file", f"cannot read: {e.strerror or e}")]
+    except yaml.YAMLError as e:
+        return [], [DataError(fname, "-", "yaml", str(e).replace("\n", " "))]
+    entries = doc.get("lineages") if isinstance(doc, dict) else None
+    if not isinstance(entries, list):
+        return [], [DataError(fname, "-", "lineages", "the file must hold a list under 'lineages:'")]
+    return entries, []
+
+
+def check_lineages(path: Path, records: list[dict]) -> tuple[dict[str, dict], list[DataError]]:
+    """Validate the lineage file against the loaded records. Returns (lineages by id, errors).
+
+    A lineage is one element seen in several plans, so it needs two members or more,
+    at most one per plan, all in one province, and no record may belong to two.
+    """
+    fname = path.name
+    entries, errors = _read_lineage_file(path)
+    by_id = {r["id"]: r for r in records}
+    owner: dict[str, str] = {}  # record id -> lineage id
+    lineages: dict[str, dict] = {}
+
+    def err(lid: str, fld: str, msg: str) -> None:
+        errors.append(DataError(fname, lid, fld, msg))
+
+    for entry in entries:
+        if not isinstance(entry, dict):
+            err("?", "lineage", "each lineage must be a mapping")
+            continue
+        lid = str(entry.get("id") or "?")
+        if not ID_RE.match(lid):
+            err(lid, "id", "must be lowercase ascii words joined by '-'")
+        elif lid in lineages:
+            err(lid, "id", "lineage id used twice")
+        for extra in sorted(set(entry) - LINEAGE_FIELDS):
+            err(lid, extra, "unknown field (see geodata/RECORDS.md, Lineage)")
+        if not entry.get("name"):
+            err(lid, "name", "missing")
+        members = entry.get("members")
+        if not isinstance(members, list) or len(members) < 2:
+            err(lid, "members", "must list at least two record ids")
+            members = members if isinstance(members, list) else []
+        plans_seen: dict[str, str] = {}
+        for m in members:
+            m = str(m)
+            rec = by_id.get(m)
+            if rec is None:
+                err(lid, "members", f"unknown record '{m}'")
+                continue
+            if m in owner:
+                err(lid, "members", f"'{m}' is already in lineage {owner[m]}")
+            owner.setdefault(m, lid)
+            if rec["plan_number"] in plans_seen:
+                err(lid, "members", f"two records of plan {rec['plan_number']}: {plans_seen[rec['plan_number']]} and {m}")
+            plans_seen.setdefault(rec["plan_number"], m)
+        provinces = _unique(by_id[str(m)]["province"] for m in members if str(m) in by_id)
+        if len(provinces) > 1:
+            err(lid, "members", f"members lie in different provinces: {', '.join(provinces)}")
+        lineages.setdefault(lid, {"id": lid, "name": entry.get("name"), "name_en": entry.get("name_en") or "",
+                                  "members": [str(m) for m in members], "note": entry.get("note") or ""})
+    return lineages, errors
+
+
+def load_dataset(records_dir: Path = RECORDS_DIR, gaz: Gazetteer | None = None,
+                 lineage_path: Path | None = None) -> Dataset:
+    """Load and validate everything. `lineage_path` defaults to geodata/lineage.yaml for the
+    project's own records; other record directories (test fixtures) get no lineages unless given one."""
     plans = load_plans()
     industries = load_industries()
     codes = {i["code"] for i in industries}
@@ -307,10 +383,19 @@ def load_dataset(records_dir: Path = RECORDS_DIR, gaz: Gazetteer | None = None) 
         if item["id"] in ids:
             errors.append(DataError(item["plan_number"] + ".yaml", item["id"], "id", f"id used twice (also in {ids[item['id']]})"))
         ids.setdefault(item["id"], item["plan_number"] + ".yaml")
+    if lineage_path is None and Path(records_dir).resolve() == RECORDS_DIR:
+        lineage_path = LINEAGE_FILE
+    lineages: dict[str, dict] = {}
+    if lineage_path is not None:
+        lineages, lineage_errors = check_lineages(Path(lineage_path), records)
+        errors += lineage_errors
     if errors:
         raise DataErrors(errors)
+    lineage_of = {m: lid for lid, entry in lineages.items() for m in entry["members"]}
+    for r in records:
+        r["lineage"] = lineage_of.get(r["id"], "")
     texts = {n: (TEXTS_DIR / p["file"]).read_text(encoding="utf-8") for n, p in plans.items()}
-    return Dataset(plans, industries, records, targets, texts)
+    return Dataset(plans, industries, records, targets, texts, lineages)
 
 
 @lru_cache(maxsize=1)

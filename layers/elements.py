@@ -82,7 +82,8 @@ def build_elements(dataset, boundaries: dict[str, gpd.GeoDataFrame]) -> gpd.GeoD
             "quote": rec["quote"], "more_quotes": rec["more_quotes"], "section": rec["section"] or "",
             "precision": rec["precision"], "composition_source": rec["composition_source"],
             "composition_reference": rec["composition_reference"] or "", "note": rec["note"] or "",
-            "tags": rec["tags"], "search_text": _search_text(rec, labels),
+            "tags": rec["tags"], "lineage": rec.get("lineage") or "",
+            "search_text": _search_text(rec, labels),
             # elements composed of the same units share one drawn shape (sent once)
             "shape_key": "|".join(sorted(u.key for u in rec["units"])),
             "drawn_as": "point" if rec["kind"] in POINT_KINDS else

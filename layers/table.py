@@ -11,7 +11,7 @@ import shapely
 CONTRACT_FIELDS = ("id", "name", "name_en", "kind", "plan", "plan_period", "province", "prefectures",
                    "counties", "industries", "industry_labels", "revenue_target_yi", "revenue_metric",
                    "target_year", "quote", "precision", "composition_source", "composition_reference",
-                   "section", "places_as_written")
+                   "section", "places_as_written", "lineage")
 LIST_FIELDS = ("prefectures", "counties", "industries", "industry_labels", "places_as_written")
 
 
