@@ -325,6 +325,8 @@ class ViewsDB:
         if view_id is not None and conn.execute(sa.select(views.c.id).where(views.c.id == view_id)).first() is None:
             values["id"] = view_id
         new_id = conn.execute(views.insert().values(**values)).inserted_primary_key[0]
+        if "id" in values and conn.dialect.name == "postgresql":
+            _sequence_past(conn, new_id)
         return _as_dict(self._row(conn, new_id))
 
     def create(self, name, query, note=None) -> dict:
@@ -420,6 +422,13 @@ class ViewsDB:
             self._room_for(conn, len(good))
             imported = [self._insert(conn, *g) for g in good]
         return imported, notices
+
+
+def _sequence_past(conn, view_id: int) -> None:
+    """After inserting an explicit id, PostgreSQL's id sequence must not hand it out again later."""
+    seq = conn.exec_driver_sql("SELECT pg_get_serial_sequence('views', 'id')").scalar_one()
+    if conn.exec_driver_sql(f"SELECT last_value FROM {seq}").scalar_one() < view_id:
+        conn.execute(sa.text("SELECT setval(CAST(:seq AS regclass), :id)"), {"seq": seq, "id": view_id})
 
 
 # --- opening -------------------------------------------------------------
