@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import re
+import weakref
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -221,8 +222,9 @@ class ViewsDB:
         except (sa.exc.SQLAlchemyError, OSError) as e:
             raise ViewsDBError(f"cannot open the saved views database {self.where}: {_reason(e)}") from e
         # gunicorn --preload forks after the app is built: each worker must open its own connections
-        if hasattr(os, "register_at_fork"):
-            os.register_at_fork(after_in_child=lambda: self.engine.dispose(close=False))
+        # (a weak reference: the hook cannot be removed, it must not keep a closed database alive)
+        engine = weakref.ref(self.engine)
+        os.register_at_fork(after_in_child=lambda: engine() is not None and engine().dispose(close=False))
 
     # transactions
     @contextmanager
