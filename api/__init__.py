@@ -1,0 +1,1 @@
+"""HTTP APIs of the map server (JSON in, JSON out; never HTML)."""
