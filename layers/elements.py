@@ -1,7 +1,9 @@
 """Plan records + boundaries -> one GeoDataFrame of map elements.
 
 Points (bases, parks, clusters ...) sit at the representative point of each
-county they name, or of the prefecture when no county is named. Belts, zones
+county they name, or of the prefecture when no county is named; `point_units`
+names the unit of each point. Where the mark is drawn, packed with the other
+marks of its unit and kept inside it, is layers/placement.py's job. Belts, zones
 and groups are the union of their units; axes and corridors are a line through
 their units' representative points, in the order the record lists them.
 """
@@ -85,6 +87,8 @@ def build_elements(dataset, boundaries: dict[str, gpd.GeoDataFrame]) -> gpd.GeoD
             "tags": rec["tags"], "search_text": _search_text(rec, labels),
             # elements composed of the same units share one drawn shape (sent once)
             "shape_key": "|".join(sorted(u.key for u in rec["units"])),
+            # the unit of each point of the MultiPoint, in the same order (placement keeps marks inside it)
+            "point_units": [u.key for u in geo.most_precise(rec["units"])] if rec["kind"] in POINT_KINDS else [],
             "drawn_as": "point" if rec["kind"] in POINT_KINDS else
                          ("line" if geom.geom_type == "LineString" else "area"),
         })
@@ -96,7 +100,11 @@ def build_elements(dataset, boundaries: dict[str, gpd.GeoDataFrame]) -> gpd.GeoD
 
 
 def spread_points(lons: np.ndarray, lats: np.ndarray, step_deg: float = 0.09) -> tuple[np.ndarray, np.ndarray]:
-    """Fan out markers that share a location on a small spiral, so each stays clickable."""
+    """Fan out markers that share a location on a small spiral, so each stays clickable.
+
+    Superseded by layers.placement.place_marks (this one pushes marks into
+    neighbouring units); kept only until layers/figure.py stops calling it.
+    """
     lons, lats = lons.astype(float).copy(), lats.astype(float).copy()
     if not len(lons):
         return lons, lats
