@@ -2,8 +2,9 @@
 
 Points (bases, parks, clusters ...) sit at the representative point of each
 county they name, or of the prefecture when no county is named; `point_units`
-names the unit of each point. Where the mark is drawn, packed with the other
-marks of its unit and kept inside it, is layers/placement.py's job. Belts, zones
+names the unit of each point. Where each mark is drawn (`mark_lon`, `mark_lat`),
+packed with the other marks of its unit and kept inside it, comes from
+layers/placement.py. Belts, zones
 and groups are the union of their units; axes and corridors are a line through
 their units' representative points, in the order the record lists them.
 """
@@ -96,7 +97,20 @@ def build_elements(dataset, boundaries: dict[str, gpd.GeoDataFrame]) -> gpd.GeoD
     gdf = gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")
     rep = gdf.geometry.representative_point()
     gdf["lon"], gdf["lat"] = rep.x.round(4), rep.y.round(4)
+    gdf["mark_lon"], gdf["mark_lat"] = _mark_positions(gdf, boundaries)
     return gdf
+
+
+def _mark_positions(gdf: gpd.GeoDataFrame, boundaries) -> tuple[list, list]:
+    """Where each point of each element is drawn (lists parallel to point_units), laid out once here."""
+    from layers.placement import place_marks  # placement builds on UnitGeometry above
+
+    marks = place_marks(gdf, boundaries)
+    lons, lats = [[] for _ in range(len(gdf))], [[] for _ in range(len(gdf))]
+    for k, lon, lat in zip(marks["row"], marks["lon"].round(4), marks["lat"].round(4)):
+        lons[k].append(float(lon))
+        lats[k].append(float(lat))
+    return lons, lats
 
 
 def spread_points(lons: np.ndarray, lats: np.ndarray, step_deg: float = 0.09) -> tuple[np.ndarray, np.ndarray]:

@@ -216,3 +216,10 @@ def label_budget(view_span_deg: float) -> int:
     """How many element labels a view can carry: ~12 for both provinces, ~25 for one, ~40 for a prefecture."""
     spans = np.log([1.5, 6.0, 11.6])
     return int(round(float(np.interp(math.log(max(view_span_deg, 1e-3)), spans, [40, 25, 12]))))
+
+
+def leader_line(p: Placed) -> tuple[tuple[float, float], tuple[float, float]]:
+    """px ends of a displaced label's leader: the marker centre (draw it under the markers) and the box's nearest point."""
+    ax, ay = p.anchor
+    x0, y0, x1, y1 = p.box
+    return (ax, ay), (min(max(ax, x0), x1), min(max(ay, y0), y1))

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from layers.labels import (Candidate, centred_box, label_budget, map_box, place_labels, priority, project, text_size,
+from layers.labels import (Candidate, centred_box, label_budget, leader_line, map_box, place_labels, priority, project, text_size,
                            unproject)
 
 DEFAULT_VIEW = (109.6, 31.0, 121.2, 43.0)  # layers.figure.DEFAULT_RANGE
@@ -101,6 +101,10 @@ def test_falls_back_further_out_with_a_leader_line():
     ring = (400 - 7 - w - 2, 300 - 7 - h - 2, 400 + 7 + w + 2, 300 + 7 + h + 2)  # all eight adjacent spots
     (p,) = place_labels([c], [ring], 800, 600, 5)
     assert p.leader and not overlap(p.box, ring) and p.anchor == (400, 300)
+    start, end = leader_line(p)
+    assert start == (400, 300)
+    assert p.box[0] <= end[0] <= p.box[2] and p.box[1] <= end[1] <= p.box[3]
+    assert np.hypot(end[0] - 400, end[1] - 300) > 5 + 12  # out past the marker and the adjacent spots
 
 
 def test_label_at_the_frame_edge_goes_inwards():

@@ -128,3 +128,12 @@ def test_pack_skips_places_next_to_other_units_marks():
     alone = pack_in_polygon(square, (30_000, 30_000), 5, 9_000)
     beside = pack_in_polygon(square, (30_000, 30_000), 5, 9_000, avoid=alone[:1])
     assert not any(np.allclose(p, alone[0]) for p in beside)
+
+
+def test_elements_carry_the_drawn_positions(store, marks):
+    el = store.elements
+    for k, g in marks.groupby("row"):
+        assert el["mark_lon"].iat[k] == g["lon"].round(4).tolist()
+        assert el["mark_lat"].iat[k] == g["lat"].round(4).tolist()
+    areas = el[el["drawn_as"] != "point"]
+    assert all(len(x) == 0 for x in areas["mark_lon"]) and all(len(x) == 0 for x in areas["point_units"])
