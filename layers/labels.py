@@ -215,7 +215,7 @@ def place_labels(candidates, obstacles, width: float, height: float, budget: int
 def label_budget(view_span_deg: float) -> int:
     """How many element labels a view can carry: ~12 for both provinces, ~25 for one, ~40 for a prefecture."""
     spans = np.log([1.5, 6.0, 11.6])
-    return int(round(float(np.interp(math.log(max(view_span_deg, 1e-3)), spans, [40, 25, 12]))))
+    return round(float(np.interp(math.log(max(view_span_deg, 1e-3)), spans, [40, 25, 12])))
 
 
 def leader_line(p: Placed) -> tuple[tuple[float, float], tuple[float, float]]:

@@ -7,8 +7,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from layers.labels import (Candidate, centred_box, label_budget, leader_line, map_box, place_labels, priority, project, text_size,
-                           unproject)
+from layers.labels import (
+    Candidate,
+    centred_box,
+    label_budget,
+    leader_line,
+    map_box,
+    place_labels,
+    priority,
+    project,
+    text_size,
+    unproject,
+)
 
 DEFAULT_VIEW = (109.6, 31.0, 121.2, 43.0)  # layers.figure.DEFAULT_RANGE
 
@@ -151,7 +161,6 @@ def _translate(s):
 def _render_svg(traces, view, w, h):
     import plotly.graph_objects as go
     import plotly.io as pio
-
     from conftest import ROOT
     pio.defaults.topojson = Path(ROOT / "assets" / "topojson").resolve().as_uri() + "/"
     fig = go.Figure(traces)
