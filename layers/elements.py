@@ -1,7 +1,10 @@
 """Plan records + boundaries -> one GeoDataFrame of map elements.
 
 Points (bases, parks, clusters ...) sit at the representative point of each
-county they name, or of the prefecture when no county is named. Belts, zones
+county they name, or of the prefecture when no county is named; `point_units`
+names the unit of each point. Where each mark is drawn (`mark_lon`, `mark_lat`),
+packed with the other marks of its unit and kept inside it, comes from
+layers/placement.py. Belts, zones
 and groups are the union of their units; axes and corridors are a line through
 their units' representative points, in the order the record lists them.
 """
@@ -86,6 +89,8 @@ def build_elements(dataset, boundaries: dict[str, gpd.GeoDataFrame]) -> gpd.GeoD
             "search_text": _search_text(rec, labels),
             # elements composed of the same units share one drawn shape (sent once)
             "shape_key": "|".join(sorted(u.key for u in rec["units"])),
+            # the unit of each point of the MultiPoint, in the same order (placement keeps marks inside it)
+            "point_units": [u.key for u in geo.most_precise(rec["units"])] if rec["kind"] in POINT_KINDS else [],
             "drawn_as": "point" if rec["kind"] in POINT_KINDS else
                          ("line" if geom.geom_type == "LineString" else "area"),
         })
@@ -93,11 +98,28 @@ def build_elements(dataset, boundaries: dict[str, gpd.GeoDataFrame]) -> gpd.GeoD
     gdf = gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")
     rep = gdf.geometry.representative_point()
     gdf["lon"], gdf["lat"] = rep.x.round(4), rep.y.round(4)
+    gdf["mark_lon"], gdf["mark_lat"] = _mark_positions(gdf, boundaries)
     return gdf
 
 
+def _mark_positions(gdf: gpd.GeoDataFrame, boundaries) -> tuple[list, list]:
+    """Where each point of each element is drawn (lists parallel to point_units), laid out once here."""
+    from layers.placement import place_marks  # placement builds on UnitGeometry above
+
+    marks = place_marks(gdf, boundaries)
+    lons, lats = [[] for _ in range(len(gdf))], [[] for _ in range(len(gdf))]
+    for k, lon, lat in zip(marks["row"], marks["lon"].round(4), marks["lat"].round(4)):
+        lons[k].append(float(lon))
+        lats[k].append(float(lat))
+    return lons, lats
+
+
 def spread_points(lons: np.ndarray, lats: np.ndarray, step_deg: float = 0.09) -> tuple[np.ndarray, np.ndarray]:
-    """Fan out markers that share a location on a small spiral, so each stays clickable."""
+    """Fan out markers that share a location on a small spiral, so each stays clickable.
+
+    Superseded by layers.placement.place_marks (this one pushes marks into
+    neighbouring units); kept only until layers/figure.py stops calling it.
+    """
     lons, lats = lons.astype(float).copy(), lats.astype(float).copy()
     if not len(lons):
         return lons, lats
