@@ -42,11 +42,13 @@ def point_colour_key(filtered_industries: tuple[str, ...] = ()) -> tuple[str, di
 # --- area colours -------------------------------------------------------------------
 # Zones, belts and groups: light, low-chroma fills that never compete with the points.
 # Chosen by farthest-point sampling in CIELAB over L* 88-95, C* <= 28, at least 8.5 away from the
-# prefecture fills and white: 10 colours, closest pair 10.5; all lighter (L* >= 88) than every point
-# colour (L* <= 86) and >= 16.3 from each of them. Beyond 10, colours repeat with another
-# outline dash: plotly's choropleth has no fill pattern, so outlines and labels carry identity.
-AREA_PALETTE = ["#9CECDC", "#FED5E0", "#FDDAAE", "#CFE1FE", "#E6F7C6", "#DCECE8", "#A0E8FA",
-                "#E4D7FF", "#FAE4D9", "#E4DDE7"]
+# prefecture fills and white, spreading first by min(normal, 2 x deuteranopia, 2 x protanopia)
+# so that short prefixes suit colour-blind readers too (first 3: 25.7 normal, >= 11.4 simulated).
+# 9 colours, closest pair 10.5; all lighter (L* >= 88) than every point colour (L* <= 86) and
+# >= 18 from each of them. Beyond 9, colours repeat with another outline dash:
+# plotly's choropleth has no fill pattern, so outlines and labels carry identity.
+AREA_PALETTE = ["#9CECDC", "#FDDAAE", "#D3DCFF", "#E6F6D9", "#D4F3FD", "#FFE5EB", "#FED4C3",
+                "#F9D1F4", "#97EAF6"]
 AREA_DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 AREA_PATTERNS = ["", "/", "\\", "x", ".", "+", "-", "|"]  # for bar charts / export, where fills take patterns
 

@@ -214,6 +214,12 @@ def test_area_palette_is_distinct_light_and_quiet():
     assert delta_e00(lab[:, None], hex_to_lab([style.PREFECTURE_FILL])[None]).min() >= 8  # visible on the base
 
 
+@pytest.mark.parametrize("kind", ["deuteranopia", "protanopia"])
+def test_first_three_area_colours_suit_colour_blind_readers(kind):
+    """Three are enough for zone / belt / group: those stay apart under simulation too."""
+    assert _min_pair(simulate_cvd(style.area_palette(3), kind)) >= 8
+
+
 def test_area_styles_beyond_the_palette_change_the_outline():
     n = len(style.AREA_PALETTE)
     assert style.area_palette(n + 2)[n:] == style.area_palette(2)
