@@ -86,9 +86,21 @@ def load_plans() -> dict[str, dict]:
     return plans
 
 
-def load_industries() -> list[dict]:
-    with open(GEODATA / "industries.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)["industries"]
+def load_industries(path: Path = GEODATA / "industries.yaml",
+                    sectors_path: Path = GEODATA / "sectors.yaml") -> list[dict]:
+    """The industry vocabulary; refuses an industry whose `sector` is missing or not in sectors.yaml,
+    because the map colours points by sector and an unsectored industry would silently go grey."""
+    with open(path, encoding="utf-8") as fh:
+        industries = yaml.safe_load(fh)["industries"]
+    with open(sectors_path, encoding="utf-8") as fh:
+        sectors = {s["code"] for s in yaml.safe_load(fh)["sectors"]}
+    errors = [DataError(path.name, i.get("code", "?"), "sector",
+                        f"unknown sector {i['sector']!r} (known: {', '.join(sorted(sectors))})"
+                        if i.get("sector") else "missing: every industry needs a sector from sectors.yaml")
+              for i in industries if i.get("sector") not in sectors]
+    if errors:
+        raise DataErrors(errors)
+    return industries
 
 
 def _number(value, *, positive: bool = True) -> float | None:
