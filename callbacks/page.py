@@ -12,8 +12,10 @@ from layers.i18n import t
 from layers.page_state import PageState, known_layers, page_query, parse_page, selection_of
 from layers.store import get_store
 
-# every filter control, by filter key: the callbacks below take and return this group
-CONTROL_VALUES = {s.key: Input(s.control_id, "value") for s in SPECS}
+def control_inputs() -> dict:
+    """Every filter control's value, by filter key: the group the callbacks take and return
+    (read from SPECS when the app is built, so a new spec gets its control wired)."""
+    return {s.key: Input(s.control_id, "value") for s in SPECS}
 
 
 def control_outputs(**kw) -> dict:
@@ -81,7 +83,7 @@ def register(app) -> None:
     app.callback(
         output={"filters": Output("filters", "data"), "summary": Output("summary", "children"),
                 "notices": Output("notices", "children", allow_duplicate=True)},
-        inputs={"controls": CONTROL_VALUES, "current": State("filters", "data"), "lang": State("lang", "data")},
+        inputs={"controls": control_inputs(), "current": State("filters", "data"), "lang": State("lang", "data")},
         prevent_initial_call="initial_duplicate")(guarded(sync_filters))
     app.callback(Output("url", "search"), Input("filters", "data"), Input("f-layers", "value"),
                  Input("f-zoom", "value"), Input("f-compare", "value"), Input("selection", "data"),

@@ -8,7 +8,8 @@ import yaml
 from dash import Input, Output, State, ctx, no_update
 
 from callbacks import guarded
-from callbacks.page import CONTROL_VALUES, control_outputs, controls_for
+from callbacks.page import control_outputs, controls_for
+from layers.filters import SPECS
 from layers.figure import DEFAULT_LAYERS
 from layers.filters import filters_to_params, parse_filters
 from layers.page_state import LAYER_NAMES, parse_page
@@ -83,7 +84,7 @@ def open_view(index, views):
     """Opening a view sets the controls in place: no page reload."""
     if not isinstance(index, int) or not isinstance(views, list) or not 0 <= index < len(views) \
             or not isinstance(views[index], dict):
-        return {"controls": {k: no_update for k in CONTROL_VALUES},
+        return {"controls": {s.key: no_update for s in SPECS},
                 "layers": no_update, "zoom": no_update, "compare": no_update, "selection": no_update}
     view = views[index]
     sel = view.get("sel")

@@ -30,6 +30,7 @@ TEXTS_DIR = GEODATA / "plan_texts"
 LINEAGE_FILE = GEODATA / "lineage.yaml"
 
 PRECISIONS = ("county", "town", "prefecture", "province", "composed")
+CJK_RE = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)+$")
 PERIOD_RE = re.compile(r"^(\d{4})-(\d{4})$")
 KNOWN_FIELDS = {
@@ -194,6 +195,11 @@ class _Checker:
             self.err(rid, extra, "unknown field (see geodata/RECORDS.md)")
         if not rec.get("name"):
             self.err(rid, "name", "missing")
+        name_en = rec.get("name_en")
+        if not isinstance(name_en, str) or not name_en.strip():
+            self.err(rid, "name_en", "missing: every element needs an English name (translation, pinyin for names)")
+        elif CJK_RE.search(name_en):
+            self.err(rid, "name_en", f"has Chinese characters: '{name_en[:40]}'")
         kind = rec.get("kind")
         if kind not in KINDS:
             self.err(rid, "kind", f"unknown kind '{kind}'; known: {', '.join(KINDS)}")
@@ -249,6 +255,8 @@ class _Checker:
         tid = str(t.get("id") or "?")
         if not ID_RE.match(tid):
             self.err(tid, "id", "must be lowercase ascii words joined by '-'")
+        elif not tid.startswith(self.plan["id_prefix"] + "-"):
+            self.err(tid, "id", f"must start with '{self.plan['id_prefix']}-'")
         for extra in sorted(set(t) - TARGET_FIELDS):
             self.err(tid, extra, "unknown field")
         if t.get("scope") not in ("province", "industry"):

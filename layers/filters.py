@@ -181,7 +181,7 @@ def _lookup_all(values, lookup, key: str, known: str, notice) -> tuple:
         if code:
             found.append(code)
         else:
-            notice("unknown_value", what=SPEC_BY_KEY[key].label, value=v, known=known)
+            notice("unknown_value", what=spec_for(key).label, value=v, known=known)
     return tuple(dict.fromkeys(found))
 
 
@@ -298,7 +298,7 @@ def _join(items, lang):
 def _phrase(key):
     """'<noun>: <values>' for a multi-valued filter, through `name_of(value, vocab, lang)`."""
     def caption(value, vocab, lang, *, _key=key):
-        spec = SPEC_BY_KEY[_key]
+        spec = spec_for(_key)
         return f"{_noun(spec.label, lang)}: {_join([spec_names[_key](v, vocab, lang) for v in value], lang)}"
     return caption
 
@@ -392,7 +392,14 @@ SPECS: tuple[FilterSpec, ...] = (
                (), _parse_kind, _comma, _isin("kind"), _phrase("kind"),
                Control("multi", _opts_kind, ("选择要素类型", "Choose kinds")), multi=True),
 )
-SPEC_BY_KEY = {s.key: s for s in SPECS}
+
+
+def spec_for(key: str) -> FilterSpec:
+    """The spec of one filter (looked up in SPECS each time, so a spec added to SPECS is known everywhere)."""
+    for s in SPECS:
+        if s.key == key:
+            return s
+    raise KeyError(key)
 
 
 def filter_keys(specs: Iterable[FilterSpec] | None = None) -> tuple[str, ...]:
@@ -409,7 +416,7 @@ class Filters:
     __slots__ = ("_values",)
 
     def __init__(self, **values):
-        unknown = set(values) - set(SPEC_BY_KEY)
+        unknown = set(values) - {s.key for s in SPECS}
         if unknown:
             raise TypeError(f"unknown filter(s): {', '.join(sorted(unknown))}")
         full = {s.key: values.get(s.key, s.default) for s in SPECS}
@@ -432,7 +439,8 @@ class Filters:
 
     def active(self) -> list[tuple[FilterSpec, Any]]:
         """(spec, value) of every filter that differs from its default."""
-        return [(SPEC_BY_KEY[k], v) for k, v in self._values if k in SPEC_BY_KEY and v != SPEC_BY_KEY[k].default]
+        specs = {s.key: s for s in SPECS}
+        return [(specs[k], v) for k, v in self._values if k in specs and v != specs[k].default]
 
     def __eq__(self, other):
         return isinstance(other, Filters) and self._values == other._values
