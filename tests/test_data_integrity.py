@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from geodata.records import (AREA_KINDS, KINDS, LINE_KINDS, RECORDS_DIR, DataErrors, load_dataset,
-                             load_industries, load_plans)
+from geodata.records import (RECORDS_DIR, DataErrors, load_dataset,
+                             load_plans)
 
 
 def test_every_plan_has_records(store):
