@@ -160,6 +160,29 @@ def from_paper(x: float, y: float, view) -> tuple[float, float]:
     return lon0 + x * (lon1 - lon0), inv_merc_y(merc_y(lat0) + y * (merc_y(lat1) - merc_y(lat0)))
 
 
+def plotly_lat_range(lat0: float, lat1: float) -> tuple[float, float]:
+    """The lataxis range that makes plotly draw exactly lat0..lat1 in the frame.
+
+    plotly centres a Mercator geo on the range's mid-latitude in degrees (not in Mercator y), so a
+    range taken as is draws shifted: on an A4 page of Hebei and Henan by about 10 px, enough to
+    misplace a legend or a scale bar. Same Mercator span, centred where the frame's centre falls.
+    """
+    mid = inv_merc_y((merc_y(lat0) + merc_y(lat1)) / 2)
+    span = merc_y(lat1) - merc_y(lat0)
+    lo, hi = 0.0, 45.0
+    for _ in range(60):  # bisection on the half-width in degrees
+        h = (lo + hi) / 2
+        lo, hi = (h, hi) if merc_y(mid + h) - merc_y(mid - h) < span else (lo, h)
+    return mid - h, mid + h
+
+
+def drawn_view(lon_range, lat_range) -> tuple[float, float, float, float]:
+    """The lon/lat box plotly draws in the frame for given axis ranges (the inverse of plotly_lat_range)."""
+    lat_a, lat_b = lat_range
+    centre, span = merc_y((lat_a + lat_b) / 2), merc_y(lat_b) - merc_y(lat_a)
+    return lon_range[0], inv_merc_y(centre - span / 2), lon_range[1], inv_merc_y(centre + span / 2)
+
+
 @dataclass(frozen=True)
 class Page:
     """Where things go on a page of width x height px."""
@@ -386,7 +409,7 @@ LOCATOR_PAD = 0.4  # degrees around what the inset shows
 def _locator_geo(bounds, domain) -> dict:
     b0, b1, b2, b3 = bounds
     return dict(projection_type="mercator", visible=False, domain=domain, bgcolor="white", showframe=True,
-                framecolor="#999", framewidth=1, lonaxis_range=[b0, b2], lataxis_range=[b1, b3])
+                framecolor="#999", framewidth=1, lonaxis_range=[b0, b2], lataxis_range=list(plotly_lat_range(b1, b3)))
 
 
 # --- the page -------------------------------------------------------------------------------
@@ -521,7 +544,7 @@ def figure_for(store, filters: Filters, *, lang: str = "zh", view=None, layers=N
     page, legend, where = place_legend(fig, width, height, (full_title, subtitle, caption, source))
     view = fit_view(view, page.map_w, page.map_h)
     # an explicit domain: with a second geo (the locator) plotly would otherwise shrink the map
-    fig.update_layout(geo=dict(lonaxis_range=[view[0], view[2]], lataxis_range=[view[1], view[3]],
+    fig.update_layout(geo=dict(lonaxis_range=[view[0], view[2]], lataxis_range=list(plotly_lat_range(view[1], view[3])),
                                domain=dict(x=[0, 1], y=[0, 1])))
     polys = shown[shown.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
     area_points = [(p.x, p.y) for p in polys.geometry.representative_point()]
