@@ -60,8 +60,11 @@ def test_pdf_has_title_legend_caption_source(tmp_path):
     assert not any(0x2E80 <= ord(c) <= 0x2FDF for c in text)
 
 
-@pytest.mark.parametrize("size, points", [("a4-landscape", (842, 595)), ("a4-portrait", (595, 842)),
-                                          ("a3-landscape", (1191, 842)), ("16x9", (960, 540))])
+A4, A3 = (841.89, 595.28), (1190.55, 841.89)  # ISO 216 in points
+
+
+@pytest.mark.parametrize("size, points", [("a4-landscape", A4), ("a4-portrait", A4[::-1]),
+                                          ("a3-landscape", A3), ("16x9", (960, 540))])
 @pytest.mark.parametrize("scale", ["1", "2"])
 def test_pdf_page_is_the_paper_size_at_any_scale(tmp_path, size, points, scale):
     out = tmp_path / "p.pdf"

@@ -8,9 +8,10 @@ from layers.snapshot import (PAGE_PRESETS, SnapshotError, drawn_view, emptiest_c
                              nice_distance_km, page_layout, page_points, parse_size, text_em, wrap_text)
 
 
-@pytest.mark.parametrize("size, points", [("a4-landscape", (842, 595)), ("a4-portrait", (595, 842)),
-                                          ("a3-landscape", (1191, 842)), ("a3-portrait", (842, 1191)),
-                                          ("16x9", (960, 540)), ("297x210mm", (842, 595)), ("1600x1000", (1200, 750))])
+@pytest.mark.parametrize("size, points", [("a4-landscape", (841.89, 595.28)), ("a4-portrait", (595.28, 841.89)),
+                                          ("a3-landscape", (1190.55, 841.89)), ("a3-portrait", (841.89, 1190.55)),
+                                          ("16x9", (960, 540)), ("297x210mm", (841.89, 595.28)),
+                                          ("1600x1000", (1200, 750))])
 def test_page_sizes_in_points(size, points):
     got = page_points(*parse_size(size))
     assert abs(got[0] - points[0]) <= 1 and abs(got[1] - points[1]) <= 1
