@@ -704,8 +704,11 @@ def _drop_warm() -> None:
 @atexit.register
 def shutdown() -> None:
     """Stop the warm Chromium (at interpreter exit; never by a request)."""
-    with _LOCK:
-        _drop_warm()
+    if _LOCK.acquire(timeout=5):  # a render stuck at exit must not hang the exit: the thread is a daemon
+        try:
+            _drop_warm()
+        finally:
+            _LOCK.release()
 
 
 def render(fig: go.Figure, fmt: str, width: int, height: int, scale: float = 1.0) -> bytes:
