@@ -119,6 +119,8 @@ def test_slow_render_times_out_with_words(store, monkeypatch):
     monkeypatch.setattr(snap, "RENDER_TIMEOUT_S", 0.001)
     with pytest.raises(SnapshotError, match=r"rendering took longer than 0.001 s"):
         render(fig, "pdf", 800, 600)
+    monkeypatch.undo()
+    assert render(fig, "pdf", 800, 600).startswith(b"%PDF")  # a fresh Chromium replaces the stuck one
 
 
 def test_export_dialog_reports_a_failure(store, monkeypatch):
