@@ -3,7 +3,7 @@
     python app.py                                   (same as `python app.py serve`)
     python app.py serve [--host 127.0.0.1] [--port 8050] [--debug]
     python app.py snapshot --out FILE.(png|svg|pdf) [filters] [--title T] [--size a4-landscape] [--scale N] [--force]
-    python app.py batch VIEWS.yaml [--out-dir DIR] [--force]
+    python app.py batch VIEWS.yaml [--out-dir DIR] [--atlas PACK.pdf] [--force]
     python app.py export-data --out FILE.(csv|geojson) [filters]
 
 Filters: the same vocabulary as the page and the URL, one option per filter spec
@@ -128,41 +128,56 @@ def cmd_export_data(args) -> int:
     return 0
 
 
-def _snapshot_one(store, renderer, filters, out: Path, title, subtitle, size, scale, lang, view) -> int:
+def _snapshot_one(store, renderer, filters, out: Path | None, title, subtitle, size, scale, lang, view,
+                  fmt: str | None = None):
+    """Render one view; write it to `out` (-> bytes written) or, with out=None, return the bytes."""
     from layers.page_state import zoom_bounds
     from layers.snapshot import figure_for, parse_size
 
     width, height = parse_size(size)
-    fmt = out.suffix.lower().lstrip(".")
+    fmt = fmt or out.suffix.lower().lstrip(".")
     fig = figure_for(store, filters, lang=lang, view=zoom_bounds(view or "all", store), title=title, subtitle=subtitle,
                      size=(width, height))
-    data = renderer.render(fig, fmt, width, height, scale if fmt == "png" else 1.0)
+    data = renderer.render(fig, fmt, width, height, scale)  # scale changes PNG pixels only
+    if out is None:
+        return data
     out.write_bytes(data)
     return len(data)
 
 
 def cmd_snapshot(args) -> int:
     from layers.filters import Vocabulary
-    from layers.snapshot import Renderer, parse_size
+    from layers.snapshot import Renderer, page_points, parse_size
     from layers.store import get_store
 
     filters = _filters_from_args(args, Vocabulary.load())
     out = Path(args.out)
     _check_out(out, ("png", "svg", "pdf"), args.force)
-    parse_size(args.size)
+    w, h = parse_size(args.size)
     store = get_store()
     with Renderer() as r:
         n = _snapshot_one(store, r, filters, out, args.title, args.subtitle, args.size, args.scale, args.lang, args.view)
-    print(f"wrote {out} ({n // 1024} KB)")
+    fmt = out.suffix.lower()
+    page = f"{round(w * args.scale)}x{round(h * args.scale)} px" if fmt == ".png" else \
+        "{:g}x{:g} pt".format(*page_points(w, h))
+    print(f"wrote {out} ({n // 1024} KB, {page})")
     return 0
 
 
+def _progress(i: int, n: int, what: str) -> None:
+    bar = "#" * int(30 * i / n)
+    print(f"[{bar:<30}] {i}/{n} {what}", flush=True)
+
+
 def cmd_batch(args) -> int:
-    """Render every view of a YAML file with one warm renderer; report each file written."""
+    """Render every view of a YAML file with the warm renderer; report each file written.
+
+    With --atlas, every view becomes a page of one PDF after a contents page instead.
+    """
     import yaml
 
     from layers.filters import FilterError, Vocabulary, parse_filters
-    from layers.snapshot import Renderer, SnapshotError, parse_size
+    from layers.snapshot import Renderer, SnapshotError, atlas_cover, merge_pdfs, page_texts, parse_size
     from layers.store import get_store
 
     try:
@@ -172,31 +187,48 @@ def cmd_batch(args) -> int:
     views = (doc or {}).get("views") if isinstance(doc, dict) else None
     if not isinstance(views, list) or not views:
         raise FilterError(f"{args.views} must hold a list under 'views:'")
+    atlas = Path(args.atlas) if args.atlas else None
+    if atlas:
+        _check_out(atlas, ("pdf",), args.force)
     vocab = Vocabulary.load()
     out_dir = Path(args.out_dir)
     jobs = []
     for i, v in enumerate(views):  # check every view before rendering any (and before the data loads)
-        if not isinstance(v, dict) or not v.get("out"):
+        if not isinstance(v, dict) or not (v.get("out") or atlas):
             raise FilterError(f"view {i + 1}: needs at least 'out: NAME.png|svg|pdf'")
         try:
             filters = parse_filters(v.get("filters") or {}, vocab, strict=True)[0]
             parse_size(str(v.get("size", args.size)))
-            out = out_dir / Path(str(v["out"])).name  # names only: a view cannot write outside out-dir
-            if out_dir.exists():
-                _check_out(out, ("png", "svg", "pdf"), args.force)
-            elif out.suffix.lower().lstrip(".") not in ("png", "svg", "pdf"):
-                raise FilterError(f"out must end in .png, .svg or .pdf: {out.name}")
+            out = None
+            if not atlas:
+                out = out_dir / Path(str(v["out"])).name  # names only: a view cannot write outside out-dir
+                if out_dir.exists():
+                    _check_out(out, ("png", "svg", "pdf"), args.force)
+                elif out.suffix.lower().lstrip(".") not in ("png", "svg", "pdf"):
+                    raise FilterError(f"out must end in .png, .svg or .pdf: {out.name}")
         except (FilterError, SnapshotError) as e:
-            raise FilterError(f"view {i + 1} ({v.get('out')}): {e}") from e
+            raise FilterError(f"view {i + 1} ({v.get('out') or v.get('title') or ''}): {e}") from e
         jobs.append((v, filters, out))
     out_dir.mkdir(parents=True, exist_ok=True)
     store = get_store()
     with Renderer() as r:
+        pages = []
         for i, (v, filters, out) in enumerate(jobs, 1):
-            n = _snapshot_one(store, r, filters, out, v.get("title"), v.get("subtitle"), str(v.get("size", args.size)),
-                              float(v.get("scale", args.scale)), v.get("lang", args.lang), v.get("view"))
-            bar = "#" * int(30 * i / len(jobs))
-            print(f"[{bar:<30}] {i}/{len(jobs)} wrote {out} ({n // 1024} KB)", flush=True)
+            lang, size = v.get("lang", args.lang), str(v.get("size", args.size))
+            res = _snapshot_one(store, r, filters, out, v.get("title"), v.get("subtitle"), size,
+                                float(v.get("scale", args.scale)), lang, v.get("view"), fmt="pdf" if atlas else None)
+            if atlas:
+                title, caption, _ = page_texts(filters, store.vocab, v.get("title"), lang, None, None)
+                pages.append((res, title, caption))
+                _progress(i, len(jobs), f"page {i + 1}: {title}")
+            else:
+                _progress(i, len(jobs), f"wrote {out} ({res // 1024} KB)")
+        if atlas:
+            w, h = parse_size(args.size)
+            cover = r.render(atlas_cover([(t, c) for _, t, c in pages], w, h, args.lang), "pdf", w, h)
+            data = merge_pdfs([cover] + [p for p, _, _ in pages])
+            atlas.write_bytes(data)
+            print(f"wrote {atlas}: {len(pages) + 1} pages ({len(data) // 1024} KB)")
     return 0
 
 
@@ -230,8 +262,10 @@ def build_parser() -> argparse.ArgumentParser:
         else:
             x.add_argument("views", help="YAML file with a list under 'views:'")
             x.add_argument("--out-dir", default="snapshots")
-        x.add_argument("--size", default="a4-landscape", help="a4-landscape | a4-portrait | 16x9 | WxH")
-        x.add_argument("--scale", type=float, default=2.0, help="PNG pixel density (0.5-4)")
+            x.add_argument("--atlas", metavar="PACK.pdf", help="one PDF: a contents page, then one view per page")
+        x.add_argument("--size", default="a4-landscape",
+                       help="a4-landscape | a4-portrait | a3-landscape | a3-portrait | 16x9 | WxHmm | WxH (px)")
+        x.add_argument("--scale", type=float, default=2.0, help="PNG pixel density (0.5-4); PDF/SVG pages keep their size")
         x.add_argument("--lang", choices=["zh", "en"], default="zh")
         x.add_argument("--force", action="store_true", help="overwrite existing files")
     return p

@@ -216,42 +216,10 @@ def browser_views(runs: int = 3) -> None:
 
 # --- 4: snapshots --------------------------------------------------------------------
 def snapshots() -> None:
-    import plotly.io as pio
+    """Warm renderer vs a Chromium per file, the batch of ten, page sizes: see benchmarks/export_bench.py."""
+    from benchmarks.export_bench import run
 
-    from layers.filters import parse_filters
-    from layers.snapshot import Renderer, figure_for
-    from layers.store import get_store
-
-    store = get_store()
-    size = (1123, 794)
-    fig = figure_for(store, parse_filters({"industry": "steel"}, store.vocab)[0], size=size)
-    pio.defaults.topojson = (ROOT / "assets" / "topojson").as_uri() + "/"
-
-    def cold(fmt):
-        t0 = time.perf_counter()
-        fig.to_image(format=fmt, width=size[0], height=size[1])
-        return time.perf_counter() - t0
-
-    cold_png, cold_pdf = cold("png"), cold("pdf")
-    views = [parse_filters(v, store.vocab)[0] for v in
-             ({"industry": "steel"}, {"province": "henan"}, {"plan": "002"}, {"kind": "zone"}, {"period": "2017"},
-              {"min_revenue": "1000"}, {"q": "沿海"}, {"industry": "textiles"}, {"industry": "biomed"}, {})]
-    with Renderer() as r:
-        r.render(fig, "png", *size)  # warm-up
-        t0 = time.perf_counter(); r.render(fig, "png", *size); warm_png = time.perf_counter() - t0
-        t0 = time.perf_counter(); r.render(fig, "pdf", *size); warm_pdf = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        for f in views:
-            r.render(figure_for(store, f, size=size), "png", *size)
-        batch = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    for f in views:
-        figure_for(store, f, size=size).to_image(format="png", width=size[0], height=size[1])
-    naive_batch = time.perf_counter() - t0
-    record("snapshot_png_s", round(warm_png, 2), round(cold_png, 2), "s", "≤ 1 s warm", note="warm renderer vs cold")
-    record("snapshot_pdf_s", round(warm_pdf, 2), round(cold_pdf, 2), "s", "≤ 1 s warm", note="warm renderer vs cold")
-    record("snapshot_batch_of_10_s", round(batch, 2), round(naive_batch, 2), "s", "≤ 10 s",
-           note="one warm renderer vs a cold one per file")
+    run(record)
 
 
 # --- 5: start-up and memory ---------------------------------------------------------------

@@ -87,13 +87,58 @@ def prefecture_panel(name: str, store, filters, lang: str):
     return [html.H2(t("prefecture_panel", lang, name=name, n=len(sub)), id="details-title"), *groups]
 
 
+def spot_of(selection) -> tuple[float, float, float] | None:
+    """The clicked spot a selection carries (lon, lat, metres per pixel), checked."""
+    at = selection.get("at") if isinstance(selection, dict) else None
+    if isinstance(at, list) and len(at) == 3 and all(isinstance(v, (int, float)) for v in at):
+        lon, lat, px_m = (float(v) for v in at)
+        if 100 <= lon <= 130 and 25 <= lat <= 48 and 1 <= px_m <= 100_000:
+            return lon, lat, px_m
+    return None
+
+
+def here_list(here: dict, store, lang: str, skip: str | None = None) -> list:
+    """Everything at a clicked spot, each selectable: the prefecture and county, the areas covering it
+    (smallest first), the lines and marks near it."""
+    en = lang == "en"
+    out = []
+    pref, county = here.get("prefecture"), here.get("county")
+    if pref:
+        name = f"{pref['name_en']} {pref['name']}" if en and pref.get("name_en") else pref["name"]
+        if county:
+            name += " · " + (f"{county.get('name_en') or ''} {county['name']}".strip() if en else county["name"])
+        out.append(html.P(html.Button(name, className="link-button", n_clicks=0,
+                                      id={"type": "pick-prefecture", "id": pref["name"]}), className="here-place"))
+    groups = [("points", t("here_points", lang)), ("areas", t("here_areas", lang)), ("lines", t("here_lines", lang))]
+    for key, heading in groups:
+        items = [it for it in here.get(key) or [] if it["id"] != skip]
+        if not items:
+            continue
+        out.append(html.H3(f"{heading}（{len(items)}）" if not en else f"{heading} ({len(items)})"))
+        out.append(html.Ul([html.Li(html.Button(
+            f"{(it.get('name_en') if en else '') or it['name']} · {label(KIND_LABELS, it['kind'], lang)}",
+            className="link-button", id={"type": "pick-element", "id": it["id"]}, n_clicks=0))
+            for it in items]))
+    return out
+
+
 def show_details(selection, filters_data, lang):
     store = get_store()
     selected, prefecture = selection_of(selection, store)
+    spot = spot_of(selection)
+    mask = filter_mask(store.elements, filters_from(filters_data))
     if selected:
-        return element_panel(store.elements[store.elements["id"] == selected].iloc[0], store, lang)
+        panel = element_panel(store.elements[store.elements["id"] == selected].iloc[0], store, lang)
+        if spot:  # the click also landed on other things: list them under the element
+            more = here_list(store.hits.what_is_here(*spot, mask), store, lang, skip=selected)
+            if more:
+                panel += [html.Details([html.Summary(t("also_here", lang)), *more], className="also-here")]
+        return panel
     if prefecture:
         return prefecture_panel(prefecture, store, filters_from(filters_data), lang)
+    if isinstance(selection, dict) and selection.get("type") == "spot" and spot:
+        here = store.hits.what_is_here(*spot, mask)
+        return [html.H2(t("here_title", lang), id="details-title"), *here_list(here, store, lang)]
     return [html.P(t("click_hint", lang))]
 
 

@@ -1,6 +1,7 @@
 """The export dialog: render the current view as PNG/SVG/PDF and send it as a download."""
 from __future__ import annotations
 
+import logging
 import re
 
 from dash import Input, Output, State, ctx, dcc, no_update
@@ -8,8 +9,10 @@ from dash import Input, Output, State, ctx, dcc, no_update
 from callbacks import guarded
 from callbacks.page import filters_from
 from layers.page_state import zoom_bounds
-from layers.snapshot import Renderer, SnapshotError, default_title, figure_for, parse_size
+from layers.snapshot import SnapshotError, default_title, figure_for, parse_size, render
 from layers.store import get_store
+
+log = logging.getLogger("planmap")
 
 
 def toggle_dialog(n_open, n_close, filters_data, lang):
@@ -38,10 +41,12 @@ def export_snapshot(n, fmt, size, scale, title, filters_data, zoom, layers, lang
         filters = filters_from(filters_data)
         fig = figure_for(store, filters, lang=lang, view=zoom_bounds(zoom or "all", store), layers=layers,
                          title=(title or "").strip()[:120] or None, size=(width, height))
-        with Renderer() as r:
-            data = r.render(fig, fmt, width, height, scale)
+        data = render(fig, fmt, width, height, scale)  # the process's warm renderer; scale is PNG pixels only
     except SnapshotError as e:
         return no_update, str(e)
+    except Exception as e:  # never a 500 for an export: say it in the dialog, keep the trace in the log
+        log.exception("export failed")
+        return no_update, f"rendering failed: {type(e).__name__}"
     name = f"{file_stem(title or default_title(filters, store.vocab, lang))}.{fmt}"
     return dcc.send_bytes(data, name), f"✓ {name} ({len(data) // 1024} KB)"
 

@@ -172,13 +172,15 @@ def page_body(store: Store, state, notices: list[str]):
     """The whole page for one PageState (filters, selection, layers, view, language) from a link."""
     lang = state.lang
     opts = MapOptions(lang=lang, layers=tuple(state.layers), selected=state.selected,
-                      selected_prefecture=state.prefecture, view=page_view(state.view, store))
+                      selected_prefecture=state.prefecture, view=page_view(state.view, store),
+                      focus_industries=tuple(state.filters.industry))
     fig = build_figure(store.map, filter_mask(store.elements, state.filters), opts)
     f = state.filters
     return html.Div(lang="en" if lang == "en" else "zh-CN", className="page", children=[
         dcc.Store(id="lang", data=lang),
         dcc.Store(id="filters", data=filters_to_params(f)),
         dcc.Store(id="selection", data=state.selection),
+        dcc.Store(id="map-size"), dcc.Store(id="map-extent"), dcc.Store(id="map-click"),  # from assets/map.js
         dcc.Store(id="present", data=False),
         dcc.Store(id="views-data", data=None),
         header(lang),

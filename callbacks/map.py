@@ -6,68 +6,112 @@ from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
 from callbacks import guarded
 from callbacks.layout import GRAPH_CONFIG
 from callbacks.page import filters_from
-from layers.figure import (AREA_PATCH_KEYS, MapOptions, build_figure, county_lines, element_slots, element_traces,
-                           highlight_trace, slot_name, trace_index, view_ranges)
-from layers.filters import Filters, filter_mask, with_period
-from layers.page_state import page_view, selection_of, zoom_bounds
+from layers.figure import (AREA_PATCH_KEYS, MapOptions, build_figure, county_lines, element_slots, fit_view,
+                           highlight_trace, layout_patch, slot_name, trace_index, view_ranges)
+from layers.filters import filter_mask, with_period
+from layers.i18n import t
+from layers.page_state import EXTENT_RE, page_view, selection_of, zoom_bounds
 from layers.store import get_store
 
 
-def patch_elements(filters: Filters, opts: MapOptions) -> Patch:
-    """Only the element slots change; the boundaries stay in the browser."""
-    store = get_store()
+def map_options(store, selection, layers, lang, size, filters=None, view=None) -> MapOptions:
+    """The figure options for the page's current state (sizes and selection checked)."""
+    selected, prefecture = selection_of(selection, store)
+    layers = tuple(x for x in layers if isinstance(x, str)) if isinstance(layers, (list, tuple)) else ()
+    return MapOptions(lang=lang if lang in ("zh", "en") else "zh", layers=layers, selected=selected,
+                      selected_prefecture=prefecture, view=view, size=map_size(size),
+                      focus_industries=tuple(filters.industry) if filters is not None else ())
+
+
+def map_size(size) -> tuple[int, int]:
+    """The map's pixel size as the browser reported it (a default until it has)."""
+    if isinstance(size, (list, tuple)) and len(size) == 2 and all(isinstance(v, (int, float)) for v in size):
+        w, h = (int(v) for v in size)
+        if 100 <= w <= 8000 and 100 <= h <= 8000:
+            return w, h
+    return MapOptions().size
+
+
+def patch_elements(store, mask, opts: MapOptions, p: Patch | None = None) -> Patch:
+    """Only the element slots and the size key change; the boundaries stay in the browser."""
     index = trace_index(store.vocab)
-    traces = element_traces(store.map, filter_mask(store.elements, filters), opts)
-    p = Patch()
-    for (role, key), tr in zip(element_slots(store.vocab), traces):
+    parts = layout_patch(store.map, mask, opts)
+    p = Patch() if p is None else p
+    for (role, key), tr in zip(element_slots(), parts["traces"]):
         j = index[slot_name(role, key)]
         if role == "area":  # the areas' geometry is constant: send what is shown, not the shapes
             for k in AREA_PATCH_KEYS:
                 p["data"][j][k] = tr[k]
         else:
             p["data"][j] = tr
+    p["layout"]["shapes"] = parts["shapes"]
+    p["layout"]["annotations"] = parts["annotations"]
     return p
 
 
-def update_map(filters_data, selection, layers, zoom, lang):
+def update_map(filters_data, selection, layers, zoom, size, lang, extent):
+    """Filters, selection, layers, zoom or the map's size changed: patch what they touch."""
     store = get_store()
     index = trace_index(store.vocab)
-    selected, prefecture = selection_of(selection, store)
-    layers = tuple(layers) if isinstance(layers, (list, tuple)) else ()
-    opts = MapOptions(lang=lang, layers=layers, selected=selected, selected_prefecture=prefecture)
-    # several inputs can fire together (a table row sets the selection and the zoom at once)
+    filters = filters_from(filters_data)
     fired = set(ctx.triggered_prop_ids.values())
-    p = patch_elements(filters_from(filters_data), opts) if "filters" in fired else Patch()
-    if "selection" in fired and "filters" not in fired:  # only the ring moves: leave the elements alone
-        p["data"][index["highlight"]] = highlight_trace(store.map, selected)
+    w, h = map_size(size)
+    zoom = zoom if isinstance(zoom, str) else "all"
+    view = page_view(zoom, store, (w, h)) or fit_view(None, w, h)
+    opts = map_options(store, selection, layers, lang, size, filters, view)
+    p = Patch()
+    mask = filter_mask(store.elements, filters)
+    if fired & {"filters", "f-layers", "f-zoom", "map-size"}:
+        # the elements, and their labels (placed for this view, size and layers)
+        p = patch_elements(store, mask, opts, p)
+    elif "selection" in fired:  # the selected element is labelled first: only the labels move
+        traces = dict(zip((slot_name(r, k) for r, k in element_slots()), layout_patch(store.map, mask, opts)["traces"]))
+        for name in ("labels:marks", "labels:areas", "leaders"):
+            p["data"][index[name]] = traces[name]
     if "selection" in fired:
-        p["data"][index["prefectures"]]["z"] = [1 if n == prefecture else 0
+        p["data"][index["highlight"]] = highlight_trace(store.map, opts.selected)
+        p["data"][index["prefectures"]]["z"] = [1 if n == opts.selected_prefecture else 0
                                                  for n in store.boundaries["prefectures"]["name"]]
     if "f-layers" in fired:
-        lon, lat = county_lines(store.map) if "counties" in layers else ([], [])
+        lon, lat = county_lines(store.map) if "counties" in opts.layers else ([], [])
         p["data"][index["counties"]]["lon"], p["data"][index["counties"]]["lat"] = lon, lat
-        p["data"][index["counties"]]["visible"] = "counties" in layers
+        p["data"][index["counties"]]["visible"] = "counties" in opts.layers
         for name in ("context", "context_labels"):
-            p["data"][index[name]]["visible"] = "context" in layers
-        p["data"][index["prefecture_labels"]]["visible"] = "labels" in layers
-    if "f-zoom" in fired:
-        rng = view_ranges(page_view(zoom, store))
+            p["data"][index[name]]["visible"] = "context" in opts.layers
+        p["data"][index["prefecture_labels"]]["visible"] = "labels" in opts.layers
+    # a new zoom target (or a new frame shape) sets the ranges; the user's own pan does not come back
+    if ("f-zoom" in fired and zoom != extent) or "map-size" in fired:
+        rng = view_ranges(view)
         p["layout"]["geo"]["lonaxis"]["range"] = list(rng["lon"])
         p["layout"]["geo"]["lataxis"]["range"] = list(rng["lat"])
-        p["layout"]["uirevision"] = f"zoom-{zoom}"  # a new zoom target overrides the user's pan
+        p["layout"]["uirevision"] = f"zoom-{zoom}-{w}x{h}"
     return p
 
 
-# A click selects in the browser itself (no server round trip before the details load). Every
-# consumer of the selection checks the id against the data, so a forged click selects nothing.
-CLICK_TO_SELECTION = """function (click) {
-    const nothing = window.dash_clientside.no_update;
-    if (!click || !click.points || !click.points.length) { return nothing; }
-    let key = click.points[0].customdata;
-    if (Array.isArray(key)) { key = key[0]; }
-    if (typeof key !== "string" || !key) { return nothing; }
-    return key.startsWith("pref:") ? {type: "prefecture", id: key.slice(5)} : {type: "element", id: key};
-}"""
+def follow_extent(extent, options):
+    """A pan or wheel-zoom becomes the page's view: in the zoom control, so the link and exports carry it."""
+    if not isinstance(extent, str) or not EXTENT_RE.match(extent):
+        return no_update, no_update
+    options = [o for o in options or [] if isinstance(o, dict) and not EXTENT_RE.match(str(o.get("value", "")))]
+    return extent, options + [{"label": t("zoom_here", "zh") + " / " + t("zoom_here", "en"), "value": extent}]
+
+
+def click_to_selection(click, filters_data):
+    """A click anywhere: the mark under it is selected; elsewhere the spot is, and the details list what is there."""
+    if not isinstance(click, dict):
+        return no_update
+    try:
+        lon, lat, px_m = float(click["lon"]), float(click["lat"]), float(click.get("px_m") or 1000)
+    except (KeyError, TypeError, ValueError):
+        return no_update
+    if not (100 <= lon <= 130 and 25 <= lat <= 48 and 1 <= px_m <= 100_000):
+        return no_update
+    store = get_store()
+    here = store.hits.what_is_here(lon, lat, px_m, filter_mask(store.elements, filters_from(filters_data)))
+    at = [round(lon, 5), round(lat, 5), round(px_m, 1)]
+    if here["points"]:
+        return {"type": "element", "id": here["points"][0]["id"], "at": at}
+    return {"type": "spot", "at": at}
 
 
 def select_zoomed_prefecture(zoom):
@@ -97,10 +141,14 @@ def compare_maps(compare, filters_data, zoom, lang):
 
 def register(app) -> None:
     app.callback(Output("map", "figure"), Input("filters", "data"), Input("selection", "data"),
-                 Input("f-layers", "value"), Input("f-zoom", "value"), State("lang", "data"),
-                 prevent_initial_call=True)(guarded(update_map))
-    app.clientside_callback(CLICK_TO_SELECTION, Output("selection", "data"), Input("map", "clickData"),
-                            prevent_initial_call=True)
+                 Input("f-layers", "value"), Input("f-zoom", "value"), Input("map-size", "data"),
+                 State("lang", "data"), State("map-extent", "data"), prevent_initial_call=True)(guarded(update_map))
+    # clicks and pans are read in the browser (assets/map.js) and answered here
+    app.callback(Output("selection", "data"), Input("map-click", "data"), State("filters", "data"),
+                 prevent_initial_call=True)(guarded(click_to_selection))
+    app.callback(Output("f-zoom", "value", allow_duplicate=True), Output("f-zoom", "options", allow_duplicate=True),
+                 Input("map-extent", "data"), State("f-zoom", "options"), prevent_initial_call=True)(
+        guarded(follow_extent))
     app.callback(Output("selection", "data", allow_duplicate=True), Input("f-zoom", "value"),
                  prevent_initial_call=True)(guarded(select_zoomed_prefecture))
     app.callback(Output("compare", "children"), Input("f-compare", "value"), Input("filters", "data"),

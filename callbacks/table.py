@@ -51,10 +51,12 @@ def select_from_table(rows, zoom_options):
     return {"type": "element", "id": element_id}, bounds, options
 
 
-def pick_from_list(clicks):
-    if not ctx.triggered_id or not any(clicks or []):
+def pick_from_list(clicks, pref_clicks=None):
+    """A name in a list (a prefecture's elements, what is at a clicked spot) selects it."""
+    if not ctx.triggered_id or not any(c for c in (clicks or []) + (pref_clicks or []) if c):
         return no_update
-    return {"type": "element", "id": ctx.triggered_id["id"]}
+    kind = "prefecture" if ctx.triggered_id.get("type") == "pick-prefecture" else "element"
+    return {"type": kind, "id": ctx.triggered_id["id"]}
 
 
 def download(n_csv, n_geojson, filters_data):
@@ -79,7 +81,8 @@ def register(app) -> None:
                  Output("f-zoom", "options", allow_duplicate=True), Input("grid", "selectedRows"),
                  State("f-zoom", "options"), prevent_initial_call=True)(guarded(select_from_table))
     app.callback(Output("selection", "data", allow_duplicate=True),
-                 Input({"type": "pick-element", "id": ALL}, "n_clicks"), prevent_initial_call=True)(
+                 Input({"type": "pick-element", "id": ALL}, "n_clicks"),
+                 Input({"type": "pick-prefecture", "id": ALL}, "n_clicks"), prevent_initial_call=True)(
         guarded(pick_from_list))
     app.callback(Output("download", "data"), Input("dl-csv", "n_clicks"), Input("dl-geojson", "n_clicks"),
                  State("filters", "data"), prevent_initial_call=True)(guarded(download))

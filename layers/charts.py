@@ -11,6 +11,7 @@ from collections import Counter
 from dash import html
 
 from layers import style
+from layers.sectors import sector_of
 from layers.i18n import t
 
 MAX_BARS = 20
@@ -35,8 +36,9 @@ def _bars(title: str, items: list[tuple[str, int, str]], chart_id: str) -> html.
 def counts_by_industry(shown, vocab, lang: str = "zh") -> html.Figure:
     """Elements per industry code (an element with several industries counts for each)."""
     counts = Counter(c for codes in shown["industries"] for c in codes)
-    colours = style.industry_colours([i["code"] for i in vocab.industries])
-    items = [(vocab.industry(c)["en" if lang == "en" else "zh"], n, colours[c]) for c, n in counts.most_common()]
+    # each bar in its industry's sector colour: the same colour the map gives its points
+    items = [(vocab.industry(c)["en" if lang == "en" else "zh"], n, style.SECTOR_COLOURS[sector_of(c)])
+             for c, n in counts.most_common()]
     return _bars(t("by_industry", lang), items, "chart-industry-bars")
 
 

@@ -112,28 +112,3 @@ def _mark_positions(gdf: gpd.GeoDataFrame, boundaries) -> tuple[list, list]:
         lons[k].append(float(lon))
         lats[k].append(float(lat))
     return lons, lats
-
-
-def spread_points(lons: np.ndarray, lats: np.ndarray, step_deg: float = 0.09) -> tuple[np.ndarray, np.ndarray]:
-    """Fan out markers that share a location on a small spiral, so each stays clickable.
-
-    Superseded by layers.placement.place_marks (this one pushes marks into
-    neighbouring units); kept only until layers/figure.py stops calling it.
-    """
-    lons, lats = lons.astype(float).copy(), lats.astype(float).copy()
-    if not len(lons):
-        return lons, lats
-    _, group = np.unique(np.column_stack([np.round(lons, 3), np.round(lats, 3)]), axis=0, return_inverse=True)
-    group = group.ravel()
-    order = np.argsort(group, kind="stable")
-    sorted_group = group[order]
-    first = np.r_[0, np.nonzero(np.diff(sorted_group))[0] + 1]
-    starts = np.repeat(first, np.diff(np.r_[first, len(order)]))
-    rank = np.empty(len(order), dtype=int)
-    rank[order] = np.arange(len(order)) - starts  # 0 for the first marker at a place, 1, 2 ... after
-    moved = rank > 0
-    angle = rank[moved] * 2.39996  # golden angle: neighbours never line up
-    radius = step_deg * np.sqrt(rank[moved])
-    lons[moved] += radius * np.cos(angle) / np.cos(np.radians(lats[moved]))
-    lats[moved] += radius * np.sin(angle)
-    return lons, lats

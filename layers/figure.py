@@ -23,10 +23,12 @@ import shapely
 
 from geodata.kinds import AREA_KINDS, KINDS_BY_CODE, LINE_KINDS, POINT_KINDS
 from layers import style
-from layers.elements import spread_points
 from layers.i18n import KIND_LABELS, label, t
+from layers.labels import Candidate, centred_box, label_budget, leader_line, map_box, place_labels, project, unproject
+from layers.sectors import primary_sector, sector_label, sectors_of
+from layers.size_key import size_key_layout
 
-BASE_TRACES = ("context", "prefectures", "counties", "province_borders", "prefecture_labels", "context_labels")
+BASE_TRACES = ("context", "prefectures", "counties", "province_borders", "context_labels")
 N_BASE = len(BASE_TRACES)
 DEFAULT_LAYERS = ("labels", "context")  # county borders are off until asked for
 DEFAULT_RANGE = {"lon": (109.6, 121.2), "lat": (31.0, 43.0)}
@@ -40,6 +42,8 @@ class MapOptions:
     selected_prefecture: str | None = None
     view: tuple[float, float, float, float] | None = None  # lon0, lat0, lon1, lat1
     height: int | None = None
+    size: tuple[int, int] = (1000, 770)   # the map's pixel size, for label placement (the page reports its own)
+    focus_industries: tuple[str, ...] = ()  # the filtered industries: colour by them when there are few
 
 
 def _rings(geom) -> tuple[list, list]:
@@ -118,7 +122,8 @@ def _name(row, lang: str) -> str:
 
 
 # --- base map ----------------------------------------------------------------
-def base_traces(md: MapData, opts: MapOptions) -> list:
+def base_traces(md: MapData, opts: MapOptions) -> dict:
+    """The base map's traces by name (the prefecture labels are drawn over the elements)."""
     lang = opts.lang
     boundaries = md.boundaries
     prov = boundaries["provinces"]
@@ -149,7 +154,7 @@ def base_traces(md: MapData, opts: MapOptions) -> list:
                             hoverinfo="skip", name="province_borders", showlegend=False)
     labels = go.Scattergeo(
         lon=prefs["label_lon"], lat=prefs["label_lat"], mode="text", text=pref_names,
-        textfont=dict(size=11, color=style.LABEL_COLOUR), hoverinfo="skip",
+        textfont=dict(size=11, color=style.LABEL_COLOUR, shadow=style.LABEL_HALO), hoverinfo="skip",
         name="prefecture_labels", showlegend=False, visible="labels" in opts.layers)
     ctx_lab = prov[prov["role"] == "context"]
     ctx_labels = go.Scattergeo(
@@ -157,45 +162,67 @@ def base_traces(md: MapData, opts: MapOptions) -> list:
         text=[_name(r, lang) for _, r in ctx_lab.iterrows()],
         textfont=dict(size=12, color=style.CONTEXT_LABEL_COLOUR), hoverinfo="skip",
         name="context_labels", showlegend=False, visible=show_ctx)
-    return [context, prefectures, county_lines, borders, labels, ctx_labels]
+    return {"context": context, "prefectures": prefectures, "counties": county_lines, "province_borders": borders,
+            "context_labels": ctx_labels, "prefecture_labels": labels}
 
 
 # --- plan elements -----------------------------------------------------------
+def _fmt(v) -> str:
+    """A number as a reader writes it: 2015, 1,000, 1,250.5 (never 2015.0)."""
+    v = float(v)
+    return f"{int(v):,}" if v.is_integer() else f"{v:,.1f}"
+
+
 def _hover(row, vocab, lang: str) -> str:
+    en = lang == "en"
     plan = next(p for p in vocab.plans if p["file"] == row["plan"])
-    places = "、".join(row["counties"] or row["prefectures"] or row["places"])
-    inds = ("; " if lang == "en" else "、").join(
-        vocab.industry(c)["en" if lang == "en" else "zh"] for c in row["industries"])
+    places = ("; " if en else "、").join(row["counties"] or row["prefectures"] or row["places"])
+    sectors = sectors_of(row["industries"], vocab.industries)
+    inds = ("; " if en else "、").join(vocab.industry(c)["en" if en else "zh"] for c in row["industries"])
+    sector_text = (", " if en else "、").join(sector_label(s, lang) for s in sectors)
     target = ""
     if not np.isnan(row["revenue_yi"]):
-        unit = "100m yuan" if lang == "en" else "亿元"
-        year = f" ({row['target_year']})" if row["target_year"] else ""
-        target = f"<br>{row['revenue_metric']} {row['revenue_yi']:g} {unit}{year}"
+        unit = "100m yuan" if en else "亿元"
+        year = f" ({int(row['target_year'])})" if row["target_year"] and not pd.isna(row["target_year"]) else ""
+        target = f"<br>{row['revenue_metric']} {_fmt(row['revenue_yi'])} {unit}{year}"
     return (f"<b>{_name(row, lang)}</b><br>{label(KIND_LABELS, row['kind'], lang)} · "
-            f"{plan['short_en' if lang == 'en' else 'short']} · {row['plan_period']}"
-            f"<br>{places}" + (f"<br>{inds}" if inds else "") + target)
+            f"{plan['short_en' if en else 'short']} · {row['plan_period']}"
+            f"<br>{places}<br>{sector_text}" + (f"：{inds}" if inds and not en else (f": {inds}" if inds else ""))
+            + target)
 
 
-def element_slots(vocab) -> list[tuple[str, str]]:
-    """The fixed list of element trace slots: (role, key). Same for every figure."""
+# Slots: a fixed list of element traces, the same in every figure, so a filter change patches
+# them in place. Colour slots take the colours of the current key (sectors, or the filtered
+# industries); area legend slots name each area when few are shown.
+N_COLOUR_SLOTS = max(len(style.SECTOR_COLOURS), style.INDUSTRY_FOCUS_MAX)
+N_AREA_KEYS = 8
+LABEL_FONT = 11
+
+
+def element_slots(vocab=None) -> list[tuple[str, str]]:
+    """The fixed list of element trace slots: (role, key), in drawing order."""
     slots = [("area", k) for k in AREA_KINDS] + [("line", k) for k in LINE_KINDS]
-    slots += [("points", i["code"]) for i in vocab.industries] + [("points", "")]
+    slots += [("leaders", "")]
+    slots += [("points", str(i)) for i in range(N_COLOUR_SLOTS)] + [("points", "other")]
+    slots += [("colour_key", str(i)) for i in range(N_COLOUR_SLOTS)]
     slots += [("kind_key", k) for k in POINT_KINDS]
-    slots += [("size_key", str(v)) for v in style.SIZE_LEGEND_TIERS]
-    slots += [("area_key", k) for k in AREA_KINDS]
-    slots += [("highlight", "")]
+    slots += [("area_key", str(i)) for i in range(N_AREA_KEYS)]
+    slots += [("labels", "areas"), ("labels", "marks"), ("notes", "")]
     return slots
+
+
+TOP_TRACES = ("prefecture_labels", "highlight")  # drawn over the elements
 
 
 def slot_name(role: str, key: str) -> str:
     return f"{role}:{key}" if key else role
 
 
-def trace_index(vocab) -> dict[str, int]:
+def trace_index(vocab=None) -> dict[str, int]:
     """Trace name -> its index in every figure: base traces by name, element slots as 'role:key'.
 
     Patches address traces through this, never by a bare number."""
-    names = list(BASE_TRACES) + [slot_name(r, k) for r, k in element_slots(vocab)]
+    names = list(BASE_TRACES) + [slot_name(r, k) for r, k in element_slots()] + list(TOP_TRACES)
     return {n: i for i, n in enumerate(names)}
 
 
@@ -212,59 +239,79 @@ def _area_rows(df: pd.DataFrame, kind: str) -> pd.Series:
     return df["drawn_as"].eq("area") & df["kind"].isin(kinds)
 
 
-AREA_PATCH_KEYS = ("locations", "z", "customdata", "text", "showlegend", "colorscale")
+AREA_PATCH_KEYS = ("locations", "z", "zmin", "zmax", "customdata", "text", "colorscale", "marker")
 
 
 def _prepare(elements: pd.DataFrame, vocab, lang: str) -> dict:
     """Per-element arrays computed once per elements table and language, so a filter change is array slicing."""
-    codes = [i["code"] for i in vocab.industries]
-    code_index = {c: k for k, c in enumerate(codes)}
     hover = np.array([_hover(r, vocab, lang) for _, r in elements.iterrows()], dtype=object)
-    ids = elements["id"].to_numpy(dtype=object)
-    elem, lon, lat = [], [], []
-    for k, (g, how) in enumerate(zip(elements.geometry.values, elements["drawn_as"])):
-        if how == "point":
-            for p in getattr(g, "geoms", [g]):
-                elem.append(k)
-                lon.append(p.x)
-                lat.append(p.y)
+    elem, lon, lat, unit = [], [], [], []
+    for k, (mlon, mlat, units, how) in enumerate(zip(elements["mark_lon"], elements["mark_lat"],
+                                                     elements["point_units"], elements["drawn_as"])):
+        if how == "point":  # the marks' display positions: laid out inside their own unit (layers/placement)
+            elem += [k] * len(mlon)
+            lon += list(mlon)
+            lat += list(mlat)
+            unit += list(units)
     elem = np.array(elem, dtype=int)
-    primary = elements["primary_industry"].to_numpy(dtype=object)
-    prep = {
-        "hover": hover, "ids": ids, "kinds": elements["kind"].to_numpy(dtype=object),
+    names = elements["name_en" if lang == "en" else "name"].to_numpy(dtype=object)
+    rep = elements.geometry.representative_point()
+    return {
+        "hover": hover, "ids": elements["id"].to_numpy(dtype=object), "names": names,
+        "kinds": elements["kind"].to_numpy(dtype=object),
+        "industries": elements["industries"].to_numpy(dtype=object),
+        "sector": np.array([primary_sector(c, vocab.industries) for c in elements["industries"]], dtype=object),
+        "revenue": elements["revenue_yi"].to_numpy(dtype=float),
         "shape_key": elements["shape_key"].to_numpy(dtype=object),
+        "rep_lon": rep.x.to_numpy(), "rep_lat": rep.y.to_numpy(),
         "areas": {kind: _area_rows(elements, kind).to_numpy() for kind in AREA_KINDS},
         "lines": {kind: (elements["kind"].eq(kind) & elements["drawn_as"].eq("line")).to_numpy() for kind in LINE_KINDS},
         "line_xy": {k: np.asarray(g.coords).round(4) for k, (g, how) in
                     enumerate(zip(elements.geometry.values, elements["drawn_as"])) if how == "line"},
-        "pt_elem": elem, "pt_lon": np.array(lon), "pt_lat": np.array(lat),
-        "pt_code": np.array([code_index.get(primary[k], len(codes)) for k in elem], dtype=int),
-        "pt_size": np.array([style.marker_size(v) for v in elements["revenue_yi"].to_numpy()[elem]]),
+        "pt_elem": elem, "pt_lon": np.array(lon, dtype=float), "pt_lat": np.array(lat, dtype=float),
+        "pt_unit": np.array(unit, dtype=object),
         "pt_symbol": np.array([KINDS_BY_CODE[elements["kind"].iat[k]].symbol for k in elem], dtype=object),
-        "has_target": elements["revenue_yi"].notna().to_numpy(),
         "is_point": elements["drawn_as"].eq("point").to_numpy(),
     }
-    return prep
 
 
-# Above this many markers, co-located markers of one industry are merged into one (the plans' own
-# data draws ~1,100; a dataset many times larger would otherwise send megabytes per filter change).
+# Above this many markers, the markers of one unit and one colour are merged into one (the plans'
+# own data draws ~920; a dataset many times larger would otherwise send megabytes per filter change).
 MARKER_BUDGET = 5000
 
 
-def _cluster(prep: dict, pm: np.ndarray, lang: str) -> tuple[np.ndarray, np.ndarray]:
-    """Merge markers that share a place and an industry: one marker (the largest), its hover saying how many."""
-    keys = np.column_stack([np.round(prep["pt_lon"][pm], 3), np.round(prep["pt_lat"][pm], 3), prep["pt_code"][pm]])
-    order = np.lexsort((-prep["pt_size"][pm], keys[:, 2], keys[:, 1], keys[:, 0]))  # largest first in each group
-    sorted_keys = keys[order]
-    starts = np.r_[0, np.nonzero(np.any(np.diff(sorted_keys, axis=0) != 0, axis=1))[0] + 1]
-    counts = np.diff(np.r_[starts, len(order)])
-    lead = pm[order[starts]]
+def _cluster(prep: dict, pm: np.ndarray, colour: np.ndarray, size: np.ndarray, lang: str):
+    """Merge markers of one unit and colour: one marker (the largest) stays, its hover saying how many."""
+    groups: dict[tuple, list[int]] = {}
+    for j, (unit, c) in enumerate(zip(prep["pt_unit"][pm], colour)):
+        groups.setdefault((unit, c), []).append(j)
+    leads = [(max(members, key=lambda j: size[j]), len(members) - 1) for members in groups.values()]
+    leads.sort()
+    keep = np.array([j for j, _ in leads], dtype=int)
     more = "<br>+{n} more here" if lang == "en" else "<br>此处另有 {n} 个要素"
-    hover = prep["hover"][prep["pt_elem"][lead]].copy()
-    for k in np.nonzero(counts > 1)[0]:
-        hover[k] = hover[k] + more.format(n=counts[k] - 1)
-    return lead, hover
+    hover = prep["hover"][prep["pt_elem"][pm[keep]]].copy()
+    for i, (_, n) in enumerate(leads):
+        if n:
+            hover[i] = hover[i] + more.format(n=n)
+    return keep, hover
+
+
+def _area_styles(prep: dict, mask: np.ndarray) -> dict[int, dict]:
+    """Element row -> its fill, outline and dash: each shown area its own, zones first, then belts, groups."""
+    rows = [k for kind in AREA_KINDS for k in np.nonzero(prep["areas"][kind] & mask)[0]]
+    return {k: style.area_style(i) for i, k in enumerate(rows)}
+
+
+def _view_size(opts: MapOptions) -> tuple[tuple[float, float, float, float], float, float]:
+    rng = view_ranges(opts.view)
+    view = (rng["lon"][0], rng["lat"][0], rng["lon"][1], rng["lat"][1])
+    w, h = opts.size
+    return view, float(w), float(h)
+
+
+def _legend_box(n_entries: int, w: float) -> tuple[float, float, float, float]:
+    """Where the legend sits (top right), estimated from its entries: an obstacle for labels."""
+    return (w - 190.0, 0.0, w, 24.0 + 18.0 * n_entries)
 
 
 def element_traces(md: MapData, mask: np.ndarray, opts: MapOptions) -> list[dict]:
@@ -274,26 +321,31 @@ def element_traces(md: MapData, mask: np.ndarray, opts: MapOptions) -> list[dict
     patch can leave it in the browser); only AREA_PATCH_KEYS change with filters.
     Plain dicts skip plotly's per-property validation: this runs on every filter change.
     """
+    return _element_parts(md, mask, opts)["traces"]
+
+
+def _element_parts(md: MapData, mask: np.ndarray, opts: MapOptions) -> dict:
+    """The element traces plus the layout pieces that go with them (size key shapes and annotations)."""
     lang, vocab = opts.lang, md.vocab
     prep = md.prepared[lang]
-    codes = [i["code"] for i in vocab.industries]
-    colours = style.industry_colours(codes)
-    names = [i["en" if lang == "en" else "zh"] for i in vocab.industries] + ["—"]
-    traces: list[dict] = []
+    traces: dict[str, dict] = {}
 
-    shown_areas = sum(int((prep["areas"][kind] & mask).sum()) for kind in AREA_KINDS)
-    fill_alpha = style.area_fill_alpha(shown_areas)
+    # areas: each its own light fill and darker outline, so overlapping zones stay apart
+    styles = _area_styles(prep, mask)
+    n_areas = len(styles)
+    alpha = style.area_fill_alpha(n_areas)
     for kind in AREA_KINDS:
-        sel = prep["areas"][kind] & mask
-        colour = KINDS_BY_CODE[kind].colour
-        fill = style.rgba(colour, fill_alpha)
-        traces.append(dict(
-            type="choropleth", geojson=md.areas[kind], locations=prep["shape_key"][sel].tolist(),
-            z=[1] * int(sel.sum()), zmin=0, zmax=1, colorscale=[[0, fill], [1, fill]], showscale=False,
-            marker=dict(opacity=1, line=dict(color=style.rgba(colour, 0.55), width=1.0)),
-            customdata=[[i] for i in prep["ids"][sel]], text=prep["hover"][sel].tolist(),
-            hovertemplate="%{text}<extra></extra>", name=label(KIND_LABELS, kind, lang),
-            showlegend=False))  # faded fills make faint swatches: the legend uses area_key traces
+        rows = np.nonzero(prep["areas"][kind] & mask)[0]
+        n = len(rows)
+        fills = [styles[k]["fill"] for k in rows]
+        scale = ([[i / max(n - 1, 1), style.rgba(f, alpha)] for i, f in enumerate(fills) for _ in (0, 1)]
+                 if n else [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]])
+        traces[slot_name("area", kind)] = dict(
+            type="choropleth", geojson=md.areas[kind], locations=prep["shape_key"][rows].tolist(),
+            z=list(range(n)), zmin=0, zmax=max(n - 1, 1), colorscale=_steps(scale), showscale=False,
+            marker=dict(opacity=1, line=dict(color=[styles[k]["outline"] for k in rows], width=1.2)),
+            customdata=[[i] for i in prep["ids"][rows]], text=prep["hover"][rows].tolist(),
+            hovertemplate="%{text}<extra></extra>", name=label(KIND_LABELS, kind, lang), showlegend=False)
     for kind in LINE_KINDS:
         rows = np.nonzero(prep["lines"][kind] & mask)[0]
         lons, lats, ids, texts = [], [], [], []
@@ -304,73 +356,195 @@ def element_traces(md: MapData, mask: np.ndarray, opts: MapOptions) -> list[dict
             ids += [[prep["ids"][k]]] * len(xy) + [None]
             texts += [prep["hover"][k]] * len(xy) + [None]
         colour = KINDS_BY_CODE[kind].colour
-        traces.append(dict(
+        traces[slot_name("line", kind)] = dict(
             type="scattergeo", lon=lons, lat=lats, mode="lines+markers", line=dict(color=colour, width=4),
             marker=dict(size=7, color=colour), opacity=0.85, customdata=ids, text=texts,
             hovertemplate="%{text}<extra></extra>", name=label(KIND_LABELS, kind, lang), legendgroup="areas",
-            legendgrouptitle=dict(text=t("legend_area", lang)), showlegend=bool(len(rows))))
+            legendgrouptitle=dict(text=t("legend_area", lang)), showlegend=bool(len(rows)))
 
+    # points: coloured by sector, or by the few industries the user filtered to
     pm = np.nonzero(mask[prep["pt_elem"]])[0]
-    hover = prep["hover"][prep["pt_elem"][pm]]
+    pelem = prep["pt_elem"][pm]
+    mode, cmap = style.point_colour_key(tuple(opts.focus_industries))
+    keys = list(cmap)
+    if mode == "sector":
+        colour_key = prep["sector"][pelem]
+    else:
+        wanted = set(keys)
+        colour_key = np.array([next((c for c in prep["industries"][k] if c in wanted), "") for k in pelem],
+                              dtype=object)
+    revenue = prep["revenue"][pelem]
+    vmax = style.size_vmax(revenue[~np.isnan(revenue)]) if len(revenue) else style.SIZE_VMAX_FLOOR
+    sizes = np.array([style.marker_size(None if np.isnan(v) else v, vmax) for v in revenue])
+    hover = prep["hover"][pelem]
     if len(pm) > MARKER_BUDGET:
-        pm, hover = _cluster(prep, pm, lang)
-    lons, lats = spread_points(prep["pt_lon"][pm], prep["pt_lat"][pm])
-    pcode, pelem = prep["pt_code"][pm], prep["pt_elem"][pm]
-    psize, psym = prep["pt_size"][pm], prep["pt_symbol"][pm]
-    for c, code in enumerate(codes + [""]):
-        idx = np.nonzero(pcode == c)[0]
-        el = pelem[idx]
-        traces.append(dict(
+        keep, hover = _cluster(prep, pm, colour_key, sizes, lang)
+        pm, pelem, colour_key, sizes = pm[keep], pelem[keep], colour_key[keep], sizes[keep]
+    lons, lats = prep["pt_lon"][pm], prep["pt_lat"][pm]
+    slot_of = {k: i for i, k in enumerate(keys)}
+    slot = np.array([slot_of.get(c, N_COLOUR_SLOTS) for c in colour_key], dtype=int)
+    for i in range(N_COLOUR_SLOTS + 1):
+        idx = np.nonzero(slot == i)[0]
+        colour = cmap[keys[i]] if i < len(keys) else style.NO_INDUSTRY_COLOUR
+        traces[slot_name("points", str(i) if i < N_COLOUR_SLOTS else "other")] = dict(
             type="scattergeo", lon=lons[idx].round(4).tolist(), lat=lats[idx].round(4).tolist(), mode="markers",
-            marker=dict(color=colours.get(code, style.NO_INDUSTRY_COLOUR), size=psize[idx].round(1).tolist(),
-                        symbol=psym[idx].tolist(), line=dict(color="white", width=0.8), opacity=0.92),
-            customdata=[[i] for i in prep["ids"][el]], text=hover[idx].tolist(),
-            hovertemplate="%{text}<extra></extra>", name=names[c], legendgroup="industries",
-            legendgrouptitle=dict(text=t("legend_industry", lang)), showlegend=bool(len(idx))))
+            marker=dict(color=colour, size=sizes[idx].round(2).tolist(), symbol=prep["pt_symbol"][pm][idx].tolist(),
+                        line=dict(color="white", width=0.8), opacity=0.9),
+            customdata=[[i] for i in prep["ids"][pelem[idx]]], text=hover[idx].tolist(),
+            hovertemplate="%{text}<extra></extra>", name=_colour_name(mode, keys[i], vocab, lang) if i < len(keys)
+            else "—", showlegend=False)
+    legend_entries = 0
+    shown_keys = set(colour_key)
+    title = t("legend_sector" if mode == "sector" else "legend_industry", lang)
+    for i in range(N_COLOUR_SLOTS):  # the colour key: plain circles (the symbols belong to the kind key)
+        on = i < len(keys) and keys[i] in shown_keys
+        legend_entries += on
+        traces[slot_name("colour_key", str(i))] = dict(
+            type="scattergeo", lon=[None], lat=[None], mode="markers",
+            marker=dict(symbol="circle", color=cmap[keys[i]] if i < len(keys) else "#000", size=10),
+            name=_colour_name(mode, keys[i], vocab, lang) if i < len(keys) else "", legendgroup="colours",
+            legendgrouptitle=dict(text=title), showlegend=bool(on), hoverinfo="skip", legendrank=i)
     kinds_shown = set(prep["kinds"][mask])
-    for kind in POINT_KINDS:  # legend keys: symbols in neutral grey, no data
-        traces.append(dict(
+    for kind in POINT_KINDS:  # the kind key: symbols in neutral grey
+        on = kind in kinds_shown
+        legend_entries += on
+        traces[slot_name("kind_key", kind)] = dict(
             type="scattergeo", lon=[None], lat=[None], mode="markers",
             marker=dict(symbol=KINDS_BY_CODE[kind].symbol, color="#777777", size=10),
             name=label(KIND_LABELS, kind, lang), legendgroup="kinds",
-            legendgrouptitle=dict(text=t("legend_kind", lang)), showlegend=kind in kinds_shown, hoverinfo="skip"))
-    has_target = bool((prep["has_target"] & prep["is_point"] & mask).any())
-    for tier in style.SIZE_LEGEND_TIERS:
-        traces.append(dict(
+            legendgrouptitle=dict(text=t("legend_kind", lang)), showlegend=on, hoverinfo="skip")
+    area_rows = list(styles)
+    by_name = n_areas <= N_AREA_KEYS
+    for i in range(N_AREA_KEYS):  # areas by name when few; by kind when many (then labels name them)
+        entry = None
+        if by_name and i < n_areas:
+            k = area_rows[i]
+            st = styles[k]
+            entry = (_short(prep["names"][k], 18), st["fill"], st["outline"])
+        elif not by_name and i < len(AREA_KINDS):
+            kind = AREA_KINDS[i]
+            if (prep["areas"][kind] & mask).any():
+                entry = (label(KIND_LABELS, kind, lang) + t("legend_area_labelled", lang), "#eeeeee",
+                         KINDS_BY_CODE[kind].colour)
+        legend_entries += entry is not None
+        traces[slot_name("area_key", str(i))] = dict(
             type="scattergeo", lon=[None], lat=[None], mode="markers",
-            marker=dict(symbol="circle-open", color="#555555", size=style.marker_size(tier)),
-            name=f"{tier:,}", legendgroup="sizes", legendgrouptitle=dict(text=t("legend_size", lang)),
-            showlegend=has_target, hoverinfo="skip"))
-    for kind in AREA_KINDS:  # legend keys for areas, in full colour whatever the fill's fading
-        colour = KINDS_BY_CODE[kind].colour
-        traces.append(dict(
-            type="scattergeo", lon=[None], lat=[None], mode="markers",
-            marker=dict(symbol="square", color=style.rgba(colour, 0.45), size=12, line=dict(color=colour, width=1)),
-            name=label(KIND_LABELS, kind, lang), legendgroup="areas", legendrank=1,
-            legendgrouptitle=dict(text=t("legend_area", lang)),
-            showlegend=bool((prep["areas"][kind] & mask).any()), hoverinfo="skip"))
-    traces.append(highlight_trace(md, opts.selected))
-    for tr, (role, key) in zip(traces, element_slots(vocab)):
-        tr["uid"] = slot_name(role, key)  # the trace's name for patches and tests
-    return traces
+            marker=dict(symbol="square", color=entry[1] if entry else "#fff", size=12,
+                        line=dict(color=entry[2] if entry else "#fff", width=1.5)),
+            name=entry[0] if entry else "", legendgroup="areas", legendrank=100 + i,
+            legendgrouptitle=dict(text=t("legend_area", lang)), showlegend=entry is not None, hoverinfo="skip")
+    legend_entries += sum(1 for kind in LINE_KINDS if traces[slot_name("line", kind)]["showlegend"])
+
+    # the size key (to scale, drawn by the marks' own size function) and the labels
+    shown_rev = revenue[~np.isnan(revenue)]
+    key = (size_key_layout(float(shown_rev.min()), float(shown_rev.max()), vmax, title=t("legend_size", lang))
+           if len(shown_rev) else {"shapes": [], "annotations": [], "width_px": 0, "height_px": 0})
+    view, w, h = _view_size(opts)
+    obstacles = [_legend_box(legend_entries + 3, w), (0.0, h - key["height_px"] - 4, key["width_px"] + 8, h)]
+    traces.update(_label_traces(md, prep, mask, pm, pelem, sizes, styles, opts, view, w, h, obstacles))
+    traces[slot_name("notes", "")] = dict(type="scattergeo", lon=[], lat=[], mode="text", text=[],
+                                          hoverinfo="skip", showlegend=False, name="notes")
+    out = []
+    for role, k in element_slots():
+        tr = traces[slot_name(role, k)]
+        tr["uid"] = slot_name(role, k)  # the trace's name for patches and tests
+        out.append(tr)
+    return {"traces": out, "shapes": key["shapes"], "annotations": key["annotations"], "size_key": key}
+
+
+def _steps(scale: list) -> list:
+    """A stepped colorscale from [[pos, colour], ...] pairs repeated twice: each integer z its own colour."""
+    if len(scale) <= 2:
+        return scale
+    n = len(scale) // 2
+    out = []
+    for i in range(n):
+        colour = scale[2 * i][1]
+        lo, hi = i / n, (i + 1) / n
+        out += [[lo, colour], [hi, colour]]
+    return out
+
+
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _colour_name(mode: str, key: str, vocab, lang: str) -> str:
+    if mode == "sector":
+        return sector_label(key, lang)
+    return vocab.industry(key)["en" if lang == "en" else "zh"]
+
+
+def _label_traces(md, prep, mask, pm, pelem, sizes, styles, opts, view, w, h, obstacles) -> dict:
+    """Names on the map: the shown areas' (at a point inside each) and the most important marks',
+    placed greedily in screen pixels so that no two collide, none covers a prefecture label,
+    the legend or the size key; labels that had to move away get a leader line."""
+    lang = opts.lang
+    frame = map_box(view, w, h)
+    if "labels" in opts.layers:
+        prefs = md.boundaries["prefectures"]
+        px, py = project(prefs["label_lon"].to_numpy(), prefs["label_lat"].to_numpy(), view, w, h)
+        names = [_name(r, lang) for _, r in prefs.iterrows()]
+        obstacles = obstacles + [centred_box(x, y, n, 11) for x, y, n in zip(px, py, names)]
+    mx, my = project(prep["pt_lon"][pm], prep["pt_lat"][pm], view, w, h)
+    marks = np.column_stack([mx, my]) if len(pm) else np.empty((0, 2))
+    budget = label_budget(view[2] - view[0])
+    # areas first: they are few and otherwise unnamed
+    area_rows = list(styles)
+    ax, ay = project(prep["rep_lon"][area_rows], prep["rep_lat"][area_rows], view, w, h) if area_rows else ([], [])
+    area_cands = [Candidate(_short(prep["names"][k], 12), float(x), float(y), 0.0, LABEL_FONT, False,
+                            float("nan"), "", prep["ids"][k]) for k, x, y in zip(area_rows, ax, ay)]
+    placed_areas = place_labels(area_cands, obstacles, w, h, min(len(area_cands), max(budget, 12)), frame=frame,
+                                marks=marks)
+    taken = obstacles + [p.box for p in placed_areas]
+    first = {}
+    for j, k in enumerate(pelem):  # one label per element, at its first mark
+        first.setdefault(k, j)
+    cands = [Candidate(_short(prep["names"][k], 12), float(mx[j]), float(my[j]), float(sizes[j]) / 2, LABEL_FONT,
+                       prep["ids"][k] == opts.selected, float(prep["revenue"][k]), prep["kinds"][k], prep["ids"][k])
+             for k, j in first.items()]
+    placed = place_labels(cands, taken, w, h, budget, frame=frame, marks=marks)
+
+    def text_trace(items, colours, name):
+        lon, lat = unproject([p.x for p in items], [p.y for p in items], view, w, h) if items else ([], [])
+        return dict(type="scattergeo", lon=np.round(lon, 4).tolist(), lat=np.round(lat, 4).tolist(), mode="text",
+                    text=[p.text for p in items], textposition=[p.textposition for p in items],
+                    textfont=dict(size=LABEL_FONT, color=colours, family=style.FONT_FAMILY,
+                                  shadow=style.LABEL_HALO),
+                    customdata=[[p.key] for p in items], hoverinfo="skip", showlegend=False, name=name)
+    row_of = {prep["ids"][k]: k for k in area_rows}
+    area_colours = [style.area_outline(styles[row_of[p.key]]["fill"]) for p in placed_areas]
+    lead_lon, lead_lat = [], []
+    for p in placed + placed_areas:
+        if p.leader:
+            (x0, y0), (x1, y1) = leader_line(p)
+            lo, la = unproject([x0, x1], [y0, y1], view, w, h)
+            lead_lon += [*np.round(lo, 4).tolist(), None]
+            lead_lat += [*np.round(la, 4).tolist(), None]
+    return {
+        slot_name("labels", "areas"): text_trace(placed_areas, area_colours, "area labels"),
+        slot_name("labels", "marks"): text_trace(placed, style.MARK_LABEL_COLOUR, "mark labels"),
+        slot_name("leaders", ""): dict(type="scattergeo", lon=lead_lon, lat=lead_lat, mode="lines",
+                                       line=dict(color="#888888", width=0.7), hoverinfo="skip", showlegend=False,
+                                       name="leaders"),
+    }
 
 
 def highlight_trace(md: MapData, selected: str | None) -> dict:
-    """A ring around the selected element's points, or its outline for areas and lines."""
+    """A ring around the selected element's marks, or its outline for areas and lines."""
     elements = md.elements
     lons, lats, mode = [], [], "markers"
     row = elements[elements["id"] == selected] if selected else elements.iloc[0:0]
     if len(row):
         g = row.geometry.iloc[0]
-        if g.geom_type in ("Polygon", "MultiPolygon"):
+        if row["drawn_as"].iloc[0] == "point":
+            lons, lats = list(row["mark_lon"].iloc[0]), list(row["mark_lat"].iloc[0])
+        elif g.geom_type in ("Polygon", "MultiPolygon"):
             lons, lats = _rings(g)
             mode = "lines"
         elif g.geom_type == "LineString":
             xy = np.asarray(g.coords)
             lons, lats, mode = xy[:, 0].tolist(), xy[:, 1].tolist(), "lines"
-        else:
-            lons = [p.x for p in getattr(g, "geoms", [g])]
-            lats = [p.y for p in getattr(g, "geoms", [g])]
     return dict(type="scattergeo", lon=lons, lat=lats, mode=mode, name="highlight", uid="highlight", showlegend=False,
                 hoverinfo="skip", marker=dict(size=26, symbol="circle-open", color=style.HIGHLIGHT, line=dict(width=3)),
                 line=dict(color=style.HIGHLIGHT, width=3))
@@ -415,7 +589,7 @@ def layout(opts: MapOptions) -> dict:
         font=dict(family=style.FONT_FAMILY, size=12, color="#222"),
         margin=dict(l=0, r=0, t=0, b=0), paper_bgcolor="white", height=opts.height,
         uirevision="map",  # keep the user's zoom across filter changes
-        clickmode="event", hoverlabel=dict(font_family=style.FONT_FAMILY, bgcolor="white"),
+        clickmode="event", hoverdistance=8, hoverlabel=dict(font_family=style.FONT_FAMILY, bgcolor="white"),
         legend=dict(x=1.0, xanchor="right", y=1.0, yanchor="top", bgcolor="rgba(255,255,255,0.85)",
                     bordercolor="#ddd", borderwidth=1, font=dict(size=11), groupclick="toggleitem",
                     itemsizing="trace", tracegroupgap=6),
@@ -427,6 +601,16 @@ def layout(opts: MapOptions) -> dict:
 
 def build_figure(md: MapData, shown_mask: np.ndarray, opts: MapOptions = MapOptions()) -> go.Figure:
     """The whole map for the elements `shown_mask` selects."""
-    fig = go.Figure(data=base_traces(md, opts) + element_traces(md, shown_mask, opts))
-    fig.update_layout(**layout(opts))
+    base = base_traces(md, opts)
+    parts = _element_parts(md, shown_mask, opts)
+    data = [base[n] for n in BASE_TRACES] + parts["traces"] + [base["prefecture_labels"],
+                                                                  highlight_trace(md, opts.selected)]
+    fig = go.Figure(data=data)
+    fig.update_layout(**layout(opts), shapes=parts["shapes"], annotations=parts["annotations"])
     return fig
+
+
+def layout_patch(md: MapData, shown_mask: np.ndarray, opts: MapOptions) -> dict:
+    """The layout pieces a filter change replaces (the size key), beside the element traces."""
+    parts = _element_parts(md, shown_mask, opts)
+    return {"traces": parts["traces"], "shapes": parts["shapes"], "annotations": parts["annotations"]}

@@ -5,12 +5,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import geopandas as gpd
+import pandas as pd
 
 from geodata.boundaries import default_boundaries
 from geodata.records import Dataset, default_dataset
 from layers.elements import build_elements
 from layers.figure import MapData, prepare_map
 from layers.filters import Vocabulary
+from layers.hit import HitIndex
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,7 @@ class Store:
     elements: gpd.GeoDataFrame
     vocab: Vocabulary
     map: MapData = field(repr=False)
+    hits: HitIndex = field(repr=False, default=None)   # "what is here" for a click anywhere
     element_ids: frozenset = field(repr=False, default=frozenset())
     prefecture_names: frozenset = field(repr=False, default=frozenset())
 
@@ -35,7 +38,15 @@ def build_store(dataset: Dataset, boundaries: dict[str, gpd.GeoDataFrame]) -> St
     elements = build_elements(dataset, boundaries)
     vocab = Vocabulary.from_dataset(dataset)
     return Store(dataset, boundaries, elements, vocab, prepare_map(elements, boundaries, vocab),
+                 HitIndex(elements, boundaries, marks=drawn_marks(elements)),
                  frozenset(elements["id"]), frozenset(boundaries["prefectures"]["name"]))
+
+
+def drawn_marks(elements) -> pd.DataFrame:
+    """One row per point mark where the map draws it (element row, lon, lat): what a click can hit."""
+    rows = [(k, lon, lat) for k, (lons, lats) in enumerate(zip(elements["mark_lon"], elements["mark_lat"]))
+            for lon, lat in zip(lons, lats)]
+    return pd.DataFrame(rows, columns=["row", "lon", "lat"])
 
 
 @lru_cache(maxsize=1)

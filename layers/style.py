@@ -74,24 +74,9 @@ def area_style(i: int) -> dict[str, str]:
             "pattern": AREA_PATTERNS[(i // n) % len(AREA_PATTERNS)]}
 
 
-# Superseded by SECTOR_COLOURS / point_colour_key (33 hues are too many to tell apart);
-# kept until layers/figure.py switches over.
-PALETTE = [
-    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442",
-    "#1B9E77", "#7570B3", "#E7298A", "#66A61E", "#A6761D", "#666666", "#D95F02", "#1F78B4",
-    "#B15928", "#6A3D9A", "#33A02C", "#FB9A99", "#CAB2D6", "#8DD3C7", "#BEBADA", "#80B1D3",
-    "#FDB462", "#B3DE69", "#FCCDE5", "#BC80BD", "#CCEBC5", "#FFED6F", "#9E0142", "#5E4FA2",
-    "#3288BD",
-]
 NO_INDUSTRY_COLOUR = "#7f7f7f"
 
-# Record kinds: marker symbols for points, fill colours for areas, colours for lines.
-KIND_SYMBOLS = {
-    "base": "circle", "park": "square", "new_area": "star", "cluster": "diamond",
-    "city_role": "triangle-up", "project": "x",
-}
-AREA_COLOURS = {"zone": "#4C72B0", "belt": "#DD8452", "group": "#55A868"}
-AREA_FILL_ALPHA = 0.22
+AREA_FILL_ALPHA = 0.55  # few areas: their light fills read clearly
 
 
 def area_fill_alpha(n_shown: int) -> float:
@@ -99,13 +84,12 @@ def area_fill_alpha(n_shown: int) -> float:
     so that stacked fills never bury the points (the plans' zones overlap heavily)."""
     if n_shown <= 6:
         return AREA_FILL_ALPHA
-    return round(max(0.015, AREA_FILL_ALPHA * 6 / n_shown), 3)
+    return round(max(0.06, AREA_FILL_ALPHA * 6 / n_shown), 3)
 
 
 def rgba(hex_colour: str, alpha: float) -> str:
     h = hex_colour.lstrip("#")
     return f"rgba({int(h[0:2], 16)},{int(h[2:4], 16)},{int(h[4:6], 16)},{alpha})"
-LINE_COLOURS = {"axis": "#8B1A1A", "corridor": "#6A3D9A"}
 
 # Base map: quiet, so colour is kept for plan elements.
 CONTEXT_FILL = "#ececec"
@@ -118,6 +102,8 @@ COUNTY_LINE = "#d8d2c4"
 LABEL_COLOUR = "#444444"
 CONTEXT_LABEL_COLOUR = "#9a9a9a"
 HIGHLIGHT = "#ff2d55"
+MARK_LABEL_COLOUR = "#222222"
+LABEL_HALO = "1px 1px 1px #fff, -1px -1px 1px #fff, 1px -1px 1px #fff, -1px 1px 1px #fff"  # white halo behind names
 
 # Marker size by revenue target (亿元): area-true, diameter = SIZE_MAX * sqrt(value / vmax),
 # where vmax is the largest target in view (size_vmax), so nothing below it is ever capped.
@@ -128,12 +114,6 @@ SIZE_FLOOR = 8
 SIZE_MAX = 40
 SIZE_VMAX_FLOOR = 500  # a view showing only small targets does not blow a 100 亿 mark up to SIZE_MAX
 SIZE_VMAX_DEFAULT = 2000
-SIZE_LEGEND_TIERS = (100, 500, 1000, 5000)  # superseded by size_key_values; kept until figure.py switches
-
-
-def industry_colours(codes: list[str]) -> dict[str, str]:
-    """Code -> colour, in vocabulary order (superseded by point_colour_key)."""
-    return {code: PALETTE[i % len(PALETTE)] for i, code in enumerate(codes)}
 
 
 def size_vmax(values) -> float:

@@ -6,7 +6,7 @@ from dash._callback_context import context_value
 from dash._utils import AttributeDict
 
 from callbacks import details, export, map as map_cb, page, present, table
-from layers.figure import N_BASE, trace_index
+from layers.figure import N_BASE, element_slots, trace_index
 from layers.filters import SPECS
 
 
@@ -73,31 +73,35 @@ def test_sync_filters_invalid_values_become_notices(store):
 
 
 def test_update_map_patches_only_elements(store):
-    p = run(map_cb.update_map, "filters.data", {"industry": "steel"}, None, ["labels"], "all", "zh")
+    p = run(map_cb.update_map, "filters.data", {"industry": "steel"}, None, ["labels"], "all", None, "zh", None)
     assert isinstance(p, Patch)
-    touched = {op["location"][1] for op in p.to_plotly_json()["operations"]}
+    ops = p.to_plotly_json()["operations"]
+    touched = {op["location"][1] for op in ops if op["location"][0] == "data"}
     assert min(touched) >= N_BASE  # the boundaries are never re-sent on a filter change
-    assert touched == set(range(N_BASE, len(trace_index(store.vocab))))
+    assert touched == set(range(N_BASE, N_BASE + len(element_slots())))
+    assert {tuple(op["location"]) for op in ops if op["location"][0] == "layout"} == {("layout", "shapes"),
+                                                                                       ("layout", "annotations")}
 
 
 def test_update_map_zoom_and_selection_together(store):
     rid = store.elements["id"].iloc[0]
     p = run(map_cb.update_map, "selection.data f-zoom.value", {}, {"type": "element", "id": rid}, ["labels"],
-            "河北省", "zh")
+            "河北省", None, "zh", None)
     ops = {tuple(op["location"]) for op in p.to_plotly_json()["operations"]}
     assert ("layout", "geo", "lonaxis", "range") in ops and any(o[0] == "data" and o[1] >= N_BASE for o in ops)
 
 
 def test_selection_alone_moves_only_the_highlight(store):
     rid = store.elements["id"].iloc[0]
-    p = run(map_cb.update_map, "selection.data", {}, {"type": "element", "id": rid}, ["labels"], "all", "zh")
+    p = run(map_cb.update_map, "selection.data", {}, {"type": "element", "id": rid}, ["labels"], "all", None, "zh", None)
     slots = {op["location"][1] for op in p.to_plotly_json()["operations"]}
     index = trace_index(store.vocab)
-    assert slots == {index["prefectures"], index["highlight"]}  # prefecture fill and the ring
+    # prefecture fill, the ring, and the labels (the selected element is named first)
+    assert slots == {index[n] for n in ("prefectures", "highlight", "labels:marks", "labels:areas", "leaders")}
 
 
 def test_update_map_bad_store_is_harmless(store):
-    p = run(map_cb.update_map, "filters.data", {"industry": ["??"], "min_revenue": "x"}, "junk", None, None, "zh")
+    p = run(map_cb.update_map, "filters.data", {"industry": ["??"], "min_revenue": "x"}, "junk", None, None, None, "zh", None)
     assert isinstance(p, Patch)
 
 
@@ -106,7 +110,7 @@ def test_forged_selection_selects_nothing(store):
     for sel in ({"type": "element", "id": "nope"}, {"type": "prefecture", "id": "<b>x</b>"}, {"type": 3}):
         panel = details.show_details(sel, {}, "zh")
         assert "点击" in str(panel[0].to_plotly_json())
-        p = run(map_cb.update_map, "selection.data", {}, sel, ["labels"], "all", "zh")
+        p = run(map_cb.update_map, "selection.data", {}, sel, ["labels"], "all", None, "zh", None)
         ops = {op["location"][1]: op["params"]["value"] for op in p.to_plotly_json()["operations"]}
         assert ops[trace_index(store.vocab)["highlight"]]["lon"] == []
 

@@ -3,7 +3,6 @@ import json
 import struct
 import subprocess
 import sys
-import unicodedata
 
 import pytest
 
@@ -28,9 +27,17 @@ def png_size(path):
     return struct.unpack(">II", head[16:24])
 
 
-def pdf_text(path):
-    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    return unicodedata.normalize("NFKC", out)  # PDF fonts map some CJK to compatibility radicals
+def pdf_text(path, page=None):
+    """pdftotext's raw output: what a reader's search and copy get (no normalising)."""
+    pages = ["-f", str(page), "-l", str(page)] if page else []
+    return subprocess.run(["pdftotext", *pages, str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def pdf_page_size(path):
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    line = next(x for x in info.splitlines() if x.startswith("Page size:"))
+    w, _, h = line.split(":")[1].split()[:3]
+    return float(w), float(h)
 
 
 @pytest.mark.parametrize("size, scale, expected", [("a4-landscape", 1, (1123, 794)), ("16x9", 2, (2560, 1440)),
@@ -43,12 +50,27 @@ def test_png_size_matches_preset(tmp_path, size, scale, expected):
 
 def test_pdf_has_title_legend_caption_source(tmp_path):
     out = tmp_path / "coastal.pdf"
-    title = "河北沿海经济隆起带 2011-2015：钢铁与石化"
+    title = "河北沿海经济隆起带 2011-2015：石油化工与钢铁"
     cli("snapshot", "--out", str(out), "--title", title, *COASTAL)
     text = pdf_text(out)
     compact = text.replace("\n", "").replace(" ", "")
-    for needle in (title.replace(" ", ""), "产业（点的颜色）", "钢铁", "筛选", "资料来源", "河北省工业和信息化发展", "km", "N"):
-        assert unicodedata.normalize("NFKC", needle) in compact, needle
+    for needle in (title.replace(" ", ""), "产业（点的颜色）", "钢铁", "石油化工", "筛选", "资料来源", "河北省工业和信息化发展",
+                   "km", "N"):
+        assert needle in compact, needle  # exactly as typed: 石 not ⽯ (U+2F6F), 工 not ⼯
+    assert not any(0x2E80 <= ord(c) <= 0x2FDF for c in text)
+
+
+A4, A3 = (841.89, 595.28), (1190.55, 841.89)  # ISO 216 in points
+
+
+@pytest.mark.parametrize("size, points", [("a4-landscape", A4), ("a4-portrait", A4[::-1]),
+                                          ("a3-landscape", A3), ("16x9", (960, 540))])
+@pytest.mark.parametrize("scale", ["1", "2"])
+def test_pdf_page_is_the_paper_size_at_any_scale(tmp_path, size, points, scale):
+    out = tmp_path / "p.pdf"
+    cli("snapshot", "--out", str(out), "--size", size, "--scale", scale, "--industry", "steel")
+    w, h = pdf_page_size(out)
+    assert abs(w - points[0]) <= 1 and abs(h - points[1]) <= 1, (w, h)
 
 
 def test_svg_has_title_and_scale_bar(tmp_path):
@@ -129,3 +151,22 @@ def test_export_data_contract(tmp_path, store):
     assert len(table) == len(doc["features"]) > 5
     texts = store.dataset.plan_texts
     assert all(q in texts["000"] or q in texts["004"] for q in table["quote"])
+
+
+def test_atlas_one_view_per_page_after_contents(tmp_path):
+    views = tmp_path / "views.yaml"
+    titles = ["钢铁基地分布", "河南省工业布局", "石油化工与沿海"]
+    filters = [{"industry": "steel"}, {"province": "henan"}, {"industry": "石化"}]
+    views.write_text("views:\n" + "".join(
+        f"  - title: {t}\n    filters: {json.dumps(f, ensure_ascii=False)}\n" for t, f in zip(titles, filters)),
+        encoding="utf-8")
+    pack = tmp_path / "pack.pdf"
+    r = cli("batch", str(views), "--atlas", str(pack))
+    assert "3/3" in r.stdout and "4 pages" in r.stdout
+    info = subprocess.run(["pdfinfo", str(pack)], capture_output=True, text=True, check=True).stdout
+    assert "Pages:           4" in info
+    contents = pdf_text(pack, 1)
+    assert "图集目录" in contents and all(t in contents for t in titles) and "产业:钢铁" in contents.replace(" ", "")
+    for page, title in enumerate(titles, 2):
+        text = pdf_text(pack, page)
+        assert title in text and all(t not in text for t in titles if t != title), page

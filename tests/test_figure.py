@@ -3,7 +3,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from layers import style
-from layers.figure import N_BASE, MapOptions, build_figure, element_slots, element_traces, prepare_map, trace_index
+from layers.figure import (N_BASE, TOP_TRACES, MapOptions, build_figure, element_slots, element_traces, prepare_map,
+                           trace_index)
 from layers.filters import Filters, filter_mask
 
 
@@ -22,8 +23,9 @@ def test_base_map_has_every_prefecture_labelled(store):
 
 
 def test_slots_are_fixed(store):
-    assert len(_fig(store).data) == N_BASE + len(element_slots(store.vocab))
-    assert len(_fig(store, Filters(q="没有这种东西")).data) == N_BASE + len(element_slots(store.vocab))
+    n = N_BASE + len(element_slots()) + len(TOP_TRACES)
+    assert len(_fig(store).data) == n == len(trace_index())
+    assert len(_fig(store, Filters(q="没有这种东西")).data) == n
 
 
 def test_points_match_filtered_elements(store):
@@ -31,32 +33,71 @@ def test_points_match_filtered_elements(store):
     fig = _fig(store, f)
     shown = store.elements[filter_mask(store.elements, f)]
     n_units = sum(len(getattr(g, "geoms", [g])) for g in shown.geometry)
-    points = [t for t in fig.data[N_BASE:] if isinstance(t, go.Scattergeo) and t.mode == "markers" and t.customdata]
+    points = [t for t in fig.data if (t.uid or "").startswith("points:")]
     assert sum(len(t.lon) for t in points) == n_units
     ids = {c[0] for t in points for c in t.customdata}
     assert ids == set(shown["id"])
 
 
+def _points(fig):
+    return [t for t in fig.data if (t.uid or "").startswith("points:")]
+
+
 def test_legend_lists_only_what_is_shown(store):
-    f = Filters(industry=("textiles",))
-    fig = _fig(store, f)
-    shown = store.elements[filter_mask(store.elements, f)]
-    primaries = {store.vocab.industry(c)["zh"] for c in shown[shown["drawn_as"] == "point"]["primary_industry"]}
-    legend = {t.name for t in fig.data[N_BASE:] if t.showlegend and t.legendgroup == "industries"}
-    assert legend == primaries and "纺织服装" in legend
-    kinds = {t.name for t in fig.data[N_BASE:] if t.showlegend and t.legendgroup == "kinds"}
+    """Colour key: the sectors of the marks shown; with a few industries filtered, those industries."""
+    from layers.sectors import primary_sector, sector_label
+
+    fig = _fig(store)
+    shown = store.elements[store.elements["drawn_as"] == "point"]
+    sectors = {sector_label(primary_sector(c)) for c in shown["industries"]}
+    legend = {t.name for t in fig.data if t.showlegend and t.legendgroup == "colours"}
+    assert legend == sectors and 6 <= len(legend) <= 10
+    f = Filters(industry=("textiles", "food"))
+    fig = _fig(store, f, focus_industries=f.industry)
+    legend = {t.name for t in fig.data if t.showlegend and t.legendgroup == "colours"}
+    assert legend == {"纺织服装", "食品"}
+    kinds = {t.name for t in fig.data if t.showlegend and t.legendgroup == "kinds"}
     assert kinds <= {"基地", "园区", "新区", "产业集群", "城市定位", "重大项目"} and kinds
 
 
-def test_colour_same_for_industry_everywhere(store):
-    colours = style.industry_colours([i["code"] for i in store.vocab.industries])
-    fig = _fig(store, Filters(industry=("steel",)))
-    steel = next(t for t in fig.data[N_BASE:] if t.name == "钢铁")
-    assert steel.marker.color == colours["steel"]
+def test_colour_is_the_sector_everywhere(store):
+    """Every mark in the colour of its element's primary sector; the key's circles in the same colours."""
+    from layers.sectors import primary_sector
+
+    fig = _fig(store)
+    row = dict(zip(store.elements["id"], store.elements["industries"]))
+    for tr in _points(fig):
+        for (eid,) in tr.customdata:
+            assert tr.marker.color == style.SECTOR_COLOURS[primary_sector(row[eid])], eid
+    key = {t.name: t.marker.color for t in fig.data if t.legendgroup == "colours" and t.showlegend}
+    marks = {t.name: t.marker.color for t in _points(fig) if t.lon}
+    assert key == {n: c for n, c in marks.items() if n in key}
+    assert all(t.marker.symbol == "circle" for t in fig.data if t.legendgroup == "colours")  # not the kind symbols
+
+
+def test_sizes_are_area_true_up_to_the_largest_target(store):
+    """No cap below the largest target drawn: 1,000 / 1,500 / 2,000 亿 marks differ, area ~ value."""
+    fig = _fig(store)
+    rev = dict(zip(store.elements["id"], store.elements["revenue_yi"]))
+    pairs = {(rev[c[0]], s) for tr in _points(fig) for c, s in zip(tr.customdata, tr.marker.size) if rev[c[0]] > 0}
+    by_value = {}
+    for v, d in pairs:
+        by_value.setdefault(v, set()).add(round(d, 1))
+    values = sorted(by_value)
+    assert len(values) >= 4 and all(len(by_value[v]) == 1 for v in values)
+    top = values[-1]
+    for v in values:
+        d = by_value[v].pop()
+        if d > style.SIZE_FLOOR:
+            assert abs((d / style.SIZE_MAX) ** 2 - v / top) < 0.02, v
+    shapes = [s for s in fig.layout.shapes if s.type == "circle"]
+    assert len(shapes) >= 3  # the size key, drawn to scale
+    widths = sorted(round(s.x1 - s.x0, 1) for s in shapes)
+    assert widths[-1] == style.SIZE_MAX
 
 
 def test_marker_size_grows_with_target():
-    assert style.marker_size(None) < style.marker_size(100) < style.marker_size(1000) <= style.SIZE_MAX
+    assert style.marker_size(None) < style.marker_size(100) < style.marker_size(1000) < style.marker_size(2000)
 
 
 def test_areas_carry_all_shapes_but_show_filtered(store):
@@ -100,7 +141,7 @@ def test_markers_cluster_only_beyond_the_budget(store):
     from layers import figure
 
     full = _fig(store)
-    n_markers = sum(len(t.lon) for t in full.data[N_BASE:] if t.legendgroup == "industries")
+    n_markers = sum(len(t.lon) for t in _points(full))
     assert n_markers < figure.MARKER_BUDGET
     copies = []
     for k in range(6):
@@ -109,10 +150,10 @@ def test_markers_cluster_only_beyond_the_budget(store):
         copies.append(c)
     big = pd.concat(copies, ignore_index=True).set_geometry("geometry")
     traces = element_traces(prepare_map(big, store.boundaries, store.vocab), np.ones(len(big), bool), MapOptions())
-    drawn = [t for t in traces if t.get("legendgroup") == "industries"]
+    drawn = [t for t in traces if t["uid"].startswith("points:")]
     prep = store.map.prepared["zh"]
-    places = {(round(x, 3), round(y, 3), c) for x, y, c in zip(prep["pt_lon"], prep["pt_lat"], prep["pt_code"])}
-    assert sum(len(t["lon"]) for t in drawn) == len(places) < n_markers  # one marker per place and industry
+    places = {(u, prep["sector"][k]) for u, k in zip(prep["pt_unit"], prep["pt_elem"])}
+    assert sum(len(t["lon"]) for t in drawn) == len(places) < n_markers  # one marker per unit and colour
     assert any("此处另有 5 个要素" in h for t in drawn for h in t["text"])  # six copies of one element
 
 
@@ -121,7 +162,7 @@ def test_many_overlapping_zones_fade_to_outlines(store):
     many = _fig(store)
     i = trace_index(store.vocab)["area:zone"]
     alpha = lambda fig: float(fig.data[i].colorscale[0][1].rsplit(",", 1)[1].rstrip(")"))
-    assert alpha(few) == style.AREA_FILL_ALPHA and alpha(many) < 0.05
+    assert alpha(few) == style.AREA_FILL_ALPHA and alpha(many) <= 0.1
 
 
 def test_sub_tables_never_share_prepared_arrays(store):
@@ -134,7 +175,7 @@ def test_sub_tables_never_share_prepared_arrays(store):
         sub = el.iloc[k: k + 40 + (k % 3)].copy()
         md = prepare_map(sub, store.boundaries, store.vocab)
         traces = element_traces(md, np.ones(len(sub), bool), MapOptions())
-        ids = {c[0] for t in traces if t.get("legendgroup") == "industries" for c in t["customdata"]}
+        ids = {c[0] for t in traces if t["uid"].startswith("points:") for c in t["customdata"]}
         assert ids == set(sub[sub["drawn_as"] == "point"]["id"])
 
 

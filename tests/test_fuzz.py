@@ -68,7 +68,7 @@ def test_sync_filters_any_controls(store, controls, layers, zoom, compare, selec
 @SETTINGS
 @given(junk, junk, st.sampled_from(["filters.data", "selection.data", "f-layers.value", "f-zoom.value"]))
 def test_update_map_any_state(store, filters_data, selection, trigger):
-    run(map_cb.update_map, trigger, filters_data, selection, ["labels", "counties"], "河北省", "zh")
+    run(map_cb.update_map, trigger, filters_data, selection, ["labels", "counties"], "河北省", None, "zh", None)
 
 
 @SETTINGS
@@ -76,7 +76,7 @@ def test_update_map_any_state(store, filters_data, selection, trigger):
 def test_details_and_click_any_input(store, selection, click):
     panel = details.show_details(selection, {}, "en")
     assert panel
-    run(map_cb.update_map, "selection.data", {}, click, ["labels"], "all", "zh")
+    run(map_cb.update_map, "selection.data", {}, click, ["labels"], "all", None, "zh", None)
 
 
 @SETTINGS

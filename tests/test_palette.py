@@ -86,10 +86,20 @@ def test_reference_palettes_measure_as_the_guide_says():
     assert _min_pair(tab10) == pytest.approx(16.2, abs=0.05)
 
 
+# the 33-hue palette the map used before sectors (colours in vocabulary order), kept here as evidence
+OLD_INDUSTRY_PALETTE = [
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442",
+    "#1B9E77", "#7570B3", "#E7298A", "#66A61E", "#A6761D", "#666666", "#D95F02", "#1F78B4",
+    "#B15928", "#6A3D9A", "#33A02C", "#FB9A99", "#CAB2D6", "#8DD3C7", "#BEBADA", "#80B1D3",
+    "#FDB462", "#B3DE69", "#FCCDE5", "#BC80BD", "#CCEBC5", "#FFED6F", "#9E0142", "#5E4FA2",
+    "#3288BD",
+]
+
+
 def test_old_industry_palette_had_the_reported_near_twins():
     """The user's measurement of the 33-hue palette, reproduced: the check can see the problem."""
     codes = [i["code"] for i in load_industries()]
-    old = style.industry_colours(codes)
+    old = dict(zip(codes, OLD_INDUSTRY_PALETTE))
     for a, b in [("nonferrous", "software_it"), ("metal_products", "new_energy_vehicles"), ("steel", "big_data")]:
         assert delta_e00_hex(old[a], old[b]) < 4
 
