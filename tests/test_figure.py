@@ -1,6 +1,5 @@
 """The figure builders: what traces, how many points, which legend entries, for given filters."""
 import numpy as np
-import plotly.graph_objects as go
 
 from layers import style
 from layers.figure import (N_BASE, TOP_TRACES, MapOptions, build_figure, element_slots, element_traces, prepare_map,
