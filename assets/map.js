@@ -6,7 +6,7 @@
   var MOVE_PX = 5;          // a press that moves further than this is a pan, not a click
 
   function setProps(id, props) {
-    if (window.dash_clientside && window.dash_clientside.set_props && document.getElementById(id)) {
+    if (window.dash_clientside && window.dash_clientside.set_props) {  // stores have no DOM node to look for
       window.dash_clientside.set_props(id, props);
     }
   }
@@ -45,9 +45,10 @@
   function bind(gd) {
     if (gd._planmapBound) { return; }
     gd._planmapBound = true;
-    reportSize(gd);
+    // the renderer drops props set while it is still wiring the new page: report once it has settled
+    setTimeout(function () { gd._planmapSize = ""; reportSize(gd); }, 1200);
     if (window.ResizeObserver) {
-      new ResizeObserver(function () { reportSize(gd); }).observe(gd);
+      new ResizeObserver(function () { if (gd._planmapSize) { reportSize(gd); } }).observe(gd);
     }
     gd.on("plotly_relayout", function (ev) {
       // only the user's own pan / zoom moves the projection; our patches set ranges

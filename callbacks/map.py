@@ -6,7 +6,7 @@ from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
 from callbacks import guarded
 from callbacks.layout import GRAPH_CONFIG
 from callbacks.page import filters_from
-from layers.figure import (AREA_PATCH_KEYS, MapOptions, build_figure, county_lines, element_slots, fit_view,
+from layers.figure import (AREA_PATCH_KEYS, MapOptions, build_figure, county_lines, element_slots, fit_view, frame_size,
                            highlight_trace, layout_patch, slot_name, trace_index, view_ranges)
 from layers.filters import filter_mask, with_period
 from layers.i18n import t
@@ -46,6 +46,9 @@ def patch_elements(store, mask, opts: MapOptions, p: Patch | None = None) -> Pat
             p["data"][j] = tr
     p["layout"]["shapes"] = parts["shapes"]
     p["layout"]["annotations"] = parts["annotations"]
+    for k, v in parts["legend"].items():
+        p["layout"]["legend"][k] = v
+    p["layout"]["margin"]["r"] = parts["margin_r"]
     return p
 
 
@@ -57,17 +60,22 @@ def update_map(filters_data, selection, layers, zoom, size, lang, extent):
     fired = set(ctx.triggered_prop_ids.values())
     w, h = map_size(size)
     zoom = zoom if isinstance(zoom, str) else "all"
-    view = page_view(zoom, store, (w, h)) or fit_view(None, w, h)
+    frame = frame_size((w, h))
+    view = page_view(zoom, store, frame) or fit_view(None, *frame)
     opts = map_options(store, selection, layers, lang, size, filters, view)
     p = Patch()
     mask = filter_mask(store.elements, filters)
-    if fired & {"filters", "f-layers", "f-zoom", "map-size"}:
+    if fired & {"filters", "f-layers"}:
         # the elements, and their labels (placed for this view, size and layers)
         p = patch_elements(store, mask, opts, p)
-    elif "selection" in fired:  # the selected element is labelled first: only the labels move
-        traces = dict(zip((slot_name(r, k) for r, k in element_slots()), layout_patch(store.map, mask, opts)["traces"]))
+    elif fired & {"selection", "f-zoom", "map-size"}:  # same elements: only their labels move
+        parts = layout_patch(store.map, mask, opts)
+        traces = dict(zip((slot_name(r, k) for r, k in element_slots()), parts["traces"]))
         for name in ("labels:marks", "labels:areas", "leaders"):
             p["data"][index[name]] = traces[name]
+        for k, v in parts["legend"].items():  # a new frame may have another empty corner
+            p["layout"]["legend"][k] = v
+        p["layout"]["margin"]["r"] = parts["margin_r"]
     if "selection" in fired:
         p["data"][index["highlight"]] = highlight_trace(store.map, opts.selected)
         p["data"][index["prefectures"]]["z"] = [1 if n == opts.selected_prefecture else 0

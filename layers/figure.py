@@ -44,6 +44,7 @@ class MapOptions:
     height: int | None = None
     size: tuple[int, int] = (1000, 770)   # the map's pixel size, for label placement (the page reports its own)
     focus_industries: tuple[str, ...] = ()  # the filtered industries: colour by them when there are few
+    legend: str = "auto"   # auto: beside the frame when there is room, else the emptiest corner; none: the caller's
 
 
 def _rings(geom) -> tuple[list, list]:
@@ -197,6 +198,7 @@ def _hover(row, vocab, lang: str) -> str:
 N_COLOUR_SLOTS = max(len(style.SECTOR_COLOURS), style.INDUSTRY_FOCUS_MAX)
 N_AREA_KEYS = 8
 LABEL_FONT = 11
+AREA_LABEL_BUDGET = 10  # names of areas on the map; the rest are listed by a click (what is here)
 
 
 def element_slots(vocab=None) -> list[tuple[str, str]]:
@@ -264,6 +266,7 @@ def _prepare(elements: pd.DataFrame, vocab, lang: str) -> dict:
         "revenue": elements["revenue_yi"].to_numpy(dtype=float),
         "shape_key": elements["shape_key"].to_numpy(dtype=object),
         "rep_lon": rep.x.to_numpy(), "rep_lat": rep.y.to_numpy(),
+        "area_km2": elements.to_crs("+proj=aea +lat_1=30 +lat_2=42 +lon_0=114").area.to_numpy() / 1e6,
         "areas": {kind: _area_rows(elements, kind).to_numpy() for kind in AREA_KINDS},
         "lines": {kind: (elements["kind"].eq(kind) & elements["drawn_as"].eq("line")).to_numpy() for kind in LINE_KINDS},
         "line_xy": {k: np.asarray(g.coords).round(4) for k, (g, how) in
@@ -302,16 +305,50 @@ def _area_styles(prep: dict, mask: np.ndarray) -> dict[int, dict]:
     return {k: style.area_style(i) for i, k in enumerate(rows)}
 
 
+def legend_beside(size: tuple[int, int], legend: str = "auto") -> bool:
+    """Whether the legend sits beside the map frame (in a right margin) rather than over it: when the
+    frame left beside it is still wide enough for the two provinces, which are taller than wide."""
+    w, h = size
+    return legend == "auto" and w - LEGEND_W >= 0.6 * h
+
+
+def frame_size(size: tuple[int, int], legend: str = "auto") -> tuple[int, int]:
+    """The geo frame's pixel size inside a map of `size` (less the legend's margin when it sits beside)."""
+    w, h = size
+    return (int(w - LEGEND_W), int(h)) if legend_beside(size, legend) else (int(w), int(h))
+
+
 def _view_size(opts: MapOptions) -> tuple[tuple[float, float, float, float], float, float]:
     rng = view_ranges(opts.view)
     view = (rng["lon"][0], rng["lat"][0], rng["lon"][1], rng["lat"][1])
-    w, h = opts.size
+    w, h = frame_size(opts.size, opts.legend)
     return view, float(w), float(h)
 
 
-def _legend_box(n_entries: int, w: float) -> tuple[float, float, float, float]:
-    """Where the legend sits (top right), estimated from its entries: an obstacle for labels."""
-    return (w - 190.0, 0.0, w, 24.0 + 18.0 * n_entries)
+LEGEND_W = 200.0  # px: the widest sector name plus its swatch
+
+
+def legend_corner(marks_px: np.ndarray, n_entries: int, w: float, h: float) -> tuple[str, tuple]:
+    """The corner whose legend-sized box covers the fewest marks (the size key keeps bottom left).
+
+    -> (corner, box px). Ties keep the order top-right, top-left, bottom-right."""
+    lh = min(h, 24.0 + 18.0 * n_entries)
+    boxes = {"top-right": (w - LEGEND_W, 0.0, w, lh), "top-left": (0.0, 0.0, LEGEND_W, lh),
+             "bottom-right": (w - LEGEND_W, h - lh, w, h)}
+
+    def covered(b):
+        if not len(marks_px):
+            return 0
+        x, y = marks_px[:, 0], marks_px[:, 1]
+        return int(((x >= b[0]) & (x <= b[2]) & (y >= b[1]) & (y <= b[3])).sum())
+    corner = min(boxes, key=lambda c: covered(boxes[c]))
+    return corner, boxes[corner]
+
+
+def legend_position(corner: str) -> dict:
+    right, top = corner.endswith("right"), corner.startswith("top")
+    return dict(x=1.0 if right else 0.0, xanchor="right" if right else "left",
+                y=1.0 if top else 0.0, yanchor="top" if top else "bottom")
 
 
 def element_traces(md: MapData, mask: np.ndarray, opts: MapOptions) -> list[dict]:
@@ -424,7 +461,7 @@ def _element_parts(md: MapData, mask: np.ndarray, opts: MapOptions) -> dict:
         elif not by_name and i < len(AREA_KINDS):
             kind = AREA_KINDS[i]
             if (prep["areas"][kind] & mask).any():
-                entry = (label(KIND_LABELS, kind, lang) + t("legend_area_labelled", lang), "#eeeeee",
+                entry = (label(KIND_LABELS, kind, lang) + t("legend_area_click", lang), "#eeeeee",
                          KINDS_BY_CODE[kind].colour)
         legend_entries += entry is not None
         traces[slot_name("area_key", str(i))] = dict(
@@ -440,7 +477,15 @@ def _element_parts(md: MapData, mask: np.ndarray, opts: MapOptions) -> dict:
     key = (size_key_layout(float(shown_rev.min()), float(shown_rev.max()), vmax, title=t("legend_size", lang))
            if len(shown_rev) else {"shapes": [], "annotations": [], "width_px": 0, "height_px": 0})
     view, w, h = _view_size(opts)
-    obstacles = [_legend_box(legend_entries + 3, w), (0.0, h - key["height_px"] - 4, key["width_px"] + 8, h)]
+    mx, my = project(prep["pt_lon"][pm], prep["pt_lat"][pm], view, w, h)
+    obstacles = [(0.0, h - key["height_px"] - 4, key["width_px"] + 8, h)]
+    if legend_beside(opts.size, opts.legend):
+        legend = dict(x=1.0, xanchor="left", y=1.0, yanchor="top")  # in the right margin, over no data
+    else:
+        corner, legend_box = legend_corner(np.column_stack([mx, my]) if len(pm) else np.empty((0, 2)),
+                                           legend_entries + 3, w, h)
+        legend = legend_position(corner)
+        obstacles.append(legend_box)
     traces.update(_label_traces(md, prep, mask, pm, pelem, sizes, styles, opts, view, w, h, obstacles))
     traces[slot_name("notes", "")] = dict(type="scattergeo", lon=[], lat=[], mode="text", text=[],
                                           hoverinfo="skip", showlegend=False, name="notes")
@@ -449,7 +494,8 @@ def _element_parts(md: MapData, mask: np.ndarray, opts: MapOptions) -> dict:
         tr = traces[slot_name(role, k)]
         tr["uid"] = slot_name(role, k)  # the trace's name for patches and tests
         out.append(tr)
-    return {"traces": out, "shapes": key["shapes"], "annotations": key["annotations"], "size_key": key}
+    return {"traces": out, "shapes": key["shapes"], "annotations": key["annotations"], "size_key": key,
+            "legend": legend, "margin_r": int(opts.size[0] - w)}
 
 
 def _steps(scale: list) -> list:
@@ -492,10 +538,12 @@ def _label_traces(md, prep, mask, pm, pelem, sizes, styles, opts, view, w, h, ob
     # areas first: they are few and otherwise unnamed
     area_rows = list(styles)
     ax, ay = project(prep["rep_lon"][area_rows], prep["rep_lat"][area_rows], view, w, h) if area_rows else ([], [])
+    # the larger areas first (they are the ones a reader sees); their size ranks them like a target
     area_cands = [Candidate(_short(prep["names"][k], 12), float(x), float(y), 0.0, LABEL_FONT, False,
-                            float("nan"), "", prep["ids"][k]) for k, x, y in zip(area_rows, ax, ay)]
-    placed_areas = place_labels(area_cands, obstacles, w, h, min(len(area_cands), max(budget, 12)), frame=frame,
-                                marks=marks)
+                            float(prep["area_km2"][k]), "", prep["ids"][k]) for k, x, y in zip(area_rows, ax, ay)]
+    # with no marks shown, the areas are the subject: name as many as fit
+    area_budget = AREA_LABEL_BUDGET if len(pm) else 3 * AREA_LABEL_BUDGET
+    placed_areas = place_labels(area_cands, obstacles, w, h, area_budget, frame=frame, marks=marks)
     taken = obstacles + [p.box for p in placed_areas]
     first = {}
     for j, k in enumerate(pelem):  # one label per element, at its first mark
@@ -607,10 +655,12 @@ def build_figure(md: MapData, shown_mask: np.ndarray, opts: MapOptions = MapOpti
                                                                   highlight_trace(md, opts.selected)]
     fig = go.Figure(data=data)
     fig.update_layout(**layout(opts), shapes=parts["shapes"], annotations=parts["annotations"])
+    fig.update_layout(legend=parts["legend"], margin=dict(r=parts["margin_r"]))
     return fig
 
 
 def layout_patch(md: MapData, shown_mask: np.ndarray, opts: MapOptions) -> dict:
     """The layout pieces a filter change replaces (the size key), beside the element traces."""
     parts = _element_parts(md, shown_mask, opts)
-    return {"traces": parts["traces"], "shapes": parts["shapes"], "annotations": parts["annotations"]}
+    return {"traces": parts["traces"], "shapes": parts["shapes"], "annotations": parts["annotations"],
+            "legend": parts["legend"], "margin_r": parts["margin_r"]}

@@ -79,7 +79,7 @@ TEXT = {
     "map_title_default": ("河北·河南产业规划要素", "Plan elements, Hebei & Henan"),
     "legend_industry": ("产业（点的颜色）", "Industry (point colour)"),
     "legend_sector": ("产业门类（点的颜色）", "Sector (point colour)"),
-    "legend_area_labelled": ("（名称标在图上）", " (named on the map)"),
+    "legend_area_click": ("（点击地图列出此处各区）", " (click the map to list them)"),
     "legend_kind": ("类型（符号）", "Kind (symbol)"),
     "legend_size": ("收入目标（亿元）", "Revenue target (100m yuan)"),
     "legend_area": ("区域与带", "Areas and belts"),

@@ -540,7 +540,7 @@ def figure_for(store, filters: Filters, *, lang: str = "zh", view=None, layers=N
     cited = plans_in(shown) or None
     full_title, caption, source = page_texts(filters, store.vocab, title, lang, cited, today)
     opts = MapOptions(lang=lang, layers=tuple(layers) if layers is not None else DEFAULT_LAYERS, selected=selected,
-                      focus_industries=tuple(filters.industry))
+                      focus_industries=tuple(filters.industry), legend="none")  # the page places the legend
     fig = build_figure(store.map, mask, opts)
 
     page, legend, where = place_legend(fig, width, height, (full_title, subtitle, caption, source))
