@@ -179,17 +179,6 @@ def test_export_file_names_are_safe():
     assert export.file_stem("") == "map"
 
 
-def test_compare_two_periods_side_by_side(store):
-    cards = map_cb.compare_maps("2011-2015|2016-2020", {"industry": "steel"}, "河北省", "zh")
-    assert [c.children[0].children.split(" · ")[0] for c in cards] == ["2011-2015", "2016-2020"]
-    for card in cards:
-        fig = card.children[1].figure
-        ids = {c[0] for t in fig.data if t.customdata for c in t.customdata if c and not str(c[0]).startswith("pref:")}
-        periods = set(store.elements[store.elements["id"].isin(ids)]["plan_period"])
-        assert len(periods) == 1
-    assert map_cb.compare_maps("", {}, "all", "zh") == []
-
-
 def test_passage_heading_is_the_section_not_a_box_above(store):
     from layers.passages import find_passage
 
