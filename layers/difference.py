@@ -115,14 +115,22 @@ def counts_by_prefecture(diff: pd.DataFrame) -> list[tuple[str, int, int, int]]:
 
     An element naming several prefectures counts in each (so the rows can sum to more than
     the elements); an element naming none (a province-wide one) counts under its province's
-    name. Ordered by province, then by most elements, then by name."""
-    tally: dict[tuple[str, str], dict[str, int]] = {}
+    name. A prefecture is one row even where the other province's plan names it too (Henan's
+    安邯地区 names 邯郸市). Ordered by the province whose plans name it most, then by most
+    elements, then by name."""
+    tally: dict[str, dict[str, int]] = {}
+    named_by: dict[str, dict[str, int]] = {}
     for state, province, prefectures in zip(diff["state"], diff["province"], diff["prefectures"]):
         for place in (prefectures or [province]):
-            c = tally.setdefault((province, place), dict.fromkeys(STATES, 0))
-            c[state] += 1
-    order = sorted(tally, key=lambda pp: (pp[0], -sum(tally[pp].values()), pp[1] != pp[0], pp[1]))
-    return [(place, *(tally[(prov, place)][s] for s in STATES)) for prov, place in order]
+            tally.setdefault(place, dict.fromkeys(STATES, 0))[state] += 1
+            named_by.setdefault(place, {}).setdefault(province, 0)
+            named_by[place][province] += 1
+
+    def order(place):
+        province = max(sorted(named_by[place]), key=named_by[place].get)
+        return (province, place != province, -sum(tally[place].values()), place)
+
+    return [(place, *(tally[place][s] for s in STATES)) for place in sorted(tally, key=order)]
 
 
 def to_csv(diff: pd.DataFrame) -> str:
