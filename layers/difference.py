@@ -253,12 +253,14 @@ def difference_traces(md, diff: pd.DataFrame, opts: MapOptions, periods: tuple[s
     shapes, shape_id = _area_shapes(md)
     areas = np.nonzero(drawn == "area")[0]
     shape_keys = elements["shape_key"].to_numpy(dtype=object)[pos[areas]]
-    fills = [[i / 2, _rgba(STATE_COLOURS[s], 0.07)] for i, s in enumerate(STATES)]
+    # outlines only: the plans' zones overlap by the dozen, and stacked tints would bury the marks
+    # (the fill is transparent, not absent, so hovering inside an area still names it)
+    clear = "rgba(255,255,255,0)"
     traces.append(dict(
         type="choropleth", geojson=shapes, name="diff-areas", uid="diff-areas", showlegend=False,
         locations=[shape_id[k] for k in shape_keys], z=[STATES.index(states[k]) for k in areas], zmin=0, zmax=2,
-        colorscale=fills, showscale=False,
-        marker=dict(opacity=1, line=dict(color=[STATE_COLOURS[states[k]] for k in areas], width=1.6)),
+        colorscale=[[0, clear], [1, clear]], showscale=False,
+        marker=dict(opacity=1, line=dict(color=[STATE_COLOURS[states[k]] for k in areas], width=1.4)),
         text=[f"<b>{names[k]}</b>{details[k]}<br>{state_label(states[k], lang)} · "
               f"{plans[plan_of[k]]['short_en' if lang == 'en' else 'short']} · {_period_of(states[k], periods)}"
               for k in areas], hovertemplate="%{text}<extra></extra>"))
@@ -301,11 +303,6 @@ def difference_traces(md, diff: pd.DataFrame, opts: MapOptions, periods: tuple[s
             tr["customdata"] = more
         traces.append(tr)
     return traces
-
-
-def _rgba(hex_colour: str, alpha: float) -> str:
-    h = hex_colour.lstrip("#")
-    return f"rgba({int(h[0:2], 16)},{int(h[2:4], 16)},{int(h[4:6], 16)},{alpha})"
 
 
 def legend_title(period_a: str, period_b: str, lang: str) -> str:
