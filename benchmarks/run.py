@@ -4,7 +4,7 @@ Prints a table and writes benchmarks/latest.json (one key per figure, ours and
 the baseline's side by side, with the target). Numbers, not assertions: the
 test suite never times anything. Loopback only; every loop is bounded.
 
-    python -m benchmarks.run [--quick] [--only filter,first_view,click,snapshot,startup,scaling]
+    python -m benchmarks.run [--quick] [--only filter,compare,first_view,click,snapshot,startup,scaling]
 """
 from __future__ import annotations
 
@@ -117,6 +117,54 @@ def filter_change(times: int = 1, n: int = 120, n_naive: int = 40, label: str = 
             linked.append(time.perf_counter() - t0)
         record("linked_views_p95_ms", round(pct(linked, 95) * 1000, 1), None, "ms",
                note="table rows and the two charts, a second callback per change (no baseline: same code)")
+
+
+# --- the comparison: one difference patch per filter change vs two whole figures ---------------
+def compare_change(n: int = 60, n_naive: int = 10) -> None:
+    from contextvars import copy_context
+
+    from dash._callback_context import context_value
+    from dash._utils import AttributeDict
+
+    from benchmarks.dash_client import random_filters
+    from callbacks.compare import update_compare
+    from layers.figure import MapOptions, build_figure
+    from layers.filters import filter_mask, parse_filters, with_period
+    from layers.store import get_store
+
+    store = get_store()
+    codes = [i["code"] for i in store.vocab.industries]
+    rng = random.Random(11)
+    combos = [{}] + [random_filters(codes, rng) for _ in range(n - 1)]  # {} first: the largest change
+    pair = "2011-2015|2016-2020"
+
+    def as_dash(fn, *args):  # the callback as Dash calls it on a filter change
+        def go():
+            context_value.set(AttributeDict(triggered_inputs=[{"prop_id": "filters.data", "value": None}]))
+            return fn(*args)
+        return copy_context().run(go)
+
+    sizes, gz, times = [], [], []
+    for params in combos:
+        t0 = time.perf_counter()
+        out = as_dash(update_compare, pair, params, "all", None, "zh")
+        body = to_json(out["figure"].to_plotly_json()).encode()
+        times.append(time.perf_counter() - t0)
+        sizes.append(len(body))
+        gz.append(len(gzip.compress(body)))
+    naive = []
+    for params in combos[:n_naive]:  # what the side-by-side comparison sent: two whole figures
+        f = parse_filters(params, store.vocab)[0]
+        naive.append(sum(len(build_figure(store.map, filter_mask(store.elements, with_period(f, p)),
+                                          MapOptions(height=520)).to_json().encode()) for p in pair.split("|")))
+    record("compare_change_kb_sent", round(statistics.mean(sizes) / 1024, 1), round(statistics.mean(naive) / 1024, 1),
+           "KB", "≤ 100 KB", note=f"difference patch, {pair}, {n} random filter sets (UTF-8 JSON); "
+           "baseline: the two side-by-side figures it replaced")
+    record("compare_change_kb_sent_max", round(max(sizes) / 1024, 1), round(max(naive) / 1024, 1), "KB", "≤ 100 KB",
+           note="the largest change (no filters)")
+    record("compare_change_kb_sent_gzip", round(statistics.mean(gz) / 1024, 1), None, "KB", note="compressed (mean)")
+    record("compare_change_p95_ms", round(pct(times, 95) * 1000, 1), None, "ms",
+           note="difference, patch and counts table per filter change")
 
 
 # --- 2 and 3: first view and click to detail, in headless Chromium ----------------------
@@ -269,7 +317,7 @@ def startup_memory(n_ours: int = 1000, n_naive: int = 200) -> None:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="dashboard benchmarks against a naive baseline")
     ap.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
-    ap.add_argument("--only", default="filter,scaling,first_view,snapshot,startup")
+    ap.add_argument("--only", default="filter,compare,scaling,first_view,snapshot,startup")
     args = ap.parse_args(argv)
     only = set(args.only.split(","))
     q = args.quick
@@ -277,6 +325,8 @@ def main(argv=None) -> int:
     print(f"{'figure':<40} {'ours':>15} {'baseline':>19} {'ratio':>8}  target")
     if "filter" in only:
         filter_change(1, n=40 if q else 200, n_naive=10 if q else 40)
+    if "compare" in only:
+        compare_change(20 if q else 60, 3 if q else 10)
     if "scaling" in only:
         filter_change(10, n=20 if q else 60, n_naive=3 if q else 10, label="_10x")
         filter_change(100, n=10 if q else 40, n_naive=1 if q else 3, label="_100x")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import dash_ag_grid as dag
 from dash import dcc, html
 
+from callbacks.compare import compare_section
 from layers.figure import MapOptions, build_figure
 from layers.filters import SPECS, FilterSpec, filter_mask, filters_to_params
 from layers.i18n import t
@@ -204,7 +205,7 @@ def page_body(store: Store, state, notices: list[str]):
             html.Aside(id="details", className="panel details", role="region", tabIndex="-1",
                        **{"aria-label": t("details", lang)}, children=[html.P(t("click_hint", lang))]),
         ]),
-        html.Section(id="compare", className="compare", **{"aria-label": t("compare", lang)}),
+        compare_section(store, state),
         html.Section(className="lower", children=[
             html.Div(className="charts", children=[
                 html.Div(id="chart-industry", className="chart"),

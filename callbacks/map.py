@@ -1,16 +1,15 @@
-"""Map callbacks: filters -> patched element traces; clicks -> selection; zoom; comparison maps."""
+"""Map callbacks: filters -> patched element traces; clicks -> selection; zoom (the comparison: callbacks/compare.py)."""
 from __future__ import annotations
 
-from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
+from dash import Input, Output, Patch, State, ctx, no_update
 
 from callbacks import guarded
-from callbacks.layout import GRAPH_CONFIG
 from callbacks.page import filters_from
-from layers.figure import (AREA_PATCH_KEYS, MapOptions, build_figure, county_lines, element_slots, fit_view, frame_size,
+from layers.figure import (AREA_PATCH_KEYS, MapOptions, county_lines, element_slots, fit_view, frame_size,
                            highlight_trace, layout_patch, slot_name, trace_index, view_ranges)
-from layers.filters import filter_mask, with_period
+from layers.filters import filter_mask
 from layers.i18n import t
-from layers.page_state import EXTENT_RE, page_view, selection_of, zoom_bounds
+from layers.page_state import EXTENT_RE, page_view, selection_of
 from layers.store import get_store
 
 
@@ -129,24 +128,6 @@ def select_zoomed_prefecture(zoom):
     return no_update
 
 
-def compare_maps(compare, filters_data, zoom, lang):
-    """Two plan periods side by side, with the same filters."""
-    if not compare or not isinstance(compare, str):
-        return []
-    store = get_store()
-    filters = filters_from(filters_data)
-    cards = []
-    for period in compare.split("|"):
-        f = with_period(filters, period)
-        mask = filter_mask(store.elements, f)
-        fig = build_figure(store.map, mask, MapOptions(lang=lang, height=520, view=zoom_bounds(zoom or "all", store)))
-        fig.update_layout(showlegend=False)
-        cards.append(html.Div(className="compare-card", children=[
-            html.H3(f"{period} · {int(mask.sum())}"),
-            dcc.Graph(figure=fig, config=GRAPH_CONFIG, className="compare-map", style={"height": "540px"})]))
-    return cards
-
-
 def register(app) -> None:
     app.callback(Output("map", "figure"), Input("filters", "data"), Input("selection", "data"),
                  Input("f-layers", "value"), Input("f-zoom", "value"), Input("map-size", "data"),
@@ -159,5 +140,3 @@ def register(app) -> None:
         guarded(follow_extent))
     app.callback(Output("selection", "data", allow_duplicate=True), Input("f-zoom", "value"),
                  prevent_initial_call=True)(guarded(select_zoomed_prefecture))
-    app.callback(Output("compare", "children"), Input("f-compare", "value"), Input("filters", "data"),
-                 Input("f-zoom", "value"), State("lang", "data"))(guarded(compare_maps))
