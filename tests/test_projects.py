@@ -95,7 +95,7 @@ def test_loader_refuses_a_projects_entry_its_host_does_not_name(tmp_path):
 
 # The issue's named examples: each must now be findable, as a record or as an entry on its host.
 ISSUE_EXAMPLES = {
-    "000": ["中冶京唐", "廊坊中华", "秦皇岛金程"],
+    "000": ["中冶京唐公司大型多向模锻件", "廊坊中华", "秦皇岛金程"],
     "002": ["东旭", "诚志永华", "同方国芯", "十三所", "御捷", "北汽集团（华北）微车产业基地"],
     "004": ["郑州日产80000辆纯电动商用车", "郑州海马60000辆纯电动车", "鹤壁地恩地"],
 }
@@ -103,7 +103,8 @@ ISSUE_EXAMPLES = {
 
 def where_is(plan: str, name: str) -> list[str]:
     recs = [r for r in DATA.records if r["plan_number"] == plan]
-    as_record = [f"record {r['id']}" for r in recs if r["kind"] == "project" and name in r["name"] + r["quote"]]
+    # by name, not by quote: a neighbour's quote often holds the whole list (御捷 sits in 比亚迪承德基地's)
+    as_record = [f"record {r['id']}" for r in recs if r["kind"] == "project" and name in r["name"]]
     as_entry = [f"entry on {r['id']}" for r in recs for e in r["projects"] if name in e["name"]]
     return as_record + as_entry
 
