@@ -36,8 +36,9 @@ PERIOD_RE = re.compile(r"^(\d{4})-(\d{4})$")
 KNOWN_FIELDS = {
     "id", "name", "name_en", "kind", "places", "places_as_written", "industry_terms", "industries",
     "revenue_targets", "quote", "more_quotes", "section", "plan_period", "horizon",
-    "composition_source", "composition_reference", "precision", "note", "tags",
+    "composition_source", "composition_reference", "precision", "note", "tags", "projects",
 }
+PROJECT_ENTRY_FIELDS = {"name", "name_en", "note"}
 LINEAGE_FIELDS = {"id", "name", "name_en", "members", "note"}
 TARGET_FIELDS = {"id", "scope", "subject", "province", "industries", "value_yi", "metric", "year",
                  "quote", "note", "subject_en", "tags"}
@@ -160,6 +161,34 @@ class _Checker:
             out.append({"value_yi": value, "metric": t.get("metric"), "year": year, "quote": t.get("quote")})
         return out
 
+    def projects(self, rid: str, entries, quotes: list[str]) -> list[dict]:
+        """A host record's named projects/companies that have no place of their own (the Projects
+        rule in RECORDS.md): each name must be written in the host's own quotes, so a search for it
+        lands on the passage that names it."""
+        if entries is None:
+            return []
+        if not isinstance(entries, list):
+            self.err(rid, "projects", "must be a list of {name, note}")
+            return []
+        out = []
+        for i, e in enumerate(entries):
+            fld = f"projects[{i}]"
+            if not isinstance(e, dict):
+                self.err(rid, fld, "must be a mapping with a name")
+                continue
+            for extra in sorted(set(e) - PROJECT_ENTRY_FIELDS):
+                self.err(rid, f"{fld}.{extra}", "unknown field (name, name_en, note)")
+            name = e.get("name")
+            if not isinstance(name, str) or not name.strip():
+                self.err(rid, f"{fld}.name", "missing or empty")
+                continue
+            if not any(isinstance(q, str) and name in q for q in quotes):
+                self.err(rid, f"{fld}.name", f"'{name}' is not written in the record's quote or more_quotes")
+            if e.get("name_en") is not None and (not isinstance(e["name_en"], str) or CJK_RE.search(e["name_en"])):
+                self.err(rid, f"{fld}.name_en", "must be English text without Chinese characters")
+            out.append({"name": name, "name_en": e.get("name_en") or "", "note": e.get("note") or ""})
+        return out
+
     def places(self, rid: str, places) -> list:
         if not isinstance(places, list) or not places:
             self.err(rid, "places", "must be a non-empty list")
@@ -207,6 +236,7 @@ class _Checker:
         for i, q in enumerate(rec.get("more_quotes") or []):
             self.verbatim(rid, f"more_quotes[{i}]", q)
         codes = self.industries(rid, rec.get("industries", []))
+        projects = self.projects(rid, rec.get("projects"), [rec.get("quote")] + list(rec.get("more_quotes") or []))
         targets = self.revenue_targets(rid, rec.get("revenue_targets") or [])
         resolved = self.places(rid, rec.get("places"))
         period = str(rec.get("plan_period") or self.plan["period"])
@@ -246,6 +276,7 @@ class _Checker:
             "composition_source": source or "text",
             "precision": precision,
             "tags": list(rec.get("tags") or []),
+            "projects": projects,
         }
 
     def target(self, t) -> dict | None:

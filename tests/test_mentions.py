@@ -143,7 +143,8 @@ def test_paragraph_review_reaches_only_its_paragraph(tmp_path):
 
 def test_the_reviewed_file_validates_and_every_review_has_a_reason(balances):
     reviews = {id(r): r for b in balances.values() for r in b.reviewed.values()}
-    assert len(reviews) > 40 and all(r["reason"].strip() for r in reviews.values())
+    # issue 16 turned 19 company-name reviews into project records, leaving 40
+    assert len(reviews) >= 35 and all(r["reason"].strip() for r in reviews.values())
 
 
 def test_cli_prints_counts_per_plan(capsys):
