@@ -70,7 +70,7 @@ def update_map(filters_data, selection, layers, zoom, size, lang, extent):
     elif fired & {"selection", "f-zoom", "map-size"}:  # same elements: only their labels move
         parts = layout_patch(store.map, mask, opts)
         traces = dict(zip((slot_name(r, k) for r, k in element_slots()), parts["traces"]))
-        for name in ("labels:marks", "labels:areas", "leaders"):
+        for name in ("labels-marks", "labels-areas", "leaders"):
             p["data"][index[name]] = traces[name]
         for k, v in parts["legend"].items():  # a new frame may have another empty corner
             p["layout"]["legend"][k] = v

@@ -156,10 +156,10 @@ def diff_slots(md, periods: tuple[str, str]) -> list[tuple[str, str, str]]:
     Points have one trace per state and plan: the plan's name then sits in the trace's hover
     template instead of in every point's text (the texts are most of a filter change's patch);
     the legend shows one entry per state (the first of its traces)."""
-    slots = [("diff-areas", "", "")] + [(f"diff-lines:{s}", s, "") for s in DRAW_ORDER]
+    slots = [("diff-areas", "", "")] + [(f"diff-lines-{s}", s, "") for s in DRAW_ORDER]
     for state in DRAW_ORDER:
         period = _period_of(state, periods)
-        slots += [(f"diff-points:{state}:{plan}", state, plan) for plan in plans_in(md, period) or [""]]
+        slots += [(f"diff-points-{state}-{plan}", state, plan) for plan in plans_in(md, period) or [""]]
     return slots
 
 
@@ -273,7 +273,7 @@ def difference_traces(md, diff: pd.DataFrame, opts: MapOptions, periods: tuple[s
             lats += [*xy[:, 1].tolist(), None]
             texts += [names[k] + details[k]] * len(xy) + [None]
         traces.append(dict(
-            type="scattergeo", lon=lons, lat=lats, mode="lines", name=f"diff-lines:{state}", uid=f"diff-lines:{state}",
+            type="scattergeo", lon=lons, lat=lats, mode="lines", name=f"diff-lines-{state}", uid=f"diff-lines-{state}",
             line=dict(color=STATE_COLOURS[state], width=3, dash=STATE_DASHES[state]), text=texts,
             hovertemplate=_template(state, "", periods, plans, lang, False), legendgroup=state, showlegend=False))
 

@@ -217,7 +217,7 @@ TOP_TRACES = ("prefecture_labels", "highlight")  # drawn over the elements
 
 
 def slot_name(role: str, key: str) -> str:
-    return f"{role}:{key}" if key else role
+    return f"{role}-{key}" if key else role
 
 
 def trace_index(vocab=None) -> dict[str, int]:

@@ -97,7 +97,7 @@ def test_selection_alone_moves_only_the_highlight(store):
     slots = {op["location"][1] for op in p.to_plotly_json()["operations"] if op["location"][0] == "data"}
     index = trace_index(store.vocab)
     # prefecture fill, the ring, and the labels (the selected element is named first)
-    assert slots == {index[n] for n in ("prefectures", "highlight", "labels:marks", "labels:areas", "leaders")}
+    assert slots == {index[n] for n in ("prefectures", "highlight", "labels-marks", "labels-areas", "leaders")}
 
 
 def test_update_map_bad_store_is_harmless(store):

@@ -107,7 +107,7 @@ def test_marks_sit_at_the_elements_drawn_positions(store):
     for state in STATES:
         ids = diff.loc[(diff["state"] == state) & (diff["drawn_as"] == "point"), "id"]
         want = sorted((lo, la) for i in ids for lo, la in zip(el.at[i, "mark_lon"], el.at[i, "mark_lat"]))
-        got = sorted((lo, la) for t in fig.data if (t.uid or "").startswith(f"diff-points:{state}:")
+        got = sorted((lo, la) for t in fig.data if (t.uid or "").startswith(f"diff-points-{state}-")
                      for lo, la in zip(t.lon, t.lat) if lo is not None)
         assert got == want and want, state
 

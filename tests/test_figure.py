@@ -32,14 +32,14 @@ def test_points_match_filtered_elements(store):
     fig = _fig(store, f)
     shown = store.elements[filter_mask(store.elements, f)]
     n_units = sum(len(getattr(g, "geoms", [g])) for g in shown.geometry)
-    points = [t for t in fig.data if (t.uid or "").startswith("points:")]
+    points = [t for t in fig.data if (t.uid or "").startswith("points-")]
     assert sum(len(t.lon) for t in points) == n_units
     ids = {c[0] for t in points for c in t.customdata}
     assert ids == set(shown["id"])
 
 
 def _points(fig):
-    return [t for t in fig.data if (t.uid or "").startswith("points:")]
+    return [t for t in fig.data if (t.uid or "").startswith("points-")]
 
 
 def test_legend_lists_only_what_is_shown(store):
@@ -102,7 +102,7 @@ def test_marker_size_grows_with_target():
 def test_areas_carry_all_shapes_but_show_filtered(store):
     f = Filters(kind=("zone",), plan=("002",))
     fig = _fig(store, f)
-    zone = fig.data[trace_index(store.vocab)["area:zone"]]
+    zone = fig.data[trace_index(store.vocab)["area-zone"]]
     shown = store.elements[filter_mask(store.elements, f)]
     areas = shown[shown["drawn_as"] == "area"]
     assert [c[0] for c in zone.customdata] == areas["id"].tolist()   # clicks name the element
@@ -149,7 +149,7 @@ def test_markers_cluster_only_beyond_the_budget(store):
         copies.append(c)
     big = pd.concat(copies, ignore_index=True).set_geometry("geometry")
     traces = element_traces(prepare_map(big, store.boundaries, store.vocab), np.ones(len(big), bool), MapOptions())
-    drawn = [t for t in traces if t["uid"].startswith("points:")]
+    drawn = [t for t in traces if t["uid"].startswith("points-")]
     prep = store.map.prepared["zh"]
     places = {(u, prep["sector"][k]) for u, k in zip(prep["pt_unit"], prep["pt_elem"])}
     assert sum(len(t["lon"]) for t in drawn) == len(places) < n_markers  # one marker per unit and colour
@@ -159,7 +159,7 @@ def test_markers_cluster_only_beyond_the_budget(store):
 def test_many_overlapping_zones_fade_to_outlines(store):
     few = _fig(store, Filters(q="冀中南"))
     many = _fig(store)
-    i = trace_index(store.vocab)["area:zone"]
+    i = trace_index(store.vocab)["area-zone"]
     alpha = lambda fig: float(fig.data[i].colorscale[0][1].rsplit(",", 1)[1].rstrip(")"))
     assert alpha(few) == style.AREA_FILL_ALPHA and alpha(many) <= 0.1
 
@@ -174,7 +174,7 @@ def test_sub_tables_never_share_prepared_arrays(store):
         sub = el.iloc[k: k + 40 + (k % 3)].copy()
         md = prepare_map(sub, store.boundaries, store.vocab)
         traces = element_traces(md, np.ones(len(sub), bool), MapOptions())
-        ids = {c[0] for t in traces if t["uid"].startswith("points:") for c in t["customdata"]}
+        ids = {c[0] for t in traces if t["uid"].startswith("points-") for c in t["customdata"]}
         assert ids == set(sub[sub["drawn_as"] == "point"]["id"])
 
 
