@@ -99,7 +99,7 @@ def test_existing_file_needs_force(tmp_path):
     (["snapshot", "--out", "x.png", "--industry", "stee1"], "unknown industry 'stee1'"),
     (["snapshot", "--out", "x.png", "--size", "huge"], "unknown size 'huge'"),
     (["snapshot", "--out", "x.png", "--scale", "50"], "--scale must be between"),
-    (["export-data", "--out", "x.csv", "--period", "1999"], "unknown plan period '1999'"),
+    (["export-data", "--out", "x.csv", "--period", "1999"], "no plan period covers the year '1999'"),
     (["export-data", "--out", "x.xlsx"], "must end in .csv or .geojson"),
     (["export-data", "--out", "/nonexistent-dir/x.csv"], "does not exist"),
 ])

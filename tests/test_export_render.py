@@ -64,8 +64,8 @@ def test_legend_covers_no_marker(store, filters, size):
     view = drawn_view(fig.layout.geo.lonaxis.range, fig.layout.geo.lataxis.range)
     map_w, map_h = size[0] - m.l - m.r, size[1] - m.t - m.b
     markers = [(m.l + x * map_w, m.t + (1 - y) * map_h) for x, y in
-               (to_paper(lon, lat, view) for tr in fig.data if tr.type == "scattergeo" and tr.legendgroup
-                and tr.legendgroup.startswith("industries") and tr.lon for lon, lat in zip(tr.lon, tr.lat))
+               (to_paper(lon, lat, view) for tr in fig.data if tr.type == "scattergeo"
+                and (tr.uid or "").startswith("points-") and tr.lon for lon, lat in zip(tr.lon, tr.lat))
                if 0 <= x <= 1 and 0 <= y <= 1]
     assert markers
     drawn = svg_points(svg)
