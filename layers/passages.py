@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from layers.display import clean_entities, unbox
+
 # the texts number 专栏 entries with private-use characters ("10\ue010曹妃甸…"); no font draws them
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
@@ -46,12 +48,28 @@ def find_passage(text: str, quote: str, context: int = 2) -> Passage | None:
 
 
 def for_display(text: str) -> str:
-    """Text as a reader should see it: private-use numbering marks become a full stop."""
-    return _PRIVATE_USE.sub("．", text)
+    """Text as a reader should see it: private-use numbering marks become a full stop, 专栏 cell
+    walls go (a word split across cells is whole again) and '&8226;' artefacts become '·'."""
+    return unbox(clean_entities(_PRIVATE_USE.sub("．", text)))
+
+
+def _lines(text: str) -> list[str]:
+    return [x for x in (y.strip() for y in text.split("\n")) if x]
 
 
 def readable(p: Passage) -> Passage:
-    """The same passage with every part made displayable (the data itself stays verbatim)."""
-    return replace(p, before=for_display(p.before), quote=for_display(p.quote), after=for_display(p.after),
-                   context_before=[for_display(x) for x in p.context_before],
-                   context_after=[for_display(x) for x in p.context_after], heading=for_display(p.heading))
+    """The same passage with every part made displayable (the data itself stays verbatim).
+
+    A 专栏 box is one long line in the texts; shown unboxed, its rows become lines, and only
+    the row holding the quote stays in the paragraph (the other rows join the context)."""
+    before, after = for_display(p.before), for_display(p.after)
+    rows_before, rows_after = [], []
+    if "\n" in before:
+        *rows_before, before = before.split("\n")
+    if "\n" in after:
+        after, *rows_after = after.split("\n")
+    context_before = [y for x in p.context_before for y in _lines(for_display(x))] + _lines("\n".join(rows_before))
+    context_after = _lines("\n".join(rows_after)) + [y for x in p.context_after for y in _lines(for_display(x))]
+    return replace(p, before=before, quote=for_display(p.quote).replace("\n", " "), after=after,
+                   context_before=context_before, context_after=context_after,
+                   heading=for_display(p.heading).replace("\n", " "))

@@ -11,6 +11,7 @@ from geodata.records import Dataset, default_dataset
 from layers.elements import build_elements
 from layers.figure import MapData, prepare_map
 from layers.filters import Vocabulary
+from layers.search import SearchIndex
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class Store:
     map: MapData = field(repr=False)
     element_ids: frozenset = field(repr=False, default=frozenset())
     prefecture_names: frozenset = field(repr=False, default=frozenset())
+    search_index: SearchIndex | None = field(repr=False, default=None)  # layers/search.py, built once
 
     def has_element(self, element_id) -> bool:
         return isinstance(element_id, str) and element_id in self.element_ids
@@ -35,7 +37,8 @@ def build_store(dataset: Dataset, boundaries: dict[str, gpd.GeoDataFrame]) -> St
     elements = build_elements(dataset, boundaries)
     vocab = Vocabulary.from_dataset(dataset)
     return Store(dataset, boundaries, elements, vocab, prepare_map(elements, boundaries, vocab),
-                 frozenset(elements["id"]), frozenset(boundaries["prefectures"]["name"]))
+                 frozenset(elements["id"]), frozenset(boundaries["prefectures"]["name"]),
+                 SearchIndex.build(elements, dataset, boundaries, vocab))
 
 
 @lru_cache(maxsize=1)
