@@ -180,3 +180,22 @@ def test_a_filter_with_search_still_combines_with_the_others(store):
     shown = store.elements[filter_mask(store.elements, f)]
     assert len(shown) and (shown["plan_period"] == "2011-2015").all()
     assert all("唐山市" in p or "唐山" in n for p, n in zip(shown["prefectures"], shown["name"]))
+
+
+def test_details_panel_shows_clean_names_and_unboxed_quotes(store):
+    from callbacks.details import element_panel
+
+    def texts(node):
+        if isinstance(node, str):
+            yield node
+        elif isinstance(node, (list, tuple)):
+            for x in node:
+                yield from texts(x)
+        elif node is not None and hasattr(node, "children"):
+            yield from texts(node.children)
+
+    el = store.elements.set_index("id", drop=False)
+    panel = element_panel(el.loc["hbpz-shexian-tiantie-circular-zone"], store, "zh")
+    assert "冀·津（涉县·天铁）" in panel[0].children and "&8226;" not in "".join(texts(panel))
+    shown = "".join(texts(element_panel(el.loc["hbpz-bohai-beijing-biomed-base"], store, "zh")))
+    assert "京津生物医药产业转移" in shown and "│" not in shown
