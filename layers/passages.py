@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from itertools import islice
 from dataclasses import dataclass, replace
 
 from layers.display import clean_entities, unbox
@@ -31,6 +32,29 @@ def _is_heading(line: str, in_box: bool) -> bool:
     return in_box or not s.startswith("专栏")
 
 
+def _lines_before(text: str, start: int):
+    """The non-empty lines before offset `start` (a line start), nearest first, stripped."""
+    end = start - 1                       # the newline that ends the line before
+    while end >= 0:
+        a = text.rfind("\n", 0, end) + 1
+        line = text[a:end].strip()
+        if line:
+            yield line
+        end = a - 1
+
+
+def _lines_after(text: str, end: int):
+    """The non-empty lines after offset `end` (a newline or the end of the text), stripped."""
+    a = end + 1
+    while a <= len(text):
+        b = text.find("\n", a)
+        b = len(text) if b < 0 else b
+        line = text[a:b].strip()
+        if line:
+            yield line
+        a = b + 1
+
+
 def find_passage(text: str, quote: str, context: int = 2) -> Passage | None:
     """The paragraph holding `quote`, split around it, with `context` paragraphs either side."""
     pos = text.find(quote)
@@ -39,12 +63,12 @@ def find_passage(text: str, quote: str, context: int = 2) -> Passage | None:
     start = text.rfind("\n", 0, pos) + 1
     end = text.find("\n", pos + len(quote))
     end = len(text) if end < 0 else end
-    before_paras = [p.strip() for p in text[:start].split("\n") if p.strip()]
-    after_paras = [p.strip() for p in text[end:].split("\n") if p.strip()]
     in_box = "│" in text[start:end]
-    heading = next((p.strip("│┌├┐┤─ 　") for p in reversed(before_paras) if _is_heading(p, in_box)), "")
-    return Passage(text[start:pos].lstrip(), quote, text[pos + len(quote):end].rstrip(),
-                   before_paras[-context:] if context else [], after_paras[:context], heading)
+    # lines are read outward from the quote only as far as needed (search indexes every quote)
+    heading = next((p.strip("│┌├┐┤─ 　") for p in _lines_before(text, start) if _is_heading(p, in_box)), "")
+    before = list(islice(_lines_before(text, start), context))[::-1] if context else []
+    after = list(islice(_lines_after(text, end), context)) if context else []
+    return Passage(text[start:pos].lstrip(), quote, text[pos + len(quote):end].rstrip(), before, after, heading)
 
 
 def for_display(text: str) -> str:

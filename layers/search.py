@@ -57,11 +57,10 @@ def normalize_query(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "").lower()
 
 
-def _char_table(texts) -> dict[int, str]:
+def _char_table(text: str) -> dict[int, str]:
     """Per-character normalisation that keeps every offset (so a match maps back to the original)."""
-    chars = set().union(*(set(t) for t in texts)) if texts else set()
     table = {}
-    for c in chars:
+    for c in set(text):
         n = normalize_query(c)
         if n != c and len(n) == 1:
             table[ord(c)] = n
@@ -78,12 +77,12 @@ class _Field:
     codes: np.ndarray = field(repr=False)   # `text` as code points: word-boundary checks without a loop
 
     @classmethod
-    def of(cls, rows: list[list[str]], table: dict[int, str]) -> _Field:
+    def of(cls, rows: list[list[str]]) -> _Field:
         texts = [_PART.join(p) for p in rows]
         lengths = np.fromiter((len(t) + 1 for t in texts), int, len(texts))
         starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(int) if len(texts) else np.zeros(0, int)
         original = _ROW.join(texts)
-        text = original.translate(table)
+        text = original.translate(_char_table(original))
         codes = np.frombuffer((_ROW + text + _ROW).encode("utf-32-le"), dtype=np.uint32)
         return cls(original, text, starts, codes)
 
@@ -157,8 +156,7 @@ class SearchIndex:
 
     @classmethod
     def _from_rows(cls, ids, rows, place_words, industry_words) -> SearchIndex:
-        table = _char_table([p for f in rows.values() for parts in f for p in parts])
-        fields = {f: _Field.of(rows[f], table) for f in FIELDS}
+        fields = {f: _Field.of(rows[f]) for f in FIELDS}
         # "tang shan" -> tangshan, "new energy" -> the label "new energy" (not new AND energy)
         phrases = {w.replace(" ", "") for w in place_words} | {w for w in industry_words if " " in w}
         return cls(ids, rows, fields, frozenset(place_words), frozenset(industry_words),
