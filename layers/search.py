@@ -128,6 +128,7 @@ class SearchIndex:
     place_words: frozenset = field(repr=False)             # names (zh short/full, en) that are places
     industry_words: frozenset = field(repr=False)          # codes, labels, terms, sector labels
     phrases: frozenset = field(repr=False)                 # Latin names a query may spell in pieces
+    row_of: dict = field(repr=False, default_factory=dict)  # element id -> row
 
     @classmethod
     def build(cls, elements, dataset, boundaries, vocab) -> SearchIndex:
@@ -160,17 +161,16 @@ class SearchIndex:
         # "tang shan" -> tangshan, "new energy" -> the label "new energy" (not new AND energy)
         phrases = {w.replace(" ", "") for w in place_words} | {w for w in industry_words if " " in w}
         return cls(ids, rows, fields, frozenset(place_words), frozenset(industry_words),
-                   frozenset(w for w in phrases if all(_LATIN.match(x) for x in w.split())))
+                   frozenset(w for w in phrases if all(_LATIN.match(x) for x in w.split())),
+                   {e: i for i, e in enumerate(ids)})
 
-    def subset(self, ids) -> SearchIndex | None:
-        """The index for a table holding some of these elements (None if one is unknown)."""
-        where = {e: i for i, e in enumerate(self.ids)}
+    def rows_of(self, ids) -> np.ndarray | None:
+        """Index rows of these element ids (None if one is not in the index)."""
+        where = self.row_of
         try:
-            pick = [where[e] for e in ids]
+            return np.fromiter((where[e] for e in ids), int)
         except KeyError:
             return None
-        rows = {f: [self.rows[f][i] for i in pick] for f in FIELDS}
-        return SearchIndex._from_rows(tuple(ids), rows, self.place_words, self.industry_words)
 
     def is_vocabulary(self, word: str) -> bool:
         return word in self.place_words or word in self.industry_words
@@ -399,30 +399,45 @@ def _remember(elements, index: SearchIndex) -> None:
         pass   # a table type without weak references: it is simply not remembered
 
 
-def index_for(elements) -> SearchIndex:
-    """The index built for this table (the store's), a slice of one for some of its rows,
-    or, for a table nobody indexed, one built now from the store's texts and boundaries."""
+def _locate(elements) -> tuple[SearchIndex, np.ndarray | None]:
+    """The index for this table and, for a table of some of its rows, where they sit in it.
+
+    The store's table has its index; a slice of it (tests, sub-tables) uses the same index;
+    a table nobody indexed gets one built now from the store's texts and boundaries."""
     hit = _BUILT.get(id(elements))
     if hit and hit[0]() is elements and len(hit[1].ids) == len(elements):
-        return hit[1]
-    ids = tuple(elements["id"])
+        return hit[1], None
+    ids = list(elements["id"])
     for ref, full in reversed(list(_BUILT.values())):
-        if ref() is not None and ids == full.ids:
-            return full
-        sub = full.subset(ids) if ref() is not None and len(set(ids)) == len(ids) else None
-        if sub is not None:
-            return sub
+        rows = full.rows_of(ids) if ref() is not None else None
+        if rows is not None:
+            return full, rows
     from layers.store import get_store
 
     store = get_store()
-    return SearchIndex.build(elements, store.dataset, store.boundaries, store.vocab)
+    return SearchIndex.build(elements, store.dataset, store.boundaries, store.vocab), None
+
+
+def index_for(elements) -> SearchIndex:
+    """The index the store built for `elements` (or one that holds all of its rows)."""
+    return _locate(elements)[0]
+
+
+def search_table(elements, q: str) -> SearchResult:
+    """`search` for the rows of this table: mask, score and why by its row positions."""
+    index, rows = _locate(elements)
+    res = search(index, q)
+    if rows is None:
+        return res
+    why = {i: res.why[r] for i, r in enumerate(rows.tolist()) if r in res.why}
+    return SearchResult(res.mask[rows], res.score[rows], why, res.words)
 
 
 def search_mask(elements, q: str) -> np.ndarray:
     """The `q` filter: which rows of `elements` every word of `q` matches."""
     if not query_words_plain(q):
         return np.ones(len(elements), bool)
-    return search(index_for(elements), q).mask
+    return search_table(elements, q).mask
 
 
 def query_words_plain(q: str) -> list[str]:
@@ -433,6 +448,6 @@ def rank_order(elements, q: str) -> np.ndarray:
     """Positions of the matching rows of `elements`, best match first (table order among equals)."""
     if not query_words_plain(q):
         return np.arange(len(elements))
-    res = search(index_for(elements), q)
+    res = search_table(elements, q)
     rows = np.flatnonzero(res.mask)
     return rows[np.argsort(-res.score[rows], kind="stable")]

@@ -11,7 +11,7 @@ import pytest
 from layers.display import display_name, fmt_number, fmt_year, plain_number, unbox
 from layers.filters import Filters, filter_mask, parse_query
 from layers.passages import find_passage, readable
-from layers.search import rank_order, search, search_mask, why_text
+from layers.search import rank_order, search, search_mask, search_table, why_text
 from layers.table import grid_rows, to_csv
 
 
@@ -101,6 +101,13 @@ def test_search_is_the_same_on_a_sub_table(store):
     el = store.elements
     sub = el[el["province"] == "河北省"]
     assert (search_mask(sub, "唐山 钢铁") == search_mask(el, "唐山 钢铁")[el["province"].to_numpy() == "河北省"]).all()
+    # ranking and the reasons refer to the sub-table's own rows
+    full_order = [el["id"].iloc[i] for i in rank_order(el, "英利")]
+    sub_order = [sub["id"].iloc[i] for i in rank_order(sub, "英利")]
+    assert sub_order == [i for i in full_order if i in set(sub["id"])] and sub_order
+    res = search_table(sub, "德龙")
+    (row,) = np.flatnonzero(res.mask)
+    assert sub["name"].iloc[row] == "曹妃甸装备制造产业园区" and "德龙" in why_text(res, row)
 
 
 def test_url_and_cli_give_the_same_rows(store, tmp_path):
