@@ -408,7 +408,7 @@ def _locate(elements) -> tuple[SearchIndex, np.ndarray | None]:
     if hit and hit[0]() is elements and len(hit[1].ids) == len(elements):
         return hit[1], None
     ids = list(elements["id"])
-    for ref, full in reversed(list(_BUILT.values())):
+    for ref, full in sorted(_BUILT.values(), key=lambda x: -len(x[1].ids)):   # the store's first
         rows = full.rows_of(ids) if ref() is not None else None
         if rows is not None:
             return full, rows

@@ -67,13 +67,23 @@ def to_geojson(elements: pd.DataFrame) -> str:
     return json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False)
 
 
-def grid_rows(elements: pd.DataFrame, vocab, lang: str = "zh") -> list[dict]:
-    """Rows for the page's table: short, display-ready strings."""
+def grid_rows(elements: pd.DataFrame, vocab, lang: str = "zh", q: str = "") -> list[dict]:
+    """Rows for the page's table: short, display-ready strings.
+
+    With search text `q`: best matches first, and a `why` column ("named in the passage: …")."""
     from layers.i18n import KIND_LABELS, label
 
+    why = None
+    if q and q.strip():
+        from layers.search import rank_order, search_table, why_text
+
+        res = search_table(elements, q)
+        order = rank_order(elements, q)
+        elements = elements.iloc[order]
+        why = [why_text(res, int(i), lang) for i in order]
     sep = ", " if lang == "en" else "、"
     rows = []
-    for r in elements.itertuples(index=False):
+    for k, r in enumerate(elements.itertuples(index=False)):
         rows.append({
             "id": r.id, "name": r.name_en if lang == "en" and r.name_en else display_name(r._asdict()),
             "kind": label(KIND_LABELS, r.kind, lang),
@@ -83,4 +93,6 @@ def grid_rows(elements: pd.DataFrame, vocab, lang: str = "zh") -> list[dict]:
             "revenue": None if np.isnan(r.revenue_yi) else float(r.revenue_yi),   # a number: the grid sorts it
             "revenue_label": fmt_number(r.revenue_yi, lang),                        # 1,000 for a formatter
         })
+        if why is not None:
+            rows[-1]["why"] = why[k]
     return rows

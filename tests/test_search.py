@@ -206,3 +206,29 @@ def test_details_panel_shows_clean_names_and_unboxed_quotes(store):
     assert "冀·津（涉县·天铁）" in panel[0].children and "&8226;" not in "".join(texts(panel))
     shown = "".join(texts(element_panel(el.loc["hbpz-bohai-beijing-biomed-base"], store, "zh")))
     assert "京津生物医药产业转移" in shown and "│" not in shown
+
+
+def test_table_rows_ranked_with_the_reason(store):
+    shown = store.elements[search_mask(store.elements, "英利")]
+    rows = grid_rows(shown, store.vocab, "en", q="英利")
+    assert len(rows) == len(shown)
+    assert rows[0]["id"] == "hb12-baoding-yingli-polysilicon-cells"
+    assert rows[0]["why"].startswith("name: ") and rows[-1]["why"].startswith("named in the passage: …")
+    assert "why" not in grid_rows(shown, store.vocab, "en")[0]
+
+
+def test_a_records_projects_are_searched(store):
+    """Records may list the projects they name (`projects`); a project name finds its record."""
+    from types import SimpleNamespace
+
+    from layers.search import SearchIndex
+
+    el = store.elements
+    k = int(np.flatnonzero(el["name"] == "曹妃甸装备制造产业园区")[0])
+    rec = next(r for r in store.dataset.records if r["id"] == el["id"].iloc[k])
+    data = SimpleNamespace(records=[{**rec, "projects": [{"name": "虚构重工项目"}]}], plan_texts=store.dataset.plan_texts)
+    one = el.iloc[[k]]
+    idx = SearchIndex.build(one, data, store.boundaries, store.vocab)
+    res = search(idx, "虚构重工")
+    assert res.mask.tolist() == [True] and res.why[0] == ("project", "虚构重工项目")
+    assert not search(store.search_index, "虚构重工").mask.any()   # the real records do not name it
