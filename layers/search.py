@@ -39,6 +39,7 @@ FIELD_WEIGHTS = {"name": 32, "place": 16, "industry": 8, "project": 4, "alias": 
 FIELDS = tuple(FIELD_WEIGHTS)                       # best first
 VOCAB_FIELDS = ("name", "place", "industry", "alias")  # where a place or industry word is searched
 _PART, _ROW = "\x1e", "\x1f"                        # never in the texts, never in a query
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
 _SPLIT = re.compile(r"[\s,，、;；]+")
 _LATIN = re.compile(r"^[a-z0-9][a-z0-9'’.\-_]*$")
 _ALNUM = np.array([chr(i).isascii() and chr(i).isalnum() for i in range(128)])
@@ -52,17 +53,22 @@ WHY_LABELS = {
 }
 
 
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower()
+
+
 def normalize_query(text: str) -> str:
-    """Full-width to half-width, lower case (ＴａｎｇＳｈａｎ -> tangshan)."""
-    return unicodedata.normalize("NFKC", text or "").lower()
+    """Full-width to half-width, lower case (ＴａｎｇＳｈａｎ -> tangshan); control characters
+    (the index's own separators among them) are spaces."""
+    return _CONTROL.sub(" ", _fold(text or ""))
 
 
 def _char_table(text: str) -> dict[int, str]:
     """Per-character normalisation that keeps every offset (so a match maps back to the original)."""
     table = {}
     for c in set(text):
-        n = normalize_query(c)
-        if n != c and len(n) == 1:
+        n = _fold(c)
+        if n != c and len(n) == 1 and c not in (_PART, _ROW):
             table[ord(c)] = n
     return table
 

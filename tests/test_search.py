@@ -232,3 +232,12 @@ def test_a_records_projects_are_searched(store):
     res = search(idx, "虚构重工")
     assert res.mask.tolist() == [True] and res.why[0] == ("project", "虚构重工项目")
     assert not search(store.search_index, "虚构重工").mask.any()   # the real records do not name it
+
+
+def test_odd_input_is_only_text(store):
+    assert search_mask(store.elements, "\x1f\x1e").all()    # nothing but separators: a blank search
+    for q in ("\x1e唐山", "(唐山", ".*", "唐山\x00钢铁"):
+        found = search_mask(store.elements, q)
+        assert found.sum() <= search_mask(store.elements, "唐山").sum(), repr(q)
+    assert not search_mask(store.elements, ".*").any()
+    assert (search_mask(store.elements, "唐山\x00钢铁") == search_mask(store.elements, "唐山 钢铁")).all()
