@@ -6,6 +6,7 @@ from dash import Input, Output, State, html
 
 from callbacks import guarded
 from callbacks.page import filters_from
+from layers.display import display_name
 from layers.filters import filter_mask
 from layers.i18n import COMPOSITION_LABELS, KIND_LABELS, PRECISION_LABELS, label, t
 from layers.page_state import selection_of
@@ -50,7 +51,7 @@ def element_panel(row, store, lang: str):
     comp = label(COMPOSITION_LABELS, row["composition_source"], lang)
     if row["composition_reference"]:
         comp += f" — {row['composition_reference']}"
-    title = row["name"] + (f" · {row['name_en']}" if row["name_en"] else "")
+    title = display_name(row) + (f" · {row['name_en']}" if row["name_en"] else "")
     quotes = [quote_block(text, row["quote"], lang, "main")]
     quotes += [quote_block(text, q, lang, f"more-{i}") for i, q in enumerate(row["more_quotes"])]
     for i, x in enumerate(row["revenue_targets"]):
@@ -82,7 +83,7 @@ def prefecture_panel(name: str, store, filters, lang: str):
     for period, grp in sub.groupby("plan_period", sort=True):
         groups.append(html.H3(f"{period}（{len(grp)}）"))
         groups.append(html.Ul([html.Li(html.Button(
-            f"{r['name']} · {label(KIND_LABELS, r['kind'], lang)}", className="link-button",
+            f"{display_name(r)} · {label(KIND_LABELS, r['kind'], lang)}", className="link-button",
             id={"type": "pick-element", "id": r["id"]}, n_clicks=0)) for _, r in grp.iterrows()]))
     return [html.H2(t("prefecture_panel", lang, name=name, n=len(sub)), id="details-title"), *groups]
 

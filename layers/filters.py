@@ -284,7 +284,9 @@ def _mask_no_target(elements, choice):
 
 
 def _mask_q(elements, q):
-    return elements["search_text"].str.contains(q.lower(), regex=False).to_numpy()
+    from layers.search import search_mask  # every word must match a name, place, industry or passage
+
+    return search_mask(elements, q)
 
 
 def _noun(spec_label, lang):

@@ -13,6 +13,7 @@ from layers.elements import build_elements
 from layers.figure import MapData, prepare_map
 from layers.filters import Vocabulary
 from layers.hit import HitIndex
+from layers.search import SearchIndex
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class Store:
     hits: HitIndex = field(repr=False, default=None)   # "what is here" for a click anywhere
     element_ids: frozenset = field(repr=False, default=frozenset())
     prefecture_names: frozenset = field(repr=False, default=frozenset())
+    search_index: SearchIndex | None = field(repr=False, default=None)  # layers/search.py, built once
 
     def has_element(self, element_id) -> bool:
         return isinstance(element_id, str) and element_id in self.element_ids
@@ -39,7 +41,8 @@ def build_store(dataset: Dataset, boundaries: dict[str, gpd.GeoDataFrame]) -> St
     vocab = Vocabulary.from_dataset(dataset)
     return Store(dataset, boundaries, elements, vocab, prepare_map(elements, boundaries, vocab),
                  HitIndex(elements, boundaries, marks=drawn_marks(elements)),
-                 frozenset(elements["id"]), frozenset(boundaries["prefectures"]["name"]))
+                 frozenset(elements["id"]), frozenset(boundaries["prefectures"]["name"]),
+                 SearchIndex.build(elements, dataset, boundaries, vocab))
 
 
 def drawn_marks(elements) -> pd.DataFrame:
