@@ -39,6 +39,8 @@ KNOWN_FIELDS = {
     "composition_source", "composition_reference", "precision", "note", "tags",
 }
 LINEAGE_FIELDS = {"id", "name", "name_en", "members", "note"}
+REVENUE_TARGET_FIELDS = {"value_yi", "metric", "year", "quote", "scope", "group", "group_en"}
+REVENUE_SCOPES = ("element", "tier")  # the element's own figure, or a floor the plan sets for a group it lists
 TARGET_FIELDS = {"id", "scope", "subject", "province", "industries", "value_yi", "metric", "year",
                  "quote", "note", "subject_en", "tags"}
 
@@ -157,8 +159,25 @@ class _Checker:
             if not t.get("metric"):
                 self.err(rid, f"{fld}.metric", "missing (主营业务收入, 销售收入, 产值 ...)")
             self.verbatim(rid, f"{fld}.quote", t.get("quote"))
-            out.append({"value_yi": value, "metric": t.get("metric"), "year": year, "quote": t.get("quote")})
+            for extra in sorted(set(t) - REVENUE_TARGET_FIELDS):
+                self.err(rid, f"{fld}.{extra}", "unknown field (see geodata/RECORDS.md)")
+            scope, group, group_en = t.get("scope", "element"), t.get("group"), t.get("group_en")
+            self.revenue_scope(rid, fld, scope, group, group_en)
+            out.append({"value_yi": value, "metric": t.get("metric"), "year": year, "quote": t.get("quote"),
+                        "scope": scope, "group": group or "", "group_en": group_en or ""})
         return out
+
+    def revenue_scope(self, rid: str, fld: str, scope, group, group_en) -> None:
+        """A tier target names its group in both languages; an element target has no group."""
+        if scope not in REVENUE_SCOPES:
+            self.err(rid, f"{fld}.scope", f"must be 'element' or 'tier', not {scope!r}")
+        elif scope == "tier":
+            if not isinstance(group, str) or not CJK_RE.search(group):
+                self.err(rid, f"{fld}.group", "a tier target needs group: the group it is set for, in Chinese")
+            if not isinstance(group_en, str) or not group_en.strip() or CJK_RE.search(group_en):
+                self.err(rid, f"{fld}.group_en", "a tier target needs group_en: the group in English")
+        elif group or group_en:
+            self.err(rid, f"{fld}.group", "only a tier target names a group (set scope: tier)")
 
     def places(self, rid: str, places) -> list:
         if not isinstance(places, list) or not places:
