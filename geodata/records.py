@@ -286,7 +286,7 @@ class _Checker:
         self.verbatim(tid, "quote", t.get("quote"))
         codes = self.industries(tid, t.get("industries", []))
         return {**{k: t.get(k) for k in ("id", "scope", "subject", "subject_en", "metric", "year", "quote", "note")},
-                "value_yi": _number(t.get("value_yi")), "industries": codes,
+                "value_yi": _number(t.get("value_yi")), "industries": codes, "tags": list(t.get("tags") or []),
                 "province": t.get("province") or self.plan["province"],
                 "plan": self.plan["file"], "plan_number": self.plan["number"],
                 "plan_period": self.plan["period"]}
@@ -326,6 +326,14 @@ def check_file(path: Path, plans: dict, codes: set[str], gaz: Gazetteer) -> tupl
     chk = _Checker(fname, text, plan, codes, gaz)
     records = [r for r in (chk.record(r) for r in doc.get("records") or []) if r]
     targets = [t for t in (chk.target(t) for t in doc.get("targets") or []) if t]
+    pairs: dict[str, list[str]] = {}
+    for t in targets:  # one target stated with two figures: a `pair-…` tag on exactly both
+        for tag in t["tags"]:
+            if str(tag).startswith("pair-"):
+                pairs.setdefault(tag, []).append(t["id"])
+    for tag, ids in pairs.items():
+        if len(ids) != 2:
+            chk.err(ids[0], "tags", f"'{tag}' must mark exactly two targets (the two figures), not {len(ids)}")
     seen: dict[tuple, str] = {}
     for r in records:  # the same element twice in one plan
         key = (r["name"], r["kind"], tuple(sorted(u.key for u in r["units"])))
