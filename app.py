@@ -5,6 +5,7 @@
     python app.py snapshot --out FILE.(png|svg|pdf) [filters] [--title T] [--size a4-landscape] [--scale N] [--force]
     python app.py batch VIEWS.yaml [--out-dir DIR] [--atlas PACK.pdf] [--force]
     python app.py export-data --out FILE.(csv|geojson) [filters]
+    python app.py export-targets --out FILE.(csv|json) [filters]
 
 Filters: the same vocabulary as the page and the URL, one option per filter spec
 (layers/filters.py; `python app.py export-data --help` lists them). Production:
@@ -125,6 +126,21 @@ def cmd_export_data(args) -> int:
     text = to_geojson(shown) if out.suffix.lower() == ".geojson" else to_csv(shown)
     out.write_text(text, encoding="utf-8")
     print(f"wrote {out}: {len(shown)} elements")
+    return 0
+
+
+def cmd_export_targets(args) -> int:
+    """The plans' province- and industry-level targets for the filters, each with its verbatim quote."""
+    from geodata.records import default_dataset
+    from layers.filters import Vocabulary
+    from layers.targets import filter_targets, target_rows, to_csv, to_json
+
+    filters = _filters_from_args(args, Vocabulary.load())  # checked before the data loads
+    out = Path(args.out)
+    _check_out(out, ("csv", "json"), args.force)
+    rows = filter_targets(target_rows(default_dataset()), filters)
+    out.write_text(to_json(rows) if out.suffix.lower() == ".json" else to_csv(rows), encoding="utf-8")
+    print(f"wrote {out}: {len(rows)} targets")
     return 0
 
 
@@ -251,6 +267,10 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--out", required=True)
     e.add_argument("--force", action="store_true")
     _add_filter_options(e)
+    x = sub.add_parser("export-targets", help="write the plans' province and industry targets as CSV or JSON")
+    x.add_argument("--out", required=True)
+    x.add_argument("--force", action="store_true")
+    _add_filter_options(x)
     for name in ("snapshot", "batch"):
         x = sub.add_parser(name, help="render a map snapshot" if name == "snapshot" else "render many views from a YAML file")
         if name == "snapshot":
@@ -285,8 +305,8 @@ def main(argv: list[str] | None = None) -> int:
         print("error: --scale must be between 0.5 and 4", file=sys.stderr)
         return 2
     try:
-        return {"serve": cmd_serve, "export-data": cmd_export_data, "snapshot": cmd_snapshot,
-                "batch": cmd_batch}[args.command](args)
+        return {"serve": cmd_serve, "export-data": cmd_export_data, "export-targets": cmd_export_targets,
+                "snapshot": cmd_snapshot, "batch": cmd_batch}[args.command](args)
     except (FilterError, SnapshotError, DataErrors, BoundaryFileError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

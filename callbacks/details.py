@@ -12,6 +12,7 @@ from layers.i18n import COMPOSITION_LABELS, KIND_LABELS, PRECISION_LABELS, label
 from layers.page_state import selection_of
 from layers.passages import find_passage, readable
 from layers.store import get_store
+from layers.targets import target_lines
 
 
 def _present(value) -> bool:
@@ -43,8 +44,7 @@ def element_panel(row, store, lang: str):
     plan = store.dataset.plans[row["plan_number"]]
     text = store.dataset.plan_texts[row["plan_number"]]
     inds = [f"{store.vocab.industry(c)['en' if en else 'zh']}" for c in row["industries"]]
-    targets = [f"{x['metric']} {x['value_yi']:g} {'100m yuan' if en else '亿元'}" + (f" ({x['year']})" if x["year"] else "")
-               for x in row["revenue_targets"]] or [t("no_target_stated", lang)]
+    targets = target_lines(row, lang) or [t("no_target_stated", lang)]  # a tier floor is said to be one
     places = "、".join(row["counties"] or row["prefectures"] or row["places"])
     if row["places_as_written"]:
         places += f"（{'as written' if en else '原文'}：{'、'.join(row['places_as_written'])}）"

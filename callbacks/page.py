@@ -7,6 +7,7 @@ from dash import Input, Output, State, no_update
 
 from callbacks import guarded
 from callbacks.layout import notice_list, page_body
+from layers.coverage import coverage_phrase
 from layers.filters import SPECS, describe, filter_mask, filters_to_params, parse_filters
 from layers.i18n import t
 from layers.page_state import PageState, known_layers, page_query, parse_page, selection_of
@@ -46,6 +47,7 @@ def sync_filters(controls, current, lang):
     params = filters_to_params(filters)
     n = int(filter_mask(store.elements, filters).sum())
     phrases = describe(filters, store.vocab, lang) or [t("no_filters", lang)]
+    phrases += [x for x in [coverage_phrase(filters, store.vocab, lang)] if x]  # e.g. no Henan plan for 2016-2020
     # an unchanged filter set must not wake the map, table and details again
     return {"filters": params if params != current else no_update,
             "summary": f"{t('shown', lang, n=n, total=len(store.elements))} · {' · '.join(phrases)}",

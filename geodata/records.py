@@ -40,6 +40,8 @@ KNOWN_FIELDS = {
 }
 PROJECT_ENTRY_FIELDS = {"name", "name_en", "note"}
 LINEAGE_FIELDS = {"id", "name", "name_en", "members", "note"}
+REVENUE_TARGET_FIELDS = {"value_yi", "metric", "year", "quote", "scope", "group", "group_en"}
+REVENUE_SCOPES = ("element", "tier")  # the element's own figure, or a floor the plan sets for a group it lists
 TARGET_FIELDS = {"id", "scope", "subject", "province", "industries", "value_yi", "metric", "year",
                  "quote", "note", "subject_en", "tags"}
 
@@ -158,7 +160,12 @@ class _Checker:
             if not t.get("metric"):
                 self.err(rid, f"{fld}.metric", "missing (主营业务收入, 销售收入, 产值 ...)")
             self.verbatim(rid, f"{fld}.quote", t.get("quote"))
-            out.append({"value_yi": value, "metric": t.get("metric"), "year": year, "quote": t.get("quote")})
+            for extra in sorted(set(t) - REVENUE_TARGET_FIELDS):
+                self.err(rid, f"{fld}.{extra}", "unknown field (see geodata/RECORDS.md)")
+            scope, group, group_en = t.get("scope", "element"), t.get("group"), t.get("group_en")
+            self.revenue_scope(rid, fld, scope, group, group_en)
+            out.append({"value_yi": value, "metric": t.get("metric"), "year": year, "quote": t.get("quote"),
+                        "scope": scope, "group": group or "", "group_en": group_en or ""})
         return out
 
     def projects(self, rid: str, entries, quotes: list[str]) -> list[dict]:
@@ -188,6 +195,18 @@ class _Checker:
                 self.err(rid, f"{fld}.name_en", "must be English text without Chinese characters")
             out.append({"name": name, "name_en": e.get("name_en") or "", "note": e.get("note") or ""})
         return out
+
+    def revenue_scope(self, rid: str, fld: str, scope, group, group_en) -> None:
+        """A tier target names its group in both languages; an element target has no group."""
+        if scope not in REVENUE_SCOPES:
+            self.err(rid, f"{fld}.scope", f"must be 'element' or 'tier', not {scope!r}")
+        elif scope == "tier":
+            if not isinstance(group, str) or not CJK_RE.search(group):
+                self.err(rid, f"{fld}.group", "a tier target needs group: the group it is set for, in Chinese")
+            if not isinstance(group_en, str) or not group_en.strip() or CJK_RE.search(group_en):
+                self.err(rid, f"{fld}.group_en", "a tier target needs group_en: the group in English")
+        elif group or group_en:
+            self.err(rid, f"{fld}.group", "only a tier target names a group (set scope: tier)")
 
     def places(self, rid: str, places) -> list:
         if not isinstance(places, list) or not places:
@@ -298,7 +317,7 @@ class _Checker:
         self.verbatim(tid, "quote", t.get("quote"))
         codes = self.industries(tid, t.get("industries", []))
         return {**{k: t.get(k) for k in ("id", "scope", "subject", "subject_en", "metric", "year", "quote", "note")},
-                "value_yi": _number(t.get("value_yi")), "industries": codes,
+                "value_yi": _number(t.get("value_yi")), "industries": codes, "tags": list(t.get("tags") or []),
                 "province": t.get("province") or self.plan["province"],
                 "plan": self.plan["file"], "plan_number": self.plan["number"],
                 "plan_period": self.plan["period"]}
@@ -338,6 +357,14 @@ def check_file(path: Path, plans: dict, codes: set[str], gaz: Gazetteer) -> tupl
     chk = _Checker(fname, text, plan, codes, gaz)
     records = [r for r in (chk.record(r) for r in doc.get("records") or []) if r]
     targets = [t for t in (chk.target(t) for t in doc.get("targets") or []) if t]
+    pairs: dict[str, list[str]] = {}
+    for t in targets:  # one target stated with two figures: a `pair-…` tag on exactly both
+        for tag in t["tags"]:
+            if str(tag).startswith("pair-"):
+                pairs.setdefault(tag, []).append(t["id"])
+    for tag, ids in pairs.items():
+        if len(ids) != 2:
+            chk.err(ids[0], "tags", f"'{tag}' must mark exactly two targets (the two figures), not {len(ids)}")
     seen: dict[tuple, str] = {}
     for r in records:  # the same element twice in one plan
         key = (r["name"], r["kind"], tuple(sorted(u.key for u in r["units"])))

@@ -66,8 +66,11 @@ def build_elements(dataset, boundaries: dict[str, gpd.GeoDataFrame]) -> gpd.GeoD
     rows, geoms = [], []
     for rec in dataset.records:
         start, end = (int(x) for x in rec["plan_period"].split("-"))
-        targets = [t for t in rec["revenue_targets"] if t["value_yi"]]
+        # a tier floor (set for a group the element belongs to) never stands in for the element's own target
+        targets = [t for t in rec["revenue_targets"] if t["value_yi"] and t.get("scope", "element") == "element"]
         top = max(targets, key=lambda t: t["value_yi"]) if targets else None
+        tiers = [t for t in rec["revenue_targets"] if t["value_yi"] and t.get("scope") == "tier"]
+        tier = max(tiers, key=lambda t: t["value_yi"]) if tiers else None
         geom = geo.geometry(rec["kind"], rec["units"])
         rows.append({
             "id": rec["id"], "name": rec["name"], "name_en": rec["name_en"], "kind": rec["kind"],
@@ -81,6 +84,7 @@ def build_elements(dataset, boundaries: dict[str, gpd.GeoDataFrame]) -> gpd.GeoD
             "revenue_yi": top["value_yi"] if top else np.nan,
             "revenue_metric": top["metric"] if top else "",
             "target_year": top["year"] if top and top["year"] else None,
+            "tier_yi": tier["value_yi"] if tier else np.nan, "tier_group": tier["group"] if tier else "",
             "revenue_targets": rec["revenue_targets"],
             "quote": rec["quote"], "more_quotes": rec["more_quotes"], "section": rec["section"] or "",
             "precision": rec["precision"], "composition_source": rec["composition_source"],

@@ -14,6 +14,7 @@ the export caption are all generated from `SPECS`: adding a filter is one entry.
 | year           | year        | a year: the plans in force that year                    |
 | plan document  | plan        | 000, 0, or the file name                                |
 | revenue target | min_revenue | 亿元, a number >= 0                                      |
+| tier targets   | tiers       | include / exclude: whether a group's tier floor meets the minimum |
 | no target      | no_target   | show / hide                                             |
 | province       | province    | hebei / henan / 河北 / 河北省                            |
 | kind           | kind        | base, park ... or their Chinese / English labels        |
@@ -62,10 +63,11 @@ class Vocabulary:
     plans: tuple[dict, ...]
     periods: tuple[str, ...]
     kinds: tuple[str, ...] = tuple(k.code for k in KIND_TABLE)
+    period_plans: tuple[tuple[str, tuple[str, ...]], ...] = ()   # (period, plan numbers whose elements carry it)
     _industry_lookup: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def build(cls, industries, plans, periods) -> Vocabulary:
+    def build(cls, industries, plans, periods, period_plans: Mapping[str, Iterable[str]] | None = None) -> Vocabulary:
         lookup: dict[str, str] = {}
         # terms first so that codes and labels win where a word is both
         for ind in industries:
@@ -74,12 +76,16 @@ class Vocabulary:
         for ind in industries:
             for name in (ind["code"], ind["zh"], ind["en"]):
                 lookup[name.lower()] = ind["code"]
-        return cls(tuple(industries), tuple(plans), tuple(sorted(set(periods))), _industry_lookup=lookup)
+        pp = tuple((p, tuple(sorted(set((period_plans or {}).get(p, ()))))) for p in sorted(set(periods)))
+        return cls(tuple(industries), tuple(plans), tuple(sorted(set(periods))), period_plans=pp,
+                   _industry_lookup=lookup)
 
     @classmethod
     def from_dataset(cls, dataset) -> Vocabulary:
         periods = {p["period"] for p in dataset.plans.values()} | {r["plan_period"] for r in dataset.records}
-        return cls.build(dataset.industries, dataset.plans.values(), periods)
+        pairs = [(p["period"], p["number"]) for p in dataset.plans.values()]
+        pairs += [(r["plan_period"], r["plan_number"]) for r in dataset.records]
+        return cls.build(dataset.industries, dataset.plans.values(), periods, _group_pairs(pairs))
 
     @classmethod
     def load(cls) -> Vocabulary:
@@ -91,12 +97,19 @@ class Vocabulary:
 
         plans = load_plans()
         periods = {p["period"] for p in plans.values()}
+        pairs = [(p["period"], p["number"]) for p in plans.values()]
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         for path in sorted(Path(RECORDS_DIR).glob("*.yaml")):
             doc = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
-            periods |= {str(r["plan_period"]) for r in doc.get("records") or []
-                        if isinstance(r, dict) and r.get("plan_period")}
-        return cls.build(load_industries(), plans.values(), periods)
+            own = {str(r["plan_period"]) for r in doc.get("records") or []
+                   if isinstance(r, dict) and r.get("plan_period")}
+            periods |= own
+            pairs += [(p, path.stem) for p in own]
+        return cls.build(load_industries(), plans.values(), periods, _group_pairs(pairs))
+
+    def plans_of_period(self, period: str) -> tuple[str, ...]:
+        """Numbers of the plans whose elements carry `period` (a record may carry another period than its plan)."""
+        return dict(self.period_plans).get(period, ())
 
     def industry_code(self, value: str) -> str | None:
         return self._industry_lookup.get(value.strip().lower())
@@ -120,6 +133,13 @@ class Vocabulary:
             if v in (code, zh, en.lower()):
                 return code
         return None
+
+
+def _group_pairs(pairs) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for period, number in pairs:
+        out.setdefault(str(period), set()).add(str(number))
+    return out
 
 
 def in_period(year: int, period: str) -> bool:
@@ -156,6 +176,7 @@ class FilterSpec:
     split: bool = True                         # raw text splits at commas (search text does not)
     reads: tuple[str, ...] = ()                # other URL keys it also reads (legacy spellings) ...
     claims: Callable[[str], bool] | None = None  # ... taking only the values this says are its own
+    sees: tuple[str, ...] = ()                 # other filters whose values the mask is given (by keyword)
 
     @property
     def cli_flag(self) -> str:
@@ -271,16 +292,49 @@ def _mask_year(elements, year):
     return ((elements["period_start"] <= year) & (elements["period_end"] >= year)).to_numpy()
 
 
-def _mask_min_revenue(elements, minimum):
-    # a minimum only judges elements that have a target; the no-target choice decides the rest
-    revenue = elements["revenue_yi"].to_numpy(dtype=float)
-    return np.isnan(revenue) | (np.nan_to_num(revenue) >= minimum)
+def _targets(elements) -> tuple[np.ndarray, np.ndarray]:
+    """(element target, tier floor) per element, NaN where the plan states none."""
+    return elements["revenue_yi"].to_numpy(dtype=float), elements["tier_yi"].to_numpy(dtype=float)
+
+
+def _mask_min_revenue(elements, minimum, tiers="include"):
+    # a minimum only judges elements that have a target (their own or a tier); the no-target choice
+    # decides the rest. With tiers=exclude a tier floor cannot meet the minimum: an element whose only
+    # target is a tier then fails it, like an element whose own target is too small.
+    own, tier = _targets(elements)
+    none = np.isnan(own) & np.isnan(tier)
+    counted = own if tiers == "exclude" else np.fmax(own, tier)
+    return none | (np.nan_to_num(counted) >= minimum)
 
 
 def _mask_no_target(elements, choice):
+    # a tier floor is a stated target (for the group the element is listed in)
     if choice == "hide":
-        return elements["revenue_yi"].notna().to_numpy()
+        own, tier = _targets(elements)
+        return ~(np.isnan(own) & np.isnan(tier))
     return np.ones(len(elements), dtype=bool)
+
+
+def _mask_tiers(elements, choice):
+    # the choice changes how `min_revenue` judges (it sees this value); alone it hides nothing
+    return np.ones(len(elements), dtype=bool)
+
+
+def _parse_tiers(values, vocab, notice):
+    if not values:
+        return "include"
+    v = values[0].lower()
+    if v in ("include", "计入", "1", "true", "yes"):
+        return "include"
+    if v in ("exclude", "不计入", "0", "false", "no"):
+        return "exclude"
+    notice("bad_tiers", value=values[0])
+    return "include"
+
+
+def _opts_tiers(vocab, lang):
+    return [{"label": "include" if lang == "en" else "计入", "value": "include"},
+            {"label": "exclude" if lang == "en" else "不计入", "value": "exclude"}]
 
 
 def _mask_q(elements, q):
@@ -317,6 +371,23 @@ spec_names: dict[str, Callable] = {
 def _opts_industry(vocab, lang):
     return [{"label": f"{i['en']} · {i['zh']}" if lang == "en" else f"{i['zh']} · {i['en']}", "value": i["code"]}
             for i in vocab.industries]
+
+
+def _opts_period(vocab, lang):
+    """'2016-2020（河北 002、003）': the plans (by province) whose elements a period shows."""
+    out = []
+    for p in vocab.periods:
+        by_province: dict[str, list[str]] = {}
+        for n in vocab.plans_of_period(p):
+            by_province.setdefault(vocab.plan(n)["province"], []).append(n)
+        if lang == "en":
+            parts = [f"{PROVINCE_EN.get(prov, prov)} {', '.join(ns)}" for prov, ns in by_province.items()]
+            text = f"{p} ({'; '.join(parts)})" if parts else p
+        else:
+            parts = [f"{prov.removesuffix('省')} {'、'.join(ns)}" for prov, ns in by_province.items()]
+            text = f"{p}（{'；'.join(parts)}）" if parts else p
+        out.append({"label": text, "value": p})
+    return out
 
 
 def _opts_year(vocab, lang):
@@ -367,7 +438,7 @@ SPECS: tuple[FilterSpec, ...] = (
                multi=True),
     FilterSpec("period", ("规划期", "Plan period"), "2011-2015, 2016-2020, 2015-2025 or 十二五; repeatable",
                (), _parse_period, _comma, _isin("plan_period"), _phrase("period"),
-               Control("checks", lambda vocab, lang: [{"label": p, "value": p} for p in vocab.periods]), multi=True),
+               Control("checks", lambda vocab, lang: _opts_period(vocab, lang)), multi=True),
     FilterSpec("year", ("年份（显示该年有效的规划）", "Year (plans in force that year)"),
                "a year: the plans in force that year", None, _parse_year,
                lambda v: str(v) if v else "", _mask_year,
@@ -380,7 +451,12 @@ SPECS: tuple[FilterSpec, ...] = (
                "minimum revenue target in 亿元", None, _parse_min_revenue,
                lambda v: _number_text(v) if v else "", _mask_min_revenue,
                lambda v, vocab, lang: f"≥ {v:,.12g} {'100m yuan' if lang == 'en' else '亿元'}",
-               Control("radio", _opts_min_revenue, empty=0)),
+               Control("radio", _opts_min_revenue, empty=0), sees=("tiers",)),
+    FilterSpec("tiers", ("计入层级目标", "Count tier targets"),
+               "include or exclude tier targets (a floor the plan sets for a group it lists) when judging "
+               "--min-revenue", "include", _parse_tiers, lambda v: "" if v == "include" else v, _mask_tiers,
+               lambda v, vocab, lang: ("Tier targets: not counted" if lang == "en" else "层级目标: 不计入"),
+               Control("radio", _opts_tiers)),
     FilterSpec("no_target", ("无明确目标的要素", "Elements with no stated target"),
                "show or hide elements with no stated target", "show", _parse_no_target,
                lambda v: "" if v == "show" else v, _mask_no_target,
@@ -545,7 +621,7 @@ def filter_mask(elements: pd.DataFrame, f: Filters) -> np.ndarray:
     """Boolean array: which rows of `elements` (see layers.elements) the filters show."""
     mask = np.ones(len(elements), dtype=bool)
     for spec, value in f.active():
-        mask &= spec.mask(elements, value)
+        mask &= spec.mask(elements, value, **{k: getattr(f, k) for k in spec.sees})
     return mask
 
 

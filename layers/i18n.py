@@ -140,6 +140,7 @@ NOTICE_TEXT = {
     "unknown_year": ("年份“{value}”不在任何规划期内", "no plan period covers the year '{value}'"),
     "bad_min_revenue": ("收入目标下限须为 0 至 1,000,000 之间的亿元数，而不是“{value}”",
                         "min_revenue must be a number of 亿元 from 0 to 1,000,000, not '{value}'"),
+    "bad_tiers": ("“计入层级目标”须为 include 或 exclude，而不是“{value}”", "tiers must be include or exclude, not '{value}'"),
     "bad_no_target": ("“无目标要素”须为 show 或 hide，而不是“{value}”", "no_target must be show or hide, not '{value}'"),
     "search_too_long": ("搜索文字过长（{n} 个字符），已截为 {limit} 个",
                         "search text too long ({n} characters); shortened to {limit}"),

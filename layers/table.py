@@ -16,8 +16,8 @@ from layers.display import display_name, fmt_number, fmt_year, plain_number
 CONTRACT_FIELDS = ("id", "name", "name_as_written", "name_en", "kind", "plan", "plan_number", "plan_title",
                    "plan_title_en", "plan_period", "province", "prefectures",
                    "counties", "industries", "industry_labels", "revenue_target_yi", "revenue_metric",
-                   "target_year", "quote", "precision", "composition_source", "composition_reference",
-                   "section", "places_as_written", "lineage")
+                   "target_year", "tier_floor_yi", "tier_group", "quote", "precision", "composition_source",
+                   "composition_reference", "section", "places_as_written", "lineage")
 LIST_FIELDS = ("prefectures", "counties", "industries", "industry_labels", "places_as_written")
 
 
@@ -26,6 +26,10 @@ def _plans() -> dict[str, dict]:
     from geodata.records import load_plans
 
     return load_plans()
+
+
+def _yi(value) -> float | None:
+    return None if value is None or (isinstance(value, float) and np.isnan(value)) else float(value)
 
 
 def contract_records(elements: pd.DataFrame) -> list[dict]:
@@ -38,7 +42,8 @@ def contract_records(elements: pd.DataFrame) -> list[dict]:
         d.update(name=display_name(d), name_as_written=d["name"], plan_title=plan.get("title", ""),
                  plan_title_en=plan.get("title_en", ""))
         rev = d["revenue_yi"]
-        d["revenue_target_yi"] = None if rev is None or (isinstance(rev, float) and np.isnan(rev)) else float(rev)
+        d["revenue_target_yi"] = _yi(rev)  # the element's own target only
+        d["tier_floor_yi"] = _yi(d["tier_yi"])  # a floor set for a group it belongs to
         d["target_year"] = int(d["target_year"]) if d["target_year"] and not pd.isna(d["target_year"]) else None
         out.append({k: (list(d[k]) if k in LIST_FIELDS else d[k]) for k in CONTRACT_FIELDS})
     return out
