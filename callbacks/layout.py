@@ -5,6 +5,7 @@ import dash_ag_grid as dag
 from dash import dcc, html
 
 from callbacks.compare import compare_section
+from layers.coverage import coverage_notes
 from layers.figure import MapOptions, build_figure
 from layers.filters import SPECS, FilterSpec, filter_mask, filters_to_params
 from layers.i18n import t
@@ -148,7 +149,7 @@ def grid(lang: str) -> dag.AgGrid:
     cols = [("name", "名称", "Name", 2), ("kind", "类型", "Kind", 1), ("plan", "规划", "Plan", 1.4),
             ("period", "规划期", "Period", 1), ("prefectures", "地市", "Prefectures", 1.3),
             ("counties", "县区", "Counties", 1.3), ("industries", "产业", "Industries", 2),
-            ("revenue", "收入目标(亿元)", "Target (100m yuan)", 1)]
+            ("revenue", "收入目标(亿元)", "Target (100m yuan)", 1), ("why", "搜索匹配", "Search match", 1.6)]
     return dag.AgGrid(
         id="grid", rowData=[], getRowId="params.data.id",
         columnDefs=[{"field": f, "headerName": en if lang == "en" else zh, "flex": flex,
@@ -174,7 +175,8 @@ def page_body(store: Store, state, notices: list[str]):
     lang = state.lang
     opts = MapOptions(lang=lang, layers=tuple(state.layers), selected=state.selected,
                       selected_prefecture=state.prefecture, view=page_view(state.view, store),
-                      focus_industries=tuple(state.filters.industry))
+                      focus_industries=tuple(state.filters.industry),
+                      notes=coverage_notes(state.filters, store.vocab, store.boundaries))
     fig = build_figure(store.map, filter_mask(store.elements, state.filters), opts)
     f = state.filters
     return html.Div(lang="en" if lang == "en" else "zh-CN", className="page", children=[

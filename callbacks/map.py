@@ -5,6 +5,7 @@ from dash import Input, Output, Patch, State, ctx, no_update
 
 from callbacks import guarded
 from callbacks.page import filters_from
+from layers.coverage import coverage_notes
 from layers.figure import (AREA_PATCH_KEYS, MapOptions, county_lines, element_slots, fit_view, frame_size,
                            highlight_trace, layout_patch, slot_name, trace_index, view_ranges)
 from layers.filters import filter_mask
@@ -19,7 +20,8 @@ def map_options(store, selection, layers, lang, size, filters=None, view=None) -
     layers = tuple(x for x in layers if isinstance(x, str)) if isinstance(layers, (list, tuple)) else ()
     return MapOptions(lang=lang if lang in ("zh", "en") else "zh", layers=layers, selected=selected,
                       selected_prefecture=prefecture, view=view, size=map_size(size),
-                      focus_industries=tuple(filters.industry) if filters is not None else ())
+                      focus_industries=tuple(filters.industry) if filters is not None else (),
+                      notes=coverage_notes(filters, store.vocab, store.boundaries) if filters is not None else ())
 
 
 def map_size(size) -> tuple[int, int]:

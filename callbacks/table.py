@@ -21,7 +21,8 @@ def prefecture_names_en(store) -> dict:
 def linked_views(store, filters, lang: str) -> tuple:
     """Table rows and the two charts for one filter set (the page renders them first, callbacks after)."""
     shown = store.elements[filter_mask(store.elements, filters)]
-    return (grid_rows(shown, store.vocab, lang), counts_by_industry(shown, store.vocab, lang),
+    # with a search, the best matches first, each saying why it matched
+    return (grid_rows(shown, store.vocab, lang, q=filters.q), counts_by_industry(shown, store.vocab, lang),
             counts_by_prefecture(shown, lang, prefecture_names_en(store)))
 
 

@@ -69,3 +69,8 @@ def coverage_phrase(f, vocab, lang: str = "zh") -> str:
     """The notes in one line for the summary ('' when every province shown has a plan of that time)."""
     notes = [_note(p, f, vocab) for p in gap_provinces(f, vocab)]
     return ("; " if lang == "en" else "；").join(en if lang == "en" else zh for zh, en in notes)
+
+
+def coverage_notes(f, vocab, boundaries) -> tuple:
+    """The gaps as the map writes them over each empty province: ((lon, lat, zh, en), ...)."""
+    return tuple((g["lon"], g["lat"], g["text_zh"], g["text_en"]) for g in coverage_gaps(f, vocab, boundaries))

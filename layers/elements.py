@@ -85,6 +85,7 @@ def build_elements(dataset, boundaries: dict[str, gpd.GeoDataFrame]) -> gpd.GeoD
             "revenue_metric": top["metric"] if top else "",
             "target_year": top["year"] if top and top["year"] else None,
             "tier_yi": tier["value_yi"] if tier else np.nan, "tier_group": tier["group"] if tier else "",
+            "tier_group_en": (tier.get("group_en") or "") if tier else "",
             "revenue_targets": rec["revenue_targets"],
             "quote": rec["quote"], "more_quotes": rec["more_quotes"], "section": rec["section"] or "",
             "precision": rec["precision"], "composition_source": rec["composition_source"],

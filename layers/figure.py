@@ -23,6 +23,7 @@ import shapely
 
 from geodata.kinds import AREA_KINDS, KINDS_BY_CODE, LINE_KINDS, POINT_KINDS
 from layers import style
+from layers.display import display_name, fmt_number, fmt_year
 from layers.i18n import KIND_LABELS, label, t
 from layers.labels import Candidate, centred_box, label_budget, leader_line, map_box, place_labels, project, unproject
 from layers.sectors import primary_sector, sector_label, sectors_of
@@ -44,6 +45,7 @@ class MapOptions:
     height: int | None = None
     size: tuple[int, int] = (1000, 770)   # the map's pixel size, for label placement (the page reports its own)
     focus_industries: tuple[str, ...] = ()  # the filtered industries: colour by them when there are few
+    notes: tuple = ()      # (lon, lat, zh, en): what the map must say over a place (coverage gaps)
     legend: str = "auto"   # auto: beside the frame when there is room, else the emptiest corner; none: the caller's
 
 
@@ -168,12 +170,6 @@ def base_traces(md: MapData, opts: MapOptions) -> dict:
 
 
 # --- plan elements -----------------------------------------------------------
-def _fmt(v) -> str:
-    """A number as a reader writes it: 2015, 1,000, 1,250.5 (never 2015.0)."""
-    v = float(v)
-    return f"{int(v):,}" if v.is_integer() else f"{v:,.1f}"
-
-
 def _hover(row, vocab, lang: str) -> str:
     en = lang == "en"
     plan = next(p for p in vocab.plans if p["file"] == row["plan"])
@@ -184,9 +180,13 @@ def _hover(row, vocab, lang: str) -> str:
     target = ""
     if not np.isnan(row["revenue_yi"]):
         unit = "100m yuan" if en else "亿元"
-        year = f" ({int(row['target_year'])})" if row["target_year"] and not pd.isna(row["target_year"]) else ""
-        target = f"<br>{row['revenue_metric']} {_fmt(row['revenue_yi'])} {unit}{year}"
-    return (f"<b>{_name(row, lang)}</b><br>{label(KIND_LABELS, row['kind'], lang)} · "
+        year = f" ({fmt_year(row['target_year'])})" if row["target_year"] and not pd.isna(row["target_year"]) else ""
+        target = f"<br>{row['revenue_metric']} {fmt_number(row['revenue_yi'], lang)} {unit}{year}"
+    if not pd.isna(row.get("tier_yi", np.nan)):
+        target += (f"<br>≥ {fmt_number(row['tier_yi'], lang)} {'100m yuan' if en else '亿元'}"
+                   f"{' (tier: ' + str(row['tier_group_en'] or row['tier_group']) + ')' if en else '（' + str(row['tier_group']) + '层级目标）'}"
+                   if row.get("tier_group") else "")
+    return (f"<b>{display_name(row) if not en else _name(row, lang)}</b><br>{label(KIND_LABELS, row['kind'], lang)} · "
             f"{plan['short_en' if en else 'short']} · {row['plan_period']}"
             f"<br>{places}<br>{sector_text}" + (f"：{inds}" if inds and not en else (f": {inds}" if inds else ""))
             + target)
@@ -198,6 +198,7 @@ def _hover(row, vocab, lang: str) -> str:
 N_COLOUR_SLOTS = max(len(style.SECTOR_COLOURS), style.INDUSTRY_FOCUS_MAX)
 N_AREA_KEYS = 8
 LABEL_FONT = 11
+LABEL_CHARS = {"zh": 12, "en": 22}  # a label's length before it is cut with "…" (Latin letters are narrower)
 AREA_LABEL_BUDGET = 10  # names of areas on the map; the rest are listed by a click (what is here)
 
 
@@ -256,7 +257,8 @@ def _prepare(elements: pd.DataFrame, vocab, lang: str) -> dict:
             lat += list(mlat)
             unit += list(units)
     elem = np.array(elem, dtype=int)
-    names = elements["name_en" if lang == "en" else "name"].to_numpy(dtype=object)
+    names = (elements["name_en"].to_numpy(dtype=object) if lang == "en"
+             else np.array([display_name(r) for _, r in elements.iterrows()], dtype=object))
     rep = elements.geometry.representative_point()
     return {
         "hover": hover, "ids": elements["id"].to_numpy(dtype=object), "names": names,
@@ -487,8 +489,12 @@ def _element_parts(md: MapData, mask: np.ndarray, opts: MapOptions) -> dict:
         legend = legend_position(corner)
         obstacles.append(legend_box)
     traces.update(_label_traces(md, prep, mask, pm, pelem, sizes, styles, opts, view, w, h, obstacles))
-    traces[slot_name("notes", "")] = dict(type="scattergeo", lon=[], lat=[], mode="text", text=[],
-                                          hoverinfo="skip", showlegend=False, name="notes")
+    notes = list(opts.notes)
+    traces[slot_name("notes", "")] = dict(
+        type="scattergeo", lon=[n[0] for n in notes], lat=[n[1] for n in notes], mode="text",
+        text=[_wrap_note(n[3] if lang == "en" else n[2]) for n in notes], textposition="middle center",
+        textfont=dict(size=15, color="#7a4b00", family=style.FONT_FAMILY, shadow=style.LABEL_HALO),
+        hoverinfo="skip", showlegend=False, name="notes")
     out = []
     for role, k in element_slots():
         tr = traces[slot_name(role, k)]
@@ -509,6 +515,15 @@ def _steps(scale: list) -> list:
         lo, hi = i / n, (i + 1) / n
         out += [[lo, colour], [hi, colour]]
     return out
+
+
+def _wrap_note(text: str) -> str:
+    """A coverage note on two lines (it is written across a province): the reason, then the detail."""
+    for sep in ("（", " ("):
+        if sep in text:
+            head, tail = text.split(sep, 1)
+            return f"{head}<br>{sep.strip()}{tail}"
+    return text
 
 
 def _short(text: str, n: int) -> str:
@@ -539,7 +554,7 @@ def _label_traces(md, prep, mask, pm, pelem, sizes, styles, opts, view, w, h, ob
     area_rows = list(styles)
     ax, ay = project(prep["rep_lon"][area_rows], prep["rep_lat"][area_rows], view, w, h) if area_rows else ([], [])
     # the larger areas first (they are the ones a reader sees); their size ranks them like a target
-    area_cands = [Candidate(_short(prep["names"][k], 12), float(x), float(y), 0.0, LABEL_FONT, False,
+    area_cands = [Candidate(_short(prep["names"][k], LABEL_CHARS[lang]), float(x), float(y), 0.0, LABEL_FONT, False,
                             float(prep["area_km2"][k]), "", prep["ids"][k]) for k, x, y in zip(area_rows, ax, ay)]
     # with no marks shown, the areas are the subject: name as many as fit
     area_budget = AREA_LABEL_BUDGET if len(pm) else 3 * AREA_LABEL_BUDGET
@@ -548,7 +563,7 @@ def _label_traces(md, prep, mask, pm, pelem, sizes, styles, opts, view, w, h, ob
     first = {}
     for j, k in enumerate(pelem):  # one label per element, at its first mark
         first.setdefault(k, j)
-    cands = [Candidate(_short(prep["names"][k], 12), float(mx[j]), float(my[j]), float(sizes[j]) / 2, LABEL_FONT,
+    cands = [Candidate(_short(prep["names"][k], LABEL_CHARS[lang]), float(mx[j]), float(my[j]), float(sizes[j]) / 2, LABEL_FONT,
                        prep["ids"][k] == opts.selected, float(prep["revenue"][k]), prep["kinds"][k], prep["ids"][k])
              for k, j in first.items()]
     placed = place_labels(cands, taken, w, h, budget, frame=frame, marks=marks)

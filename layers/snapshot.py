@@ -532,6 +532,7 @@ def figure_for(store, filters: Filters, *, lang: str = "zh", view=None, layers=N
     the view is widened to fill it exactly, so paper and map coordinates agree.
     """
     from layers.figure import DEFAULT_LAYERS, MapOptions, build_figure, fit_view
+    from layers.coverage import coverage_notes
     from layers.filters import filter_mask
 
     width, height = size or SIZES["a4-landscape"]
@@ -540,7 +541,8 @@ def figure_for(store, filters: Filters, *, lang: str = "zh", view=None, layers=N
     cited = plans_in(shown) or None
     full_title, caption, source = page_texts(filters, store.vocab, title, lang, cited, today)
     opts = MapOptions(lang=lang, layers=tuple(layers) if layers is not None else DEFAULT_LAYERS, selected=selected,
-                      focus_industries=tuple(filters.industry), legend="none")  # the page places the legend
+                      focus_industries=tuple(filters.industry), legend="none",  # the page places the legend
+                      notes=coverage_notes(filters, store.vocab, store.boundaries))
     fig = build_figure(store.map, mask, opts)
 
     page, legend, where = place_legend(fig, width, height, (full_title, subtitle, caption, source))
