@@ -14,8 +14,11 @@ from layers.store import Store
 
 GRAPH_CONFIG = {
     "topojsonURL": "/assets/topojson/",  # never the CDN: the app works offline
-    "displaylogo": False, "scrollZoom": True, "responsive": True,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+    # the toolbar keeps only what works here: zoom, reset, save a picture; nothing reaches another host
+    "displaylogo": False, "scrollZoom": True, "responsive": True, "showLink": False, "showSendToCloud": False,
+    "showEditInChartStudio": False, "showTips": False,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "sendDataToCloud", "editInChartStudio", "toggleHover",
+                               "hoverClosestGeo"],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 
@@ -165,6 +168,7 @@ def app_shell() -> html.Div:
     """What Dash serves first: the page body is rendered from the URL by callbacks.page."""
     return html.Div(id="page", children=[
         dcc.Location(id="url", refresh=False),
+        dcc.Store(id="shown-query"),  # the query the page shows: a URL change to anything else re-renders
         dcc.Location(id="nav", refresh=True),
         html.Div(id="page-body", children=html.Div(className="loading", children="…")),
     ])

@@ -33,8 +33,24 @@ def filters_from(data):
     return parse_filters(data if isinstance(data, dict) else {}, get_store().vocab)[0]
 
 
-def render_page(pathname, search):
-    """A link opens exactly the view it names; what it gets wrong is listed as a notice."""
+def shown_state(filters_data, layers, zoom, compare, selection, lang) -> PageState:
+    """The state the page is showing, from its stores and controls (what the link must say)."""
+    store = get_store()
+    selected, prefecture = selection_of(selection, store)
+    return PageState(filters=filters_from(filters_data), layers=known_layers(layers),
+                     view=zoom if isinstance(zoom, str) and zoom else "all",
+                     compare=compare if isinstance(compare, str) else "", lang=lang if lang in ("zh", "en") else "zh",
+                     selected=selected, prefecture=prefecture)
+
+
+def render_page(pathname, search, shown_query=None):
+    """A link opens exactly the view it names; what it gets wrong is listed as a notice.
+
+    The address bar also changes when the page writes it (sync_link): then it names what is shown
+    and nothing is re-rendered. Back and Forward name another state: the page is rebuilt from it,
+    so the page after Back equals a fresh load of that URL."""
+    if shown_query is not None and (search or "") == shown_query:
+        return no_update
     store = get_store()
     state, notices = parse_page(search, store)
     return page_body(store, state, notices)
@@ -56,13 +72,13 @@ def sync_filters(controls, current, lang):
 
 def sync_link(filters_data, layers, zoom, compare, selection, lang):
     """Everything the user has chosen -> the address bar, so the link reopens this view."""
-    store = get_store()
-    selected, prefecture = selection_of(selection, store)
-    state = PageState(filters=filters_from(filters_data), layers=known_layers(layers),
-                      view=zoom if isinstance(zoom, str) and zoom else "all",
-                      compare=compare if isinstance(compare, str) else "", lang=lang if lang in ("zh", "en") else "zh",
-                      selected=selected, prefecture=prefecture)
-    return page_query(state)
+    return page_query(shown_state(filters_data, layers, zoom, compare, selection, lang))
+
+
+def link_and_shown(*args):
+    """The link, written to the address bar and remembered as what the page shows (see render_page)."""
+    query = sync_link(*args)
+    return query, query
 
 
 def reset_filters(n):
@@ -80,16 +96,17 @@ def toggle_language(n, search, lang):
 
 
 def register(app) -> None:
-    app.callback(Output("page-body", "children"), Input("url", "pathname"), State("url", "search"))(
-        guarded(render_page))
+    app.callback(Output("page-body", "children"), Input("url", "pathname"), Input("url", "search"),
+                 State("shown-query", "data"))(guarded(render_page))
     app.callback(
         output={"filters": Output("filters", "data"), "summary": Output("summary", "children"),
                 "notices": Output("notices", "children", allow_duplicate=True)},
         inputs={"controls": control_inputs(), "current": State("filters", "data"), "lang": State("lang", "data")},
         prevent_initial_call="initial_duplicate")(guarded(sync_filters))
-    app.callback(Output("url", "search"), Input("filters", "data"), Input("f-layers", "value"),
-                 Input("f-zoom", "value"), Input("f-compare", "value"), Input("selection", "data"),
-                 State("lang", "data"), prevent_initial_call=True)(guarded(sync_link))
+    app.callback(Output("url", "search"), Output("shown-query", "data"), Input("filters", "data"),
+                 Input("f-layers", "value"), Input("f-zoom", "value"), Input("f-compare", "value"),
+                 Input("selection", "data"), State("lang", "data"), prevent_initial_call=True)(
+        guarded(link_and_shown))
     app.callback(
         output={"controls": control_outputs(allow_duplicate=True),
                 "selection": Output("selection", "data", allow_duplicate=True)},
