@@ -33,7 +33,7 @@ def guarded(fn):
 
 
 def register_all(app) -> None:
-    from callbacks import details, export, map, page, present, table
+    from callbacks import details, export, map, page, present, reader, table
 
-    for module in (page, map, details, table, export, present):
+    for module in (page, map, details, table, export, present, reader):
         module.register(app)

@@ -9,6 +9,7 @@ from callbacks import guarded
 from callbacks.layout import notice_list, page_body
 from layers.filters import SPECS, describe, filter_mask, filters_to_params, parse_filters
 from layers.i18n import t
+from layers.reader import reader_position
 from layers.page_state import PageState, known_layers, page_query, parse_page, selection_of
 from layers.store import get_store
 
@@ -52,15 +53,24 @@ def sync_filters(controls, current, lang):
             "notices": notice_list(notices, lang) if notices else no_update}
 
 
-def sync_link(filters_data, layers, zoom, compare, selection, lang):
+def sync_link(filters_data, layers, zoom, compare, selection, reader=None, follow=None, lang="zh"):
     """Everything the user has chosen -> the address bar, so the link reopens this view."""
     store = get_store()
     selected, prefecture = selection_of(selection, store)
     state = PageState(filters=filters_from(filters_data), layers=known_layers(layers),
                       view=zoom if isinstance(zoom, str) and zoom else "all",
                       compare=compare if isinstance(compare, str) else "", lang=lang if lang in ("zh", "en") else "zh",
-                      selected=selected, prefecture=prefecture)
+                      selected=selected, prefecture=prefecture,
+                      reader=reader_link(reader, store), follow=bool(follow))
     return page_query(state)
+
+
+def reader_link(pos, store) -> str:
+    """The reader store (written by the browser as it scrolls) -> '000:125', or '' when closed or invalid."""
+    if not isinstance(pos, dict):
+        return ""
+    value = f"{pos.get('plan')}:{pos.get('n')}"
+    return value if isinstance(reader_position(value, store.dataset.plan_texts), tuple) else ""
 
 
 def reset_filters(n):
@@ -87,6 +97,7 @@ def register(app) -> None:
         prevent_initial_call="initial_duplicate")(guarded(sync_filters))
     app.callback(Output("url", "search"), Input("filters", "data"), Input("f-layers", "value"),
                  Input("f-zoom", "value"), Input("f-compare", "value"), Input("selection", "data"),
+                 Input("reader-pos", "data"), Input("reader-follow", "value"),
                  State("lang", "data"), prevent_initial_call=True)(guarded(sync_link))
     app.callback(
         output={"controls": control_outputs(allow_duplicate=True),
