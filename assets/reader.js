@@ -128,8 +128,9 @@
     if (R.ranges.length) CSS.highlights.set("reader-hit", new Highlight(...R.ranges));
   }
 
-  window.dash_clientside = Object.assign({}, window.dash_clientside, {
-    reader: {
+  // keep the renderer's object (it carries set_props): add to it, never replace it
+  window.dash_clientside = window.dash_clientside || {};
+  window.dash_clientside.reader = {
       // the reader was opened or moved by the server (a link, a button): scroll there once the text is in
       jump: function (pos) {
         if (!pos || !pos.plan) { R.last = null; return null; }
@@ -146,7 +147,12 @@
       paint: function (q) {
         setTimeout(function () { paint(q); }, 0);
         return q || null;
+      },
+      // mirror `reader-focus` onto the section (data-focus) so the page and its tests can read it
+      focus: function (f) {
+        var el = document.getElementById("reader");
+        if (el) el.setAttribute("data-focus", f && f.ids ? f.ids.join(" ") : "");
+        return f && f.ids ? f.ids.length : null;
       }
-    }
-  });
+  };
 })();

@@ -31,6 +31,7 @@ TEXT = {
     "no_hits": ("未找到", "not found"),
     "choose": ("这段文字涉及 {n} 个要素：", "This passage places {n} elements:"),
     "prev": ("上一处", "previous hit"), "next": ("下一处", "next hit"),
+    "focus": ("地图突出本节 {n} 个要素", "The map shows this section's {n} elements"),
 }
 
 
@@ -115,6 +116,7 @@ def reader_panel(store, state) -> html.Section:
         dcc.Store(id="hover-element", data=None),
         dcc.Store(id="reader-scrolled", data=None),
         dcc.Store(id="reader-painted", data=None),
+        dcc.Store(id="reader-focus-seen", data=None),
         html.Div(className="reader-head", children=[
             html.H2(tr("reader", lang), className="reader-heading"),
             html.Div(plans, className="reader-plans"),
@@ -132,6 +134,7 @@ def reader_panel(store, state) -> html.Section:
             html.Button("↓", id="reader-next", n_clicks=0, className="button", title=tr("next", lang),
                         **{"aria-label": tr("next", lang)}),
             html.Span(id="reader-count", className="reader-count", role="status"),
+            html.Span(id="reader-focus-note", className="reader-focus-note", role="status"),
         ]),
         html.Div(id="reader-hits", className="reader-hits"),
         html.Div(id="reader-choices", className="reader-choices", role="status", **{"aria-live": "polite"}),
@@ -231,6 +234,13 @@ def follow_focus(pos, follow):
     return {"ids": list(ids), "plan": pos["plan"], "n": n, "section": doc.by_n[head].title if head >= 0 else ""}
 
 
+def focus_note(focus, lang):
+    """Say what the map shows while following the text."""
+    if not isinstance(focus, dict):
+        return ""
+    return tr("focus", lang, n=len(focus.get("ids") or [])) + (f"（{focus['section']}）" if focus.get("section") else "")
+
+
 def search_reader(q, pos, lang):
     """Hits listed (each scrolls there; ↑/↓ step through them in assets/reader.js)."""
     plan = pos.get("plan") if isinstance(pos, dict) else None
@@ -264,6 +274,10 @@ def register(app) -> None:
                  prevent_initial_call=True)(guarded(pick_quote))
     app.callback(Output("reader-focus", "data"), Input("reader-pos", "data"), Input("reader-follow", "value"))(
         guarded(follow_focus))
+    app.callback(Output("reader-focus-note", "children"), Input("reader-focus", "data"), State("lang", "data"))(
+        guarded(focus_note))
+    app.clientside_callback(ClientsideFunction("reader", "focus"), Output("reader-focus-seen", "data"),
+                            Input("reader-focus", "data"))
     app.callback(Output("reader-hits", "children", allow_duplicate=True), Output("reader-count", "children"),
                  Input("reader-q", "value"), State("reader-pos", "data"), State("lang", "data"),
                  prevent_initial_call=True)(guarded(search_reader))
