@@ -166,13 +166,14 @@ def show_reader(pos, shown, lang):
     """Render the plan's text when the plan changes (scrolling within it re-renders nothing)."""
     store = get_store()
     plan = pos.get("plan") if isinstance(pos, dict) else None
+    plans = ["button reader-plan" + (" active" if p["number"] == plan else "") for p in store.vocab.plans]
     if plan not in store.dataset.plan_texts:
-        return {"body": [], "shown": None, "class": "reader closed", "hits": [], "choices": []}
+        return {"body": [], "shown": None, "class": "reader closed", "hits": [], "choices": [], "plans": plans}
     if plan == shown:
         return {"body": no_update, "shown": no_update, "class": "reader open", "hits": no_update,
-                "choices": no_update}
+                "choices": no_update, "plans": no_update}
     return {"body": list(plan_html(plan, lang if lang in ("zh", "en") else "zh")), "shown": plan,
-            "class": "reader open", "hits": [], "choices": []}
+            "class": "reader open", "hits": [], "choices": [], "plans": plans}
 
 
 def select_element(element_id: str, zoom_options):
@@ -260,7 +261,8 @@ def register(app) -> None:
                  prevent_initial_call=True)(guarded(open_reader))
     app.callback(output={"body": Output("reader-text", "children"), "shown": Output("reader-shown", "data"),
                          "class": Output("reader", "className"), "hits": Output("reader-hits", "children"),
-                         "choices": Output("reader-choices", "children")},
+                         "choices": Output("reader-choices", "children"),
+                         "plans": Output({"type": "reader-open", "plan": ALL}, "className")},
                  inputs={"pos": Input("reader-pos", "data"), "shown": State("reader-shown", "data"),
                          "lang": State("lang", "data")}, prevent_initial_call=True)(guarded(show_reader))
     app.callback(Output("selection", "data", allow_duplicate=True), Output("f-zoom", "value", allow_duplicate=True),
