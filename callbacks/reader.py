@@ -171,7 +171,7 @@ def show_reader(pos, shown, lang):
         return {"body": [], "shown": None, "class": "reader closed", "hits": [], "choices": [], "plans": plans}
     if plan == shown:
         return {"body": no_update, "shown": no_update, "class": "reader open", "hits": no_update,
-                "choices": no_update, "plans": no_update}
+                "choices": no_update, "plans": [no_update] * len(plans)}
     return {"body": list(plan_html(plan, lang if lang in ("zh", "en") else "zh")), "shown": plan,
             "class": "reader open", "hits": [], "choices": [], "plans": plans}
 
