@@ -59,6 +59,13 @@
     for (var i = 0; i < ps.length; i++) R.io.observe(ps[i]);
     if (!b.dataset.readerBound) {
       b.dataset.readerBound = "1";
+      // the text reflows (presentation mode, a resized window): keep the paragraph being read in place
+      var width = b.clientWidth;
+      new ResizeObserver(function () {
+        if (b.clientWidth === width || !R.last) return;
+        width = b.clientWidth;
+        jumpTo("p-" + R.last.plan + "-" + R.last.n, false);
+      }).observe(b);
       b.addEventListener("scroll", function () {
         if (Date.now() < R.quietUntil) return;
         report(topParagraph(), false);
