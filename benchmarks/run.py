@@ -4,7 +4,7 @@ Prints a table and writes benchmarks/latest.json (one key per figure, ours and
 the baseline's side by side, with the target). Numbers, not assertions: the
 test suite never times anything. Loopback only; every loop is bounded.
 
-    python -m benchmarks.run [--quick] [--only filter,compare,first_view,click,snapshot,startup,scaling]
+    python -m benchmarks.run [--quick] [--only filter,compare,first_view,click,snapshot,startup,scaling,reader]
 """
 from __future__ import annotations
 
@@ -317,7 +317,7 @@ def startup_memory(n_ours: int = 1000, n_naive: int = 200) -> None:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="dashboard benchmarks against a naive baseline")
     ap.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
-    ap.add_argument("--only", default="filter,compare,scaling,first_view,snapshot,startup")
+    ap.add_argument("--only", default="filter,compare,scaling,first_view,snapshot,startup,reader")
     args = ap.parse_args(argv)
     only = set(args.only.split(","))
     q = args.quick
@@ -336,6 +336,9 @@ def main(argv=None) -> int:
         snapshots()
     if "startup" in only:
         startup_memory(200 if q else 1000, 30 if q else 200)
+    if "reader" in only:
+        from benchmarks.reader_bench import run as reader_run
+        reader_run(record, q)
     previous = json.loads(OUT.read_text()) if OUT.exists() else {}
     previous.update(RESULTS)
     OUT.write_text(json.dumps(previous, indent=1, ensure_ascii=False))

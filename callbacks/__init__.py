@@ -33,7 +33,7 @@ def guarded(fn):
 
 
 def register_all(app) -> None:
-    from callbacks import compare, details, export, map, page, present, table, targets
+    from callbacks import compare, details, export, map, page, present, reader, table, targets
 
-    for module in (page, map, details, table, export, present, compare, targets):
+    for module in (page, map, details, table, export, present, compare, targets, reader):
         module.register(app)

@@ -7,6 +7,7 @@ from dash import Input, Output, State, html
 from callbacks import guarded
 from callbacks.page import filters_from
 from layers.display import display_name
+from callbacks.reader import read_in_plan_button
 from layers.filters import filter_mask
 from layers.i18n import COMPOSITION_LABELS, KIND_LABELS, PRECISION_LABELS, label, t
 from layers.page_state import selection_of
@@ -71,6 +72,7 @@ def element_panel(row, store, lang: str):
         ]),
         html.H3(t("quote", lang)),
         *quotes,
+        read_in_plan_button(row["id"], lang),
         html.P(row["note"], className="note") if row["note"] else None,
     ]
 

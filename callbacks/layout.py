@@ -176,6 +176,8 @@ def app_shell() -> html.Div:
 
 def page_body(store: Store, state, notices: list[str]):
     """The whole page for one PageState (filters, selection, layers, view, language) from a link."""
+    from callbacks.reader import reader_panel  # the reader's own module (issue 17)
+
     lang = state.lang
     opts = MapOptions(lang=lang, layers=tuple(state.layers), selected=state.selected,
                       selected_prefecture=state.prefecture, view=page_view(state.view, store),
@@ -210,6 +212,7 @@ def page_body(store: Store, state, notices: list[str]):
             ]),
             html.Aside(id="details", className="panel details", role="region", tabIndex="-1",
                        **{"aria-label": t("details", lang)}, children=[html.P(t("click_hint", lang))]),
+            reader_panel(store, state),
         ]),
         compare_section(store, state),
         html.Section(className="lower", children=[

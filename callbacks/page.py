@@ -10,6 +10,7 @@ from callbacks.layout import notice_list, page_body
 from layers.coverage import coverage_phrase
 from layers.filters import SPECS, describe, filter_mask, filters_to_params, parse_filters
 from layers.i18n import t
+from layers.reader import reader_position
 from layers.page_state import PageState, known_layers, page_query, parse_page, selection_of
 from layers.store import get_store
 
@@ -70,15 +71,26 @@ def sync_filters(controls, current, lang):
             "notices": notice_list(notices, lang) if notices else no_update}
 
 
-def sync_link(filters_data, layers, zoom, compare, selection, lang):
+def sync_link(filters_data, layers, zoom, compare, selection, reader=None, follow=None, lang="zh"):
     """Everything the user has chosen -> the address bar, so the link reopens this view."""
-    return page_query(shown_state(filters_data, layers, zoom, compare, selection, lang))
+    store = get_store()
+    state = replace(shown_state(filters_data, layers, zoom, compare, selection, lang),
+                    reader=reader_link(reader, store), follow=bool(follow))
+    return page_query(state)
 
 
 def link_and_shown(*args):
     """The link, written to the address bar and remembered as what the page shows (see render_page)."""
     query = sync_link(*args)
     return query, query
+
+
+def reader_link(pos, store) -> str:
+    """The reader store (written by the browser as it scrolls) -> '000:125', or '' when closed or invalid."""
+    if not isinstance(pos, dict):
+        return ""
+    value = f"{pos.get('plan')}:{pos.get('n')}"
+    return value if isinstance(reader_position(value, store.dataset.plan_texts), tuple) else ""
 
 
 def reset_filters(n):
@@ -105,8 +117,8 @@ def register(app) -> None:
         prevent_initial_call="initial_duplicate")(guarded(sync_filters))
     app.callback(Output("url", "search"), Output("shown-query", "data"), Input("filters", "data"),
                  Input("f-layers", "value"), Input("f-zoom", "value"), Input("f-compare", "value"),
-                 Input("selection", "data"), State("lang", "data"), prevent_initial_call=True)(
-        guarded(link_and_shown))
+                 Input("selection", "data"), Input("reader-pos", "data"), Input("reader-follow", "value"),
+                 State("lang", "data"), prevent_initial_call=True)(guarded(link_and_shown))
     app.callback(
         output={"controls": control_outputs(allow_duplicate=True),
                 "selection": Output("selection", "data", allow_duplicate=True)},

@@ -32,6 +32,11 @@ def _entity(m: re.Match) -> str:
         return m.group(0)
 
 
+def entity_char(code: int) -> str:
+    """The character a numeric artefact stands for ('&8226;' -> '·', the 间隔号 these texts mean)."""
+    return _ENTITY_AS.get(code) or (chr(code) if 32 <= code < 0x110000 else "")
+
+
 def clean_entities(text: str) -> str:
     """'河北&8226;京南' -> '河北·京南'; other numeric artefacts become their character."""
     return _ENTITY.sub(_entity, text) if "&" in text else text

@@ -152,6 +152,12 @@ NOTICE_TEXT = {
     "unknown_view": ("未知地图范围“{value}”，显示两省全图", "unknown map view '{value}'; showing both provinces"),
     "unknown_compare": ("未知对比设置“{value}”", "unknown comparison '{value}'"),
     "unknown_lang": ("未知语言“{value}”，可用：zh、en", "unknown language '{value}'; known: zh, en"),
+    "bad_reader": ("阅读位置“{value}”应写作“规划编号:段落”（如 000:125）",
+                   "reader position '{value}' must be '<plan>:<paragraph>' (e.g. 000:125)"),
+    "unknown_reader_plan": ("阅读位置“{value}”中的规划不存在（可用 000–004）",
+                            "no such plan in reader position '{value}' (known: 000-004)"),
+    "unknown_reader_paragraph": ("阅读位置“{value}”中的段落不存在", "no such paragraph in reader position '{value}'"),
+    "bad_follow": ("“跟随阅读”须为 1，而不是“{value}”", "follow must be 1, not '{value}'"),
 }
 
 

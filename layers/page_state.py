@@ -14,9 +14,10 @@ from dataclasses import dataclass, replace
 from layers.figure import DEFAULT_LAYERS, PAGE_ASPECT, fit_view
 from layers.filters import Filters, parse_query, to_query
 from layers.i18n import Notice
+from layers.reader import reader_position
 from layers.store import Store
 
-PAGE_KEYS = ("sel", "pref", "layers", "view", "compare", "lang")
+PAGE_KEYS = ("sel", "pref", "layers", "view", "compare", "lang", "reader", "follow")
 LAYER_NAMES = ("labels", "counties", "context")
 COMPARE_RE = re.compile(r"^\d{4}-\d{4}\|\d{4}-\d{4}$")
 EXTENT_RE = re.compile(r"^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$")
@@ -31,6 +32,8 @@ class PageState:
     view: str = "all"                    # a zoom target name or "lon0,lat0,lon1,lat1"
     compare: str = ""                    # "2011-2015|2016-2020" or ""
     lang: str = "zh"
+    reader: str = ""                     # the plan being read and the paragraph: "000:125" (layers.reader)
+    follow: bool = False                 # the map follows the paragraph being read
 
     @property
     def selection(self) -> dict | None:
@@ -112,6 +115,17 @@ def parse_page(search: str | None, store: Store) -> tuple[PageState, list[Notice
             state = replace(state, lang=page["lang"])
         else:
             notices.append(Notice("unknown_lang", value=page["lang"][:20]))
+    if page.get("reader"):
+        pos = reader_position(page["reader"], store.dataset.plan_texts)
+        if isinstance(pos, tuple):
+            state = replace(state, reader=f"{pos[0]}:{pos[1]}")
+        else:
+            notices.append(Notice(pos, value=page["reader"][:40]))
+    if page.get("follow"):
+        if page["follow"] == "1":
+            state = replace(state, follow=True)
+        else:
+            notices.append(Notice("bad_follow", value=page["follow"][:20]))
     return state, notices
 
 
@@ -122,6 +136,7 @@ def page_query(state: PageState) -> str:
         "layers": ",".join(state.layers) if tuple(state.layers) != DEFAULT_LAYERS else "",
         "view": state.view if state.view and state.view != "all" else "",
         "compare": state.compare, "lang": state.lang if state.lang != "zh" else "",
+        "reader": state.reader, "follow": "1" if state.follow else "",
     }
     return to_query(state.filters, page)
 

@@ -71,6 +71,11 @@ def find_passage(text: str, quote: str, context: int = 2) -> Passage | None:
     return Passage(text[start:pos].lstrip(), quote, text[pos + len(quote):end].rstrip(), before, after, heading)
 
 
+def stops_for_marks(text: str) -> str:
+    """Only the private-use numbering marks made full stops: the reader keeps cells and offsets itself."""
+    return _PRIVATE_USE.sub("．", text)
+
+
 def for_display(text: str) -> str:
     """Text as a reader should see it: private-use numbering marks become a full stop, 专栏 cell
     walls go (a word split across cells is whole again) and '&8226;' artefacts become '·'."""

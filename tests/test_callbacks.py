@@ -50,7 +50,7 @@ def test_sync_filters_canonical_and_link(store):
     data = out["filters"]
     assert data == {"industry": "steel", "period": "2011-2015", "min_revenue": "1000", "province": "hebei"}
     assert "显示" in out["summary"] and "钢铁" in out["summary"]
-    search = run(page.sync_link, "filters.data", data, ["labels", "context"], "河北省", "", None, "zh")
+    search = run(page.sync_link, "filters.data", data, ["labels", "context"], "河北省", "", None, None, None, "zh")
     assert search == "?industry=steel&period=2011-2015&min_revenue=1000&province=hebei&view=%E6%B2%B3%E5%8C%97%E7%9C%81"
 
 

@@ -60,7 +60,7 @@ def test_sync_filters_any_controls(store, controls, layers, zoom, compare, selec
     assert isinstance(out["summary"], str)
     expected = filters_to_params(parse_filters(controls, store.vocab)[0])
     assert out["filters"] == expected
-    link = run(page.sync_link, "filters.data", out["filters"], layers, zoom, compare, selection, "zh")
+    link = run(page.sync_link, "filters.data", out["filters"], layers, zoom, compare, selection, None, None, "zh")
     state, _ = parse_page(link, store)
     assert state.filters == parse_filters(controls, store.vocab)[0]
 
