@@ -100,7 +100,12 @@ class Vocabulary:
         pairs = [(p["period"], p["number"]) for p in plans.values()]
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         for path in sorted(Path(RECORDS_DIR).glob("*.yaml")):
-            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
+            try:
+                doc = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
+            except (OSError, yaml.YAMLError):
+                continue  # the full load reports the broken file by name; the options are still checkable
+            if not isinstance(doc, dict):
+                continue
             own = {str(r["plan_period"]) for r in doc.get("records") or []
                    if isinstance(r, dict) and r.get("plan_period")}
             periods |= own
