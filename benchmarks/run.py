@@ -186,8 +186,8 @@ def _start(cmd: list[str], port: int):
 MARKER_JS = """(id) => {
     // the drawn marker of element `id`: match plotly's data to its rendered SVG point, centre of its box
     const gd = document.querySelector('#map .js-plotly-plot');
-    for (const t of gd._fullData) {
-      if (t.type !== 'scattergeo' || !t.customdata) continue;
+    for (const t of gd._fullData) {  // the marks themselves, not their labels
+      if (t.type !== 'scattergeo' || !t.customdata || !(t.uid || '').startsWith('points-')) continue;
       const i = Array.from(t.customdata).findIndex(c => c === id || (c && c[0] === id));
       if (i < 0) continue;
       for (const el of gd.querySelectorAll('.scattergeo .point')) {

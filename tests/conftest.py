@@ -87,7 +87,22 @@ def open_map(pg, query: str = "") -> None:
     pg.wait_for_selector("#map .geo", timeout=30000)
     pg.wait_for_function("document.querySelector('#summary') && document.querySelector('#summary').innerText.length > 0",
                          timeout=30000)
-    pg.wait_for_timeout(600)
+    wait_settled(pg)
+
+
+def wait_settled(pg, timeout: int = 30000) -> None:
+    """Until the map has been fitted to its real size (the page's last start-up patch, see assets/map.js)."""
+    pg.wait_for_function("() => { const gd = document.querySelector('#map .js-plotly-plot');"
+                         " return gd && gd.layout && String(gd.layout.uirevision || '').startsWith('zoom-'); }",
+                         timeout=timeout)
+
+
+def wait_for_points(pg, allowed_ids, timeout: int = 15000) -> None:
+    """Until every mark the map draws is one of `allowed_ids` (a filter's patch has been applied)."""
+    pg.wait_for_function("""(ids) => { const gd = document.querySelector('#map .js-plotly-plot'); const ok = new Set(ids);
+        const pts = gd._fullData.filter(t => (t.uid || '').startsWith('points-'));
+        const drawn = pts.flatMap(t => (t.customdata || []).map(c => c && c[0]));
+        return drawn.length > 0 && drawn.every(i => ok.has(i)); }""", arg=sorted(allowed_ids), timeout=timeout)
 
 
 def map_data(pg, graph: str = "map") -> list:

@@ -3,7 +3,7 @@
 import pytest
 
 from benchmarks.run import MARKER_JS
-from conftest import map_data, open_map
+from conftest import map_data, open_map, wait_for_points
 
 pytestmark = pytest.mark.browser
 
@@ -32,9 +32,9 @@ def test_choosing_an_industry_changes_the_points(page, store):
     option.wait_for(timeout=10000)
     option.click()
     page.wait_for_function("document.querySelector('#summary').innerText.includes('钢铁')", timeout=15000)
-    page.wait_for_timeout(800)
-    after = _points(page)
     steel = set(store.elements[[("steel" in c) for c in store.elements["industries"]]]["id"])
+    wait_for_points(page, steel)
+    after = _points(page)
     assert after and after < before and after <= steel
     assert "industry=steel" in page.url
 
@@ -42,7 +42,6 @@ def test_choosing_an_industry_changes_the_points(page, store):
 def test_click_element_reads_its_quote(page, store):
     row = store.elements[store.elements["name"].str.contains("清河羊绒")].iloc[0]
     open_map(page, "?q=清河羊绒&view=衡水市")
-    page.wait_for_timeout(800)
     # the drawn marker's centre on screen; click it like a user (plotly's drag layer swallows element clicks)
     pos = page.evaluate(MARKER_JS, row["id"])
     assert pos, "marker not drawn"
@@ -56,7 +55,7 @@ def test_click_element_reads_its_quote(page, store):
 def test_link_with_filters_is_applied(page):
     open_map(page, "?industry=petrochem&period=2011-2015&province=hebei&min_revenue=1000")
     summary = page.inner_text("#summary")
-    assert "石油化工" in summary and "2011-2015" in summary and "≥ 1000" in summary
+    assert "石油化工" in summary and "2011-2015" in summary and "≥ 1,000" in summary
     assert page.is_checked("#f-period input[value='2011-2015']")
     assert page.is_checked("#f-province input[value='河北省']")
 
