@@ -12,7 +12,7 @@ run: system venv            ## start the dashboard on http://127.0.0.1:8050
 	$(BIN)/python app.py serve --host $(HOST) --port $(PORT)
 
 serve: system venv          ## production: gunicorn with $(WORKERS) workers (HOST=0.0.0.0 to listen beyond localhost)
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --preload --timeout 60 "app:create_server()"
+	$(if $(filter 127.0.0.1 localhost ::1,$(HOST)),,PLANMAP_PUBLIC=1 )$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --preload --timeout 60 "app:create_server()"
 
 test: system dev-venv       ## lint (unused names, syntax), then every test, including the real-browser ones
 	$(BIN)/ruff check --select F,E9 --exclude $(VENV) .

@@ -16,10 +16,12 @@ from layers.filters import Filters, parse_query, to_query
 from layers.i18n import Notice
 from layers.store import Store
 
-PAGE_KEYS = ("sel", "pref", "layers", "view", "compare", "lang")
+PAGE_KEYS = ("sel", "pref", "layers", "view", "compare", "lang", "present", "tour")
 LAYER_NAMES = ("labels", "counties", "context")
 COMPARE_RE = re.compile(r"^\d{4}-\d{4}\|\d{4}-\d{4}$")
 EXTENT_RE = re.compile(r"^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$")
+# a view to open: a tour entry (t1, t2, ... in geodata/views.yaml order) or a saved view's number
+TOUR_ID_RE = re.compile(r"^(t[1-9]\d{0,3}|[1-9]\d{0,15})$")
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class PageState:
     view: str = "all"                    # a zoom target name or "lon0,lat0,lon1,lat1"
     compare: str = ""                    # "2011-2015|2016-2020" or ""
     lang: str = "zh"
+    present: bool = False                # open in presentation mode (?present=1)
+    tour: str = ""                       # the view to open: "t1".. (tour) or a saved view's id
 
     @property
     def selection(self) -> dict | None:
@@ -112,6 +116,16 @@ def parse_page(search: str | None, store: Store) -> tuple[PageState, list[Notice
             state = replace(state, lang=page["lang"])
         else:
             notices.append(Notice("unknown_lang", value=page["lang"][:20]))
+    if page.get("present"):
+        if page["present"] in ("1", "0"):
+            state = replace(state, present=page["present"] == "1")
+        else:
+            notices.append(Notice("bad_present", value=page["present"][:20]))
+    if page.get("tour"):
+        if TOUR_ID_RE.match(page["tour"]):
+            state = replace(state, tour=page["tour"])
+        else:
+            notices.append(Notice("bad_tour", value=page["tour"][:40]))
     return state, notices
 
 
@@ -122,6 +136,7 @@ def page_query(state: PageState) -> str:
         "layers": ",".join(state.layers) if tuple(state.layers) != DEFAULT_LAYERS else "",
         "view": state.view if state.view and state.view != "all" else "",
         "compare": state.compare, "lang": state.lang if state.lang != "zh" else "",
+        "present": "1" if state.present else "", "tour": state.tour,
     }
     return to_query(state.filters, page)
 
