@@ -15,8 +15,9 @@
     if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
     var target = e.target instanceof Element ? e.target : null;
     var presenting = !!document.querySelector("#page-body.presenting");
-    var dialog = target && target.closest("[role=dialog]");
-    if (e.key === "Escape" && dialog && !dialog.hidden) {  // Esc closes the dialog; its button takes the focus back
+    // Esc closes an open dialog (also when its focused button went away, e.g. undo); the focus goes back
+    var dialog = (target && target.closest("[role=dialog]")) || document.querySelector("[role=dialog]:not([hidden])");
+    if (e.key === "Escape" && dialog && !dialog.hidden) {
       var close = dialog.querySelector(".dialog-close");
       if (close) { e.preventDefault(); close.click(); }
       return;

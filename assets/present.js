@@ -1,10 +1,12 @@
 // Presentation for a room: marks, labels and legend scaled up and the comparison maps fitted to the
 // screen, by Plotly.restyle / relayout. Not CSS: Plotly places each mark with an SVG transform, so a CSS
 // scale would move the marks, and the legend's box is laid out from its font size.
-// Idempotent: each scaled value remembers the server's value it came from (on the object holding it),
-// so a redraw, a patch from the server or leaving presentation never scales twice.
+// Idempotent: for each scaled value we remember what we set and the server's value it came from (by
+// graph, trace and attribute: Plotly copies its objects, so nothing can be kept on them); a value that
+// differs from what we set is new from the server. So a redraw, a patch or leaving never scales twice.
 (function () {
   var MARKS = 1.5, TEXT = 1.4, LEGEND = 1.6;
+  var memos = {};
 
   function presenting() {
     var body = document.getElementById("page-body");
@@ -22,51 +24,48 @@
     }
     return a === b;
   }
-  // the value `holder[key]` should have at factor k, or undefined when it has it already
-  function target(holder, key, k) {
-    var current = holder[key];
+  // the value `current` (remembered as `key`) should have at factor k, or undefined when it has it already
+  function target(key, current, k) {
     if (current === undefined || current === null) return undefined;
-    var memo = holder._planmapScale && holder._planmapScale[key];
+    var memo = memos[key];
     var ours = memo && same(memo.set, current);
     if (ours && memo.k === k) return undefined;
     var base = ours ? memo.base : current;
     var want = k === 1 ? base : times(base, k);
-    if (!holder._planmapScale) Object.defineProperty(holder, "_planmapScale", {value: {}, writable: true});
-    holder._planmapScale[key] = {base: base, set: want, k: k};
+    memos[key] = {base: base, set: want, k: k};
     return want;
   }
-  function restyle(gd, path, k) {
+  function restyle(gd, outer, inner, k) {
     var values = [], traces = [];
     (gd.data || []).forEach(function (tr, i) {
-      var holder = tr[path[0]];
+      var holder = tr[outer];
       if (!holder || typeof holder !== "object") return;
-      var want = target(holder, path[1], k);
+      var want = target("map|" + i + "|" + outer + "." + inner, holder[inner], k);
       if (want !== undefined) { values.push(want); traces.push(i); }
     });
     if (traces.length) {
       var update = {};
-      update[path.join(".")] = values;
+      update[outer + "." + inner] = values;
       window.Plotly.restyle(gd, update, traces);
     }
   }
   function scaleMap(gd, on) {
-    restyle(gd, ["marker", "size"], on ? MARKS : 1);
-    restyle(gd, ["textfont", "size"], on ? TEXT : 1);
+    restyle(gd, "marker", "size", on ? MARKS : 1);
+    restyle(gd, "textfont", "size", on ? TEXT : 1);
     var legend = gd.layout && gd.layout.legend;
     if (legend) {
-      if (!legend.font) legend.font = {size: 11};
-      var size = target(legend.font, "size", on ? LEGEND : 1);
+      var size = target("map|legend", (legend.font && legend.font.size) || 11, on ? LEGEND : 1);
       if (size !== undefined) window.Plotly.relayout(gd, {"legend.font.size": size});
     }
   }
   function fitCompare(on) {
-    document.querySelectorAll("#compare .compare-map").forEach(function (box) {
+    document.querySelectorAll("#compare .compare-map").forEach(function (box, i) {
       var gd = box.querySelector(".js-plotly-plot");
       if (!gd || !gd.layout) return;
-      if (gd.layout._planmapHeight === undefined) {
-        Object.defineProperty(gd.layout, "_planmapHeight", {value: gd.layout.height || null});
-      }
-      var want = on ? Math.max(200, Math.floor(box.clientHeight)) : gd.layout._planmapHeight;
+      var key = "compare|" + i + "|height", memo = memos[key];
+      var base = memo && memo.set === gd.layout.height ? memo.base : gd.layout.height;
+      var want = on ? Math.max(200, Math.floor(box.clientHeight)) : base;
+      memos[key] = {base: base, set: want};
       if (want && Math.abs((gd.layout.height || 0) - want) > 3) window.Plotly.relayout(gd, {height: want});
     });
   }

@@ -217,14 +217,18 @@ def list_views(db, start, lang) -> dict:
 
 def open_view(view_id, views, lang) -> dict:
     """Opening a view sets the controls in place (no page reload) and the presentation caption."""
+    from callbacks.layout import _with_value, zoom_options
     from callbacks.page import controls_for
 
     view = find_view(views, view_id)
     if view is None or not isinstance(view.get("query"), str):
         return {"controls": {s.key: no_update for s in SPECS}, "layers": no_update, "zoom": no_update,
-                "compare": no_update, "selection": no_update, "caption": no_update}
-    state, _ = parse_page(view["query"], get_store())
+                "zoom_options": no_update, "compare": no_update, "selection": no_update, "caption": no_update}
+    store = get_store()
+    state, _ = parse_page(view["query"], store)
     return {"controls": controls_for(state.filters), "layers": list(state.layers), "zoom": state.view,
+            # a saved extent (lon0,lat0,lon1,lat1) is no named option: the dropdown drops values it does not list
+            "zoom_options": _with_value(zoom_options(store, lang), state.view),
             "compare": state.compare, "selection": state.selection, "caption": caption(view, lang)}
 
 
@@ -294,8 +298,7 @@ def present_pieces(state) -> html.Div:
             dcc.Dropdown(id="view-pick", options=[], clearable=False, className="view-pick",
                          placeholder=t("view_pick", lang)),
             html.Button("▶", id="view-next", className="button", n_clicks=0, **{"aria-label": "next view"}),
-            html.Button("⛶", id="present-fullscreen", className="button", n_clicks=0, title=t("fullscreen", lang),
-                        **{"aria-label": t("fullscreen", lang)}),
+            html.Button(t("fullscreen", lang), id="present-fullscreen", className="button", n_clicks=0),
             html.Div(className="save-controls", children=[
                 html.Label(t("view_name", lang), htmlFor="view-name", className="visually-hidden"),
                 dcc.Input(id="view-name", type="text", placeholder=t("view_name", lang), maxLength=80,
@@ -445,6 +448,7 @@ def register(app) -> None:
         output={"controls": control_outputs(allow_duplicate=True),
                 "layers": Output("f-layers", "value", allow_duplicate=True),
                 "zoom": Output("f-zoom", "value", allow_duplicate=True),
+                "zoom_options": Output("f-zoom", "options", allow_duplicate=True),
                 "compare": Output("f-compare", "value", allow_duplicate=True),
                 "selection": Output("selection", "data", allow_duplicate=True),
                 "caption": Output("present-caption", "children")},
