@@ -309,9 +309,10 @@ def present_pieces(state) -> html.Div:
                 html.Button(t("save_view", lang), id="view-save", className="button", n_clicks=0),
                 html.Button(t("manage_views", lang), id="manage-open", className="button", n_clicks=0,
                             **{"aria-haspopup": "dialog"}),
+                # beside the button that saved: the confirmation is seen where the eyes are
+                html.Span(id="view-status", className="view-status", role="status", **{"aria-live": "polite"}),
             ]),
         ]),
-        html.Div(id="view-status", className="view-status", role="status", **{"aria-live": "polite"}),
         html.Div(id="manage-dialog", className="dialog manage-dialog", hidden=True, role="dialog",
                  **{"aria-modal": "true", "aria-labelledby": "manage-heading"}, children=[
             html.H2(t("manage_views", lang), id="manage-heading"),

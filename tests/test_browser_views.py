@@ -184,3 +184,59 @@ def test_keys_do_nothing_in_a_dropdown_or_outside_presentation(page):
     page.wait_for_timeout(300)
     assert page.input_value("#view-name") == "fF" and not page.is_visible("#page-body.presenting")
     assert not page.errors
+
+
+@pytest.fixture(scope="module")
+def public_server(tmp_path_factory):
+    """A server reachable by others (PLANMAP_PUBLIC=1): saving needs the edit token."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT, wait_for
+    from benchmarks.load import free_port
+
+    port = free_port()
+    env = dict(os.environ, PLANMAP_DATA=str(tmp_path_factory.mktemp("public-views")), PLANMAP_PUBLIC="1",
+               PLANMAP_EDIT_TOKEN="room-42-secret")
+    proc = subprocess.Popen([sys.executable, "app.py", "serve", "--port", str(port)], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(url + "/", proc)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_public_server_asks_for_the_edit_token_once(browser, public_server):
+    ctx = browser.new_context(viewport={"width": 1500, "height": 950})
+    pg = ctx.new_page()
+    pg.base = public_server
+    try:
+        open_map(pg, "?industry=steel")
+        pg.fill("#view-name", "公开服务器")
+        pg.click("#view-save")
+        pg.wait_for_function("document.querySelector('#view-status').innerText.includes('编辑口令')", timeout=15000)
+        assert requests.get(public_server + "/api/views", timeout=10).json()["views"] == []
+        pg.click("#manage-open")
+        pg.fill("#edit-token-input", "wrong")
+        pg.keyboard.press("Escape")
+        pg.click("#view-save")
+        pg.wait_for_function("document.querySelector('#view-status').innerText.includes('编辑口令不正确')",
+                             timeout=15000)
+        pg.click("#manage-open")
+        pg.fill("#edit-token-input", "room-42-secret")
+        pg.keyboard.press("Escape")
+        pg.click("#view-save")
+        pg.wait_for_function("document.querySelector('#view-status').innerText === '已保存：公开服务器'", timeout=15000)
+        pg.reload()  # the token is kept for the tab (sessionStorage), not asked again
+        pg.wait_for_selector("#map .geo", timeout=30000)
+        pg.fill("#view-name", "第二个")
+        pg.click("#view-save")
+        pg.wait_for_function("document.querySelector('#view-status').innerText === '已保存：第二个'", timeout=15000)
+        names = [v["name"] for v in requests.get(public_server + "/api/views", timeout=10).json()["views"]]
+        assert names == ["公开服务器", "第二个"]
+    finally:
+        ctx.close()
