@@ -55,7 +55,7 @@ def catalogue(db) -> list[dict]:
 
 
 def view_title(view: dict, lang: str) -> str:
-    return view["name_en"] if lang == "en" else view["name"]
+    return str(view.get("name_en") if lang == "en" and view.get("name_en") else view.get("name", ""))
 
 
 def picker_options(views: list[dict], lang: str) -> list[dict]:
@@ -80,8 +80,9 @@ def saved_query(search: str | None) -> str:
 def caption(view: dict | None, lang: str) -> list:
     if not view:
         return []
+    note = view.get("note")
     return [html.H2(view_title(view, lang), className="caption-title"),
-            html.P(view["note"], className="caption-note") if view.get("note") else None]
+            html.P(note, className="caption-note") if isinstance(note, str) and note else None]
 
 
 # --- writing: who may, and the answers ------------------------------------
@@ -133,8 +134,10 @@ def save_view(db, n, name, note, search, lang, token, remote_addr=None) -> dict:
         raise PreventUpdate
 
     def action():
-        given = (name or "").strip() or f"{t('view_default_name', lang)} {len(db.list_views()) + 1}"
-        v = db.create(given, saved_query(search), note or "")
+        given = (name if isinstance(name, str) else "").strip() or \
+            f"{t('view_default_name', lang)} {len(db.list_views()) + 1}"
+        v = db.create(given, saved_query(search if isinstance(search, str) else ""),
+                      note if isinstance(note, str) else "")
         return _answer(db, lang, t("view_saved", lang, name=v["name"]), pick=str(v["id"]))
     return write(db, token, lang, action, remote_addr)
 
@@ -206,7 +209,7 @@ def list_views(db, start, lang) -> dict:
         notice = []
     except ViewsDBError as e:  # the tour still works when the database is busy
         views, notice = load_tour(), html.P(t("views_error", lang, reason=str(e)), className="notice")
-    wanted = start.get("tour") or ""
+    wanted = start.get("tour") if isinstance(start.get("tour"), str) else ""
     pick = wanted if find_view(views, wanted) else None
     if wanted and pick is None:
         notice = notice_list([Notice("unknown_tour", value=wanted[:40])], lang)
@@ -235,7 +238,9 @@ def open_view(view_id, views, lang) -> dict:
 def step_views(n_prev, n_next, current, views):
     if not isinstance(views, list) or not views or not (n_prev or n_next):
         return no_update
-    ids = [v.get("id") for v in views if isinstance(v, dict)]
+    ids = [v["id"] for v in views if isinstance(v, dict) and isinstance(v.get("id"), str)]
+    if not ids:
+        return no_update
     step = -1 if ctx.triggered_id == "view-prev" else 1
     if current not in ids:
         return ids[0] if step == 1 else ids[-1]
@@ -251,7 +256,8 @@ def toggle_presentation(n, cls):
 
 def manage_rows(views, lang) -> list:
     """The manage dialog's list: the database's views (the tour is edited in its file)."""
-    saved = [v for v in views or [] if isinstance(v, dict) and not v.get("tour")]
+    saved = [v for v in views if isinstance(v, dict) and not v.get("tour") and str(v.get("id", "")).isdigit()
+             and isinstance(v.get("name"), str)] if isinstance(views, list) else []
     if not saved:
         return [html.P(t("manage_empty", lang), className="note")]
     rows = []
