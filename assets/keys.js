@@ -22,6 +22,17 @@
       if (close) { e.preventDefault(); close.click(); }
       return;
     }
+    if (e.key === "Tab" && dialog && !dialog.hidden) {  // aria-modal: Tab cycles inside the open dialog
+      var stops = Array.prototype.filter.call(dialog.querySelectorAll("input, button, select, textarea, [tabindex]"),
+        function (el) { return !el.disabled && el.tabIndex >= 0 && el.offsetParent !== null; });
+      if (!stops.length) return;
+      var at = stops.indexOf(document.activeElement);
+      if (at === -1 || (!e.shiftKey && at === stops.length - 1) || (e.shiftKey && at === 0)) {
+        e.preventDefault();
+        stops[e.shiftKey ? stops.length - 1 : 0].focus();
+      }
+      return;
+    }
     if (target && (target.isContentEditable || target.closest(CONTROLS))) return;
     var id = null;
     if (e.key === "f" || e.key === "F") {

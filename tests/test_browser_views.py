@@ -65,6 +65,9 @@ def test_manage_dialog_renames_moves_deletes_and_undoes(page):
     page.wait_for_function("(id) => document.querySelector(`#manage-list li[data-view='${id}']`)", arg=ids[2],
                            timeout=15000)
     assert _names_in_dialog(page, ids, [a, b, c]) == [a, b, c]
+    for _ in range(40):  # aria-modal: Tab never leaves the dialog
+        page.keyboard.press("Tab")
+        assert page.evaluate("() => !!document.activeElement.closest('#manage-dialog')")
 
     def status_says(text):
         page.wait_for_function("(t) => document.querySelector('#manage-status').innerText.includes(t)", arg=text,
