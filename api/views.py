@@ -48,21 +48,25 @@ def _is_loopback(addr: str | None) -> bool:
 
 
 def edit_permission(req) -> bool | str:
-    """True when this request may change saved views, else the reason to show.
+    """True when this request may change saved views, else the reason to show (see write_permission)."""
+    # WSGI hands header values over as latin-1 text of the bytes sent; the token is set as UTF-8 text
+    return write_permission(req.remote_addr, req.headers.get("X-Edit-Token", "").encode("latin-1", "replace"))
+
+
+def write_permission(remote_addr: str | None, given: bytes) -> bool | str:
+    """May a client at `remote_addr` that gave the token bytes `given` change saved views?
 
     A loopback request on a loopback-only server may write. Anything else needs the edit token: with
     PLANMAP_PUBLIC=1 even a request from 127.0.0.1 does, since behind a reverse proxy every visitor
-    arrives from 127.0.0.1.
+    arrives from 127.0.0.1. The API (X-Edit-Token header) and the page (its token field) both ask here.
     """
     public = os.environ.get("PLANMAP_PUBLIC", "") not in ("", "0")
-    if not public and _is_loopback(req.remote_addr):
+    if not public and _is_loopback(remote_addr):
         return True
     token = os.environ.get("PLANMAP_EDIT_TOKEN", "")
     if not token:
         return ("saving views is switched off on a server reachable from other machines: start the server "
                 "with PLANMAP_EDIT_TOKEN=<a long random secret> and send it in the X-Edit-Token header")
-    # WSGI hands header values over as latin-1 text of the bytes sent; the token is set as UTF-8 text
-    given = req.headers.get("X-Edit-Token", "").encode("latin-1", "replace")
     if hmac.compare_digest(given, token.encode("utf-8", "surrogateescape")):
         return True
     return "missing or wrong X-Edit-Token header: changing saved views needs the server's PLANMAP_EDIT_TOKEN"

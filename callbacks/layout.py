@@ -6,6 +6,7 @@ from dash import dcc, html
 
 from callbacks.compare import compare_section
 from layers.coverage import coverage_notes
+from callbacks.present import present_pieces
 from layers.figure import MapOptions, build_figure
 from layers.filters import SPECS, FilterSpec, filter_mask, filters_to_params
 from layers.i18n import t
@@ -201,14 +202,7 @@ def page_body(store: Store, state, notices: list[str]):
                 html.Div(id="summary", className="summary", role="status", **{"aria-live": "polite"}),
                 html.Div(role="region", **{"aria-label": t("app_title", lang)}, children=dcc.Graph(
                     id="map", figure=fig, config=GRAPH_CONFIG, className="map", style={"height": "calc(100vh - 150px)"})),
-                html.Div(id="present-bar", className="present-bar", children=[
-                    html.Button("◀", id="view-prev", className="button", n_clicks=0, **{"aria-label": "previous view"}),
-                    dcc.Dropdown(id="view-pick", options=[], clearable=False, className="view-pick"),
-                    html.Button("▶", id="view-next", className="button", n_clicks=0, **{"aria-label": "next view"}),
-                    dcc.Input(id="view-name", type="text", placeholder=t("view_name", lang), maxLength=80,
-                              className="text-input"),
-                    html.Button(t("save_view", lang), id="view-save", className="button", n_clicks=0),
-                ]),
+                present_pieces(state),  # the views bar, the presentation caption, the manage dialog
             ]),
             html.Aside(id="details", className="panel details", role="region", tabIndex="-1",
                        **{"aria-label": t("details", lang)}, children=[html.P(t("click_hint", lang))]),

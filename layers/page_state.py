@@ -17,10 +17,12 @@ from layers.i18n import Notice
 from layers.reader import reader_position
 from layers.store import Store
 
-PAGE_KEYS = ("sel", "pref", "layers", "view", "compare", "lang", "reader", "follow")
+PAGE_KEYS = ("sel", "pref", "layers", "view", "compare", "lang", "reader", "follow", "present", "tour")
 LAYER_NAMES = ("labels", "counties", "context")
 COMPARE_RE = re.compile(r"^\d{4}-\d{4}\|\d{4}-\d{4}$")
 EXTENT_RE = re.compile(r"^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$")
+# a view to open: a tour entry (t1, t2, ... in geodata/views.yaml order) or a saved view's number
+TOUR_ID_RE = re.compile(r"^(t[1-9]\d{0,3}|[1-9]\d{0,15})$")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class PageState:
     lang: str = "zh"
     reader: str = ""                     # the plan being read and the paragraph: "000:125" (layers.reader)
     follow: bool = False                 # the map follows the paragraph being read
+    present: bool = False                # open in presentation mode (?present=1)
+    tour: str = ""                       # the view to open: "t1".. (tour) or a saved view's id
 
     @property
     def selection(self) -> dict | None:
@@ -126,6 +130,16 @@ def parse_page(search: str | None, store: Store) -> tuple[PageState, list[Notice
             state = replace(state, follow=True)
         else:
             notices.append(Notice("bad_follow", value=page["follow"][:20]))
+    if page.get("present"):
+        if page["present"] in ("1", "0"):
+            state = replace(state, present=page["present"] == "1")
+        else:
+            notices.append(Notice("bad_present", value=page["present"][:20]))
+    if page.get("tour"):
+        if TOUR_ID_RE.match(page["tour"]):
+            state = replace(state, tour=page["tour"])
+        else:
+            notices.append(Notice("bad_tour", value=page["tour"][:40]))
     return state, notices
 
 
@@ -137,6 +151,7 @@ def page_query(state: PageState) -> str:
         "view": state.view if state.view and state.view != "all" else "",
         "compare": state.compare, "lang": state.lang if state.lang != "zh" else "",
         "reader": state.reader, "follow": "1" if state.follow else "",
+        "present": "1" if state.present else "", "tour": state.tour,
     }
     return to_query(state.filters, page)
 

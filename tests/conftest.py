@@ -20,6 +20,18 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def views_data_folder(tmp_path_factory):
+    """Saved views go to a throw-away folder: no test writes to the user's own database."""
+    old = {k: os.environ.pop(k, None) for k in ("PLANMAP_DATA", "PLANMAP_DB", "PLANMAP_PUBLIC", "PLANMAP_EDIT_TOKEN")}
+    os.environ["PLANMAP_DATA"] = str(tmp_path_factory.mktemp("planmap-data"))
+    yield Path(os.environ["PLANMAP_DATA"])
+    for k, v in old.items():
+        os.environ.pop(k, None)
+        if v is not None:
+            os.environ[k] = v
+
+
 @pytest.fixture(scope="session")
 def store():
     from layers.store import get_store
@@ -43,9 +55,9 @@ def wait_for(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
-    """`python app.py serve` on a free loopback port, as a user runs it."""
+    """`python app.py serve` on a free loopback port, as a user runs it, with its own saved views folder."""
     port = free_port()
-    env = dict(os.environ, PLANMAP_VIEWS=str(tmp_path_factory.mktemp("views") / "saved_views.yaml"))
+    env = dict(os.environ, PLANMAP_DATA=str(tmp_path_factory.mktemp("live-views")))
     proc = subprocess.Popen([sys.executable, "app.py", "serve", "--port", str(port)], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"

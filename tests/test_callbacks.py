@@ -1,9 +1,12 @@
 """Each callback called as Dash calls it, with good and invalid inputs (no exception, a clear answer)."""
 from contextvars import copy_context
 
+import pytest
+
 from dash import Patch, no_update
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
+from dash.exceptions import PreventUpdate
 
 from callbacks import details, export, map as map_cb, page, present, table
 from layers.figure import N_BASE, element_slots, trace_index
@@ -160,21 +163,114 @@ def test_language_toggle_keeps_view(store):
     assert run(page.toggle_language, "lang-toggle.n_clicks", 0, "?industry=steel", "zh") is no_update
 
 
-def test_saved_view_opens_controls(store):
-    views = present.load_views()
-    assert len(views) >= 6
-    out = present.open_view(0, views)
+@pytest.fixture
+def db(tmp_path, store):
+    from layers.page_state import parse_page
+    from layers.views_db import ViewsDB
+
+    return ViewsDB(f"sqlite:///{tmp_path / 'views.sqlite3'}",
+                   validate_query=lambda q: [n.text("en") for n in parse_page(q, store)[1]])
+
+
+LOCAL = "127.0.0.1"
+
+
+def test_saved_view_opens_controls(store, db):
+    db.create("唐山钢铁", "?industry=steel&view=唐山市", "讲钢铁")
+    views = present.catalogue(db)
+    assert [v["id"] for v in views[:2]] == ["t1", "t2"] and views[-1]["name"] == "唐山钢铁"
+    out = present.open_view("t1", views, "zh")
     assert out["controls"]["plan"] == ["000"] and out["zoom"] == "115.6,37.6,120.2,40.6"
     assert set(out["controls"]) == {s.key for s in SPECS}
-    nothing = present.open_view(99, views)
+    assert out["caption"][0].children == views[0]["name"]
+    saved = present.open_view(views[-1]["id"], views, "zh")
+    assert saved["controls"]["industry"] == ["steel"] and saved["zoom"] == "唐山市"
+    assert saved["caption"][1].children == "讲钢铁"
+    nothing = present.open_view("t99", views, "zh")
     assert all(v is no_update for v in nothing["controls"].values()) and nothing["zoom"] is no_update
 
 
-def test_save_view_appends(store, tmp_path, monkeypatch):
-    monkeypatch.setenv("PLANMAP_VIEWS", str(tmp_path / "views.yaml"))
-    n = len(present.load_views())
-    options, views = run(present.list_or_save_views, "view-save.n_clicks", 1, "钢铁视图", "?industry=steel", "zh")
-    assert len(views) == n + 1 and views[-1]["filters"] == {"industry": "steel"} and "钢铁视图" in options[-1]["label"]
+def test_picker_lists_tour_then_saved_views(db):
+    db.create("我的视图", "?province=henan")
+    options = present.picker_options(present.catalogue(db), "en")
+    assert options[0]["value"] == "t1" and options[0]["label"].endswith("(tour)")
+    assert options[-1] == {"label": f"{len(options)}. 我的视图", "value": str(db.list_views()[0]["id"])}
+
+
+def test_save_view_confirms_and_selects_it(db):
+    out = present.save_view(db, 1, " 钢铁视图 ", "给领导看", "?industry=steel&present=1&tour=t2&lang=en", "zh",
+                            None, remote_addr=LOCAL)
+    [saved] = db.list_views()
+    assert out["message"] == "已保存：钢铁视图" and out["pick"] == str(saved["id"])
+    # the saved query is the view itself: no language, no presentation keys
+    assert saved["query"] == "?industry=steel" and saved["note"] == "给领导看"
+    assert out["options"][-1]["value"] == out["pick"] and "钢铁视图" in out["options"][-1]["label"]
+    assert [v["id"] for v in out["views"]][-1] == out["pick"]
+    unnamed = present.save_view(db, 2, "", None, "?province=hebei", "en", None, remote_addr=LOCAL)
+    assert unnamed["message"] == "Saved: View 2"
+
+
+def test_save_view_refusals_are_messages(db, monkeypatch, tmp_path):
+    from layers.views_db import ViewsDB
+
+    full = ViewsDB(f"sqlite:///{tmp_path / 'full.sqlite3'}", max_views=1)
+    full.create("一", "?industry=steel")
+    out = present.save_view(full, 1, "二", None, "?industry=steel", "zh", None, remote_addr=LOCAL)
+    assert out["message"].startswith("未能保存：") and "at most 1" in out["message"] and out["pick"] is no_update
+    monkeypatch.setenv("PLANMAP_PUBLIC", "1")
+    monkeypatch.setenv("PLANMAP_EDIT_TOKEN", "s3cret-token")
+    assert present.save_view(db, 1, "x", None, "", "zh", None, remote_addr=LOCAL)["message"] == \
+        "本服务器需要编辑口令才能保存：请在“管理视图”中输入"
+    assert present.save_view(db, 1, "x", None, "", "en", "guess", remote_addr=LOCAL)["message"] == \
+        "the edit token is wrong"
+    assert db.list_views() == []
+    assert present.save_view(db, 1, "x", None, "", "en", "s3cret-token", remote_addr=LOCAL)["message"] == "Saved: x"
+    monkeypatch.delenv("PLANMAP_EDIT_TOKEN")
+    assert "PLANMAP_EDIT_TOKEN" in present.save_view(db, 1, "y", None, "", "en", "any", remote_addr=LOCAL)["message"]
+
+
+def test_manage_rename_note_move_delete_undo(db):
+    a, b, c = (db.create(n, q)["id"] for n, q in (("甲", "?province=hebei"), ("乙", "?province=henan"),
+                                                  ("丙", "?industry=steel")))
+    names = lambda: [v["name"] for v in db.list_views()]  # noqa: E731
+    out = present.rename_view(db, b, "乙：河南", None, "zh", remote_addr=LOCAL)
+    assert out["message"] == "已更名：乙：河南" and names() == ["甲", "乙：河南", "丙"]
+    present.note_view(db, a, "先看这个", None, "zh", remote_addr=LOCAL)
+    assert db.get(a)["note"] == "先看这个"
+    present.move_view(db, c, -1, None, "zh", remote_addr=LOCAL)
+    assert names() == ["甲", "丙", "乙：河南"]
+    present.move_view(db, a, -1, None, "zh", remote_addr=LOCAL)  # already first: stays
+    assert names() == ["甲", "丙", "乙：河南"]
+    gone = present.delete_view(db, c, None, "en", remote_addr=LOCAL)
+    assert gone["message"] == "Deleted: 丙" and gone["undo"]["id"] == c and names() == ["甲", "乙：河南"]
+    back = present.undo_delete(db, 1, gone["undo"], None, "en", remote_addr=LOCAL)
+    assert back["message"] == "Restored: 丙" and back["undo"] is None and names() == ["甲", "丙", "乙：河南"]
+    bad = present.rename_view(db, a, "   ", None, "en", remote_addr=LOCAL)
+    assert bad["message"].startswith("Not saved: name must be 1 to 80") and names()[0] == "甲"
+    with pytest.raises(PreventUpdate):  # the list re-rendering sends the same name: nothing is written
+        present.rename_view(db, a, "甲", None, "en", remote_addr=LOCAL)
+    rows = present.manage_rows(present.catalogue(db), "zh")[0].children
+    assert [r.children[1].children[1].value for r in rows] == ["甲", "丙", "乙：河南"]
+    assert rows[0].children[3].disabled and rows[-1].children[4].disabled
+
+
+def test_link_opens_presentation_at_a_view(db):
+    out = present.list_views(db, {"present": True, "tour": "t8"}, "zh")
+    assert out["body"] == "presenting" and out["pick"] == "t8" and out["notice"] == []
+    missing = present.list_views(db, {"present": False, "tour": "42"}, "en")
+    assert missing["pick"] is None and missing["body"] is no_update
+    assert "no view with id '42'" in str(missing["notice"].to_plotly_json())
+
+
+def test_present_and_tour_in_the_link(store):
+    from layers.page_state import page_query, parse_page
+
+    state, notices = parse_page("?present=1&tour=t3&industry=steel", store)
+    assert (state.present, state.tour, notices) == (True, "t3", [])
+    assert page_query(state) == "?industry=steel&present=1&tour=t3"
+    state, notices = parse_page("?present=yes&tour=../x", store)
+    assert (state.present, state.tour) == (False, "")
+    assert [n.code for n in notices] == ["bad_present", "bad_tour"]
 
 
 def test_export_file_names_are_safe():

@@ -91,7 +91,23 @@ def test_linked_views_and_downloads_any_filters(store, filters_data):
 def test_table_selection_and_views_any_input(store, rows, index):
     rows = rows if isinstance(rows, list) and all(isinstance(r, dict) for r in rows) else None
     table.select_from_table(rows, [])
-    present.open_view(index, present.load_views())
+    present.open_view(index, present.load_tour(), "zh")
+
+
+@SETTINGS
+@given(junk, junk, junk)
+def test_saved_views_callbacks_any_input(store, view_id, views, start):
+    """Whatever the browser sends as the picker, its views or the start, the answer is a no-op or a view."""
+    present.open_view(view_id, views, "en")
+    present.manage_rows(views, "zh")
+    run(present.step_views, "view-next.n_clicks", 0, 1, view_id, views)
+    present.list_views(_empty_db(), start, "zh")
+
+
+def _empty_db():
+    from layers.views_db import ViewsDB
+
+    return ViewsDB("sqlite://")
 
 
 CLI_FLAGS = ["--industry", "--period", "--plan", "--min-revenue", "--no-target", "--province", "--kind", "--q",
