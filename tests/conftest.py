@@ -48,7 +48,11 @@ def wait_for(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
     deadline = time.time() + seconds
     while time.time() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}: {proc.stderr.read().decode()[-2000:]}")
+            log = getattr(proc, "log", None)
+            if log is not None:
+                log.seek(0)
+            text = (log or proc.stderr).read().decode()
+            raise RuntimeError(f"server exited with {proc.returncode}: {text[-2000:]}")
         try:
             if requests.get(url, timeout=2).status_code == 200:
                 return
@@ -63,8 +67,11 @@ def live_server(tmp_path_factory):
     """`python app.py serve` on a free loopback port, as a user runs it, with its own saved views folder."""
     port = free_port()
     env = dict(os.environ, PLANMAP_DATA=str(tmp_path_factory.mktemp("live-views")))
+    # the server logs every request: to a file, never to a pipe nobody reads (a full pipe blocks the server)
+    log = open(tmp_path_factory.mktemp("live-log") / "server.log", "w+b")
     proc = subprocess.Popen([sys.executable, "app.py", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=log, stderr=subprocess.STDOUT)
+    proc.log = log
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for(url + "/", proc)
@@ -72,6 +79,7 @@ def live_server(tmp_path_factory):
     finally:
         proc.terminate()
         proc.wait(10)
+        log.close()
 
 
 @pytest.fixture(scope="session")
