@@ -160,7 +160,7 @@ def grid(lang: str) -> dag.AgGrid:
                      "filter": "agNumberColumnFilter" if f == "revenue" else True, "sortable": True}
                     for f, zh, en, flex in cols],
         dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
-                         "animateRows": False, "quickFilterText": ""},
+                         "animateRows": False},
         defaultColDef={"resizable": True, "minWidth": 80},
         style={"height": "360px", "width": "100%"}, className="ag-theme-alpine")
 
@@ -178,6 +178,7 @@ def app_shell() -> html.Div:
 def page_body(store: Store, state, notices: list[str]):
     """The whole page for one PageState (filters, selection, layers, view, language) from a link."""
     from callbacks.reader import reader_panel  # the reader's own module (issue 17)
+    from callbacks.table import selection_pieces  # one selection for map, table, details, charts (issue 12)
 
     lang = state.lang
     opts = MapOptions(lang=lang, layers=tuple(state.layers), selected=state.selected,
@@ -217,8 +218,6 @@ def page_body(store: Store, state, notices: list[str]):
             html.Div(className="table-card", children=[
                 html.Div(className="table-head", children=[
                     html.H2(t("table", lang), id="table-heading"),
-                    html.Label(t("search", lang), htmlFor="grid-search", className="visually-hidden"),
-                    dcc.Input(id="grid-search", type="search", placeholder=t("search", lang), className="text-input"),
                     html.Button(t("download_csv", lang), id="dl-csv", className="button", n_clicks=0),
                     html.Button(t("download_geojson", lang), id="dl-geojson", className="button", n_clicks=0),
                     dcc.Download(id="download"),
@@ -228,6 +227,7 @@ def page_body(store: Store, state, notices: list[str]):
             html.Div(id="targets", className="targets"),
         ]),
         export_dialog(lang),
+        selection_pieces(),
         html.Footer(id="footer", className="footer", children=footer(store, lang)),
     ])
 

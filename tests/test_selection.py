@@ -1,0 +1,91 @@
+"""One selection for map, table, details and charts (issue 12): the callbacks called as Dash calls them."""
+import csv
+import io
+from contextvars import copy_context
+
+from dash import no_update
+from dash._callback_context import context_value
+from dash._utils import AttributeDict
+
+from callbacks import table
+from layers.filters import Filters, parse_filters
+from layers.table import grid_rows
+
+
+def run(fn, trigger, *args, value=1):
+    """Call a callback with `trigger` (a prop id, or a pattern id dict plus prop) as the input that fired."""
+    def go():
+        prop = trigger if isinstance(trigger, str) else __import__("json").dumps(trigger[0], separators=(",", ":")) + "." + trigger[1]
+        context_value.set(AttributeDict(triggered_inputs=[{"prop_id": prop, "value": value}]))
+        return fn(*args)
+    return copy_context().run(go)
+
+
+def _some_element(store):
+    return store.elements["id"].iloc[3]
+
+
+def test_a_mark_selects_its_row_and_scrolls_to_it(store):
+    rid = _some_element(store)
+    rows, scroll = run(table.row_of_selection, "selection.data", {"type": "element", "id": rid}, [], [])
+    assert rows == {"ids": [rid]} and scroll == {"rowId": rid, "rowPosition": "middle"}
+    # new rows (a filter) keep the selected element's row selected
+    rows, _ = run(table.row_of_selection, "grid.rowData", {"type": "element", "id": rid}, [], [{"id": rid}])
+    assert rows == {"ids": [rid]}
+    # a prefecture or a spot clears the grid's selection; junk does nothing
+    assert run(table.row_of_selection, "selection.data", {"type": "spot", "at": [1, 2, 3]}, [], [{"id": rid}])[0] == {"ids": []}
+    assert run(table.row_of_selection, "selection.data", {"type": "element", "id": "../x"}, [], []) == (no_update,) * 2
+
+
+def test_no_loop_between_row_and_selection(store):
+    """The grid reports the row the page selected: that must not select, zoom or scroll again."""
+    rid = _some_element(store)
+    sel = {"type": "element", "id": rid}
+    assert table.select_from_table([{"id": rid, "name": "x"}], [], sel, "zh") == (no_update,) * 3
+    assert run(table.row_of_selection, "selection.data", {**sel, "from": "table"}, [], [{"id": rid}]) == (no_update,) * 2
+    # a row the user picks while another element is selected does select it (and says where it came from)
+    other = store.elements["id"].iloc[4]
+    got, zoom, options = table.select_from_table([{"id": other, "name": "y"}], [], sel, "en")
+    assert got == {"type": "element", "id": other, "from": "table"} and options[-1]["label"] == "Element: y"
+
+
+def test_a_bar_click_sets_its_filter(store):
+    code = store.vocab.industries[0]["code"]
+    assert run(table.bar_filter, ({"type": "bar-industry", "code": code}, "n_clicks"), [1], []) == ([code], no_update)
+    assert run(table.bar_filter, ({"type": "bar-prefecture", "name": "唐山市"}, "n_clicks"), [], [1]) == (no_update, ["唐山市"])
+    # bars drawn anew (n_clicks 0) and names the data does not know change nothing
+    assert run(table.bar_filter, ({"type": "bar-industry", "code": code}, "n_clicks"), [0], [], value=0) == (no_update,) * 2
+    assert run(table.bar_filter, ({"type": "bar-prefecture", "name": "北京市"}, "n_clicks"), [], [1]) == (no_update,) * 2
+
+
+def test_bars_are_labelled_buttons(store):
+    rows, by_ind, by_pref = table.update_linked_views({"industry": "steel"}, "…", "zh")
+    text = str(by_ind.to_plotly_json())
+    assert "'type': 'bar-industry', 'code': 'steel'" in text and "筛选：钢铁" in text
+    assert "'type': 'bar-prefecture', 'name': '唐山市'" in str(by_pref.to_plotly_json())
+
+
+def test_download_is_the_table_in_its_order(store):
+    """With a search the table ranks best matches first: the download has the same rows in the same order."""
+    params = {"q": "钢铁", "industry": "steel"}
+    f = parse_filters(params, store.vocab)[0]
+    expected = [r["id"] for r in grid_rows(store.elements[__import__("layers.filters", fromlist=["x"]).filter_mask(
+        store.elements, f)], store.vocab, "zh", q=f.q)]
+    out = run(table.download, "dl-csv.n_clicks", 1, 0, params, None)
+    ids = [r["id"] for r in csv.DictReader(io.StringIO(out["content"].lstrip("\ufeff")))]
+    assert ids == expected and len(ids) > 1
+    # the grid's own order (a column sort, a column filter) wins, but it cannot add rows the filters hide
+    mine = list(reversed(expected[:5])) + ["not-an-element", store.elements["id"].iloc[0]]
+    shown = table.shown_rows(store, f, mine)
+    assert list(shown["id"]) == [i for i in mine if i in set(expected)]
+
+
+def test_download_file_name_says_the_filters(store):
+    f = Filters(industry=("steel",), period=("2011-2015",))
+    assert table.file_name(f, "csv", 58) == "plan-elements-industry-steel-period-2011-2015.csv"
+    assert table.file_name(Filters(prefecture=("唐山市",)), "geojson", 3) == "plan-elements-prefecture-唐山市.geojson"
+    assert table.file_name(Filters(), "csv", 960) == "plan-elements-all-960.csv"
+    long = Filters(q="../../etc/passwd " + "x" * 150, industry=tuple(i["code"] for i in store.vocab.industries))
+    name = table.file_name(long, "csv", 7)
+    assert len(name) <= 80 and name.endswith("-7.csv") and "/" not in name and ".." not in name
+    assert ".." not in table.file_name(Filters(q="a..b"), "csv", 1)
