@@ -71,18 +71,28 @@ def row_of_selection(selection, _row_data, selected_rows):
     return {"ids": [element_id]}, {"rowId": element_id, "rowPosition": "middle"}
 
 
+def _clicks_of(hit: dict, ids: list, clicks: list) -> int:
+    """n_clicks of the bar that fired, found by its id (Dash's triggered value is None for a CJK id)."""
+    for entry, n in zip(ids or [], clicks or []):
+        if isinstance(entry, dict) and entry.get("id") == hit:
+            return n or 0
+    return 0
+
+
 def bar_filter(industry_clicks, prefecture_clicks):
     """A click on a bar filters by it: an industry bar sets the industry filter, a prefecture bar the prefecture one."""
     hit = ctx.triggered_id
-    if not isinstance(hit, dict) or not any(c for c in (industry_clicks or []) + (prefecture_clicks or []) if c):
+    if not isinstance(hit, dict):
         return no_update, no_update
-    if not (ctx.triggered and ctx.triggered[0].get("value")):  # bars drawn anew report n_clicks=0: not a click
-        return no_update, no_update
+    ids = ctx.inputs_list if isinstance(ctx.inputs_list, list) else []
     store = get_store()
-    if hit.get("type") == "bar-industry" and store.vocab.industry_code(str(hit.get("code", ""))):
-        return [store.vocab.industry_code(str(hit["code"]))], no_update
-    if hit.get("type") == "bar-prefecture" and store.has_prefecture(str(hit.get("name", ""))):
-        return no_update, [hit["name"]]
+    # bars drawn anew report n_clicks=0: not a click
+    if hit.get("type") == "bar-industry" and _clicks_of(hit, ids[0] if ids else [], industry_clicks):
+        code = store.vocab.industry_code(str(hit.get("code", "")))
+        return ([code], no_update) if code else (no_update, no_update)
+    if hit.get("type") == "bar-prefecture" and _clicks_of(hit, ids[1] if len(ids) > 1 else [], prefecture_clicks):
+        name = str(hit.get("name", ""))
+        return (no_update, [name]) if store.has_prefecture(name) else (no_update, no_update)
     return no_update, no_update
 
 

@@ -1,6 +1,7 @@
 """One selection for map, table, details and charts (issue 12): the callbacks called as Dash calls them."""
 import csv
 import io
+import json
 from contextvars import copy_context
 
 from dash import no_update
@@ -12,13 +13,19 @@ from layers.filters import Filters, parse_filters
 from layers.table import grid_rows
 
 
-def run(fn, trigger, *args, value=1):
+def run(fn, trigger, *args, inputs_list=None):
     """Call a callback with `trigger` (a prop id, or a pattern id dict plus prop) as the input that fired."""
     def go():
-        prop = trigger if isinstance(trigger, str) else __import__("json").dumps(trigger[0], separators=(",", ":")) + "." + trigger[1]
-        context_value.set(AttributeDict(triggered_inputs=[{"prop_id": prop, "value": value}]))
+        prop = trigger if isinstance(trigger, str) else json.dumps(trigger[0], separators=(",", ":")) + "." + trigger[1]
+        # as Dash sends it: the triggered value is None for an id with Chinese text, the values are in the lists
+        context_value.set(AttributeDict(triggered_inputs=[{"prop_id": prop, "value": None}],
+                                        inputs_list=inputs_list or []))
         return fn(*args)
     return copy_context().run(go)
+
+
+def _bars(kind, key, names):
+    return [{"id": {"type": kind, key: n}, "property": "n_clicks"} for n in names]
 
 
 def _some_element(store):
@@ -50,12 +57,19 @@ def test_no_loop_between_row_and_selection(store):
 
 
 def test_a_bar_click_sets_its_filter(store):
-    code = store.vocab.industries[0]["code"]
-    assert run(table.bar_filter, ({"type": "bar-industry", "code": code}, "n_clicks"), [1], []) == ([code], no_update)
-    assert run(table.bar_filter, ({"type": "bar-prefecture", "name": "唐山市"}, "n_clicks"), [], [1]) == (no_update, ["唐山市"])
+    codes = [i["code"] for i in store.vocab.industries[:2]]
+    ind = _bars("bar-industry", "code", codes)
+    pref = _bars("bar-prefecture", "name", ["邯郸市", "唐山市"])
+    lists = [ind, pref]
+    hit = ({"type": "bar-industry", "code": codes[1]}, "n_clicks")
+    assert run(table.bar_filter, hit, [0, 1], [0, 0], inputs_list=lists) == ([codes[1]], no_update)
+    hit = ({"type": "bar-prefecture", "name": "唐山市"}, "n_clicks")
+    assert run(table.bar_filter, hit, [0, 0], [0, 1], inputs_list=lists) == (no_update, ["唐山市"])
     # bars drawn anew (n_clicks 0) and names the data does not know change nothing
-    assert run(table.bar_filter, ({"type": "bar-industry", "code": code}, "n_clicks"), [0], [], value=0) == (no_update,) * 2
-    assert run(table.bar_filter, ({"type": "bar-prefecture", "name": "北京市"}, "n_clicks"), [], [1]) == (no_update,) * 2
+    assert run(table.bar_filter, hit, [0, 0], [0, 0], inputs_list=lists) == (no_update,) * 2
+    bad = [ind, _bars("bar-prefecture", "name", ["北京市"])]
+    assert run(table.bar_filter, ({"type": "bar-prefecture", "name": "北京市"}, "n_clicks"), [0, 0], [1],
+               inputs_list=bad) == (no_update,) * 2
 
 
 def test_bars_are_labelled_buttons(store):
