@@ -103,3 +103,33 @@ def test_download_file_name_says_the_filters(store):
     name = table.file_name(long, "csv", 7)
     assert len(name) <= 80 and name.endswith("-7.csv") and "/" not in name and ".." not in name
     assert ".." not in table.file_name(Filters(q="a..b"), "csv", 1)
+
+
+def _walk(component):
+    yield component
+    children = getattr(component, "children", None)
+    for c in children if isinstance(children, (list, tuple)) else [children]:
+        if hasattr(c, "to_plotly_json"):
+            yield from _walk(c)
+
+
+def test_every_text_control_has_a_placeholder_in_the_pages_language(store):
+    """Inputs and dropdowns say what they take, in the page's language; dropdown search boxes too."""
+    from dash import dcc
+
+    from layers.page_state import parse_page
+    from callbacks.layout import page_body
+
+    for lang, search in (("zh", "输入以搜索"), ("en", "Type to search")):
+        state, _ = parse_page(f"?lang={lang}", store)
+        controls = [c for c in _walk(page_body(store, state, [])) if isinstance(c, (dcc.Input, dcc.Dropdown))]
+        assert len(controls) >= 10
+        missing = [c.id for c in controls if not getattr(c, "placeholder", None)]
+        assert missing == [], (lang, missing)
+        for c in controls:
+            if isinstance(c, dcc.Dropdown):
+                assert c.labels["search"] == search, c.id
+        if lang == "en":
+            assert not any(any("\u4e00" <= ch <= "\u9fff" for ch in c.placeholder) for c in controls), \
+                "Chinese placeholder on the English page"
+        assert not any(c.id == "grid-search" for c in controls)  # one search for the page: q
