@@ -9,7 +9,7 @@ from layers.coverage import coverage_notes
 from callbacks.present import present_pieces
 from layers.figure import MapOptions, build_figure
 from layers.filters import SPECS, FilterSpec, filter_mask, filters_to_params
-from layers.i18n import t
+from layers.i18n import dropdown_labels, t
 from layers.page_state import page_view
 from layers.store import Store
 
@@ -73,7 +73,7 @@ def filter_control(spec: FilterSpec, vocab, lang: str, value):
                          className="text-input", maxLength=200)
     if c.kind in ("multi", "single"):
         return dcc.Dropdown(id=cid, options=options, value=v, multi=c.kind == "multi", searchable=True,
-                            clearable=c.kind == "multi", placeholder=placeholder)
+                            clearable=c.kind == "multi", placeholder=placeholder, labels=dropdown_labels(lang))
     if c.kind == "checks":
         return dcc.Checklist(id=cid, options=options, value=v, inline=True, className="checks")
     if c.kind == "radio":
@@ -107,9 +107,11 @@ def filter_panel(store: Store, lang: str, state) -> html.Div:
         _labelled(t("layers", lang), dcc.Checklist(id="f-layers", options=o["layers"], value=list(state.layers),
                                                    inline=True, className="checks"), "f-layers"),
         _labelled(t("zoom", lang), dcc.Dropdown(id="f-zoom", options=_with_value(o["zoom"], state.view),
-                                                value=state.view, clearable=False), "f-zoom"),
+                                                value=state.view, clearable=False, placeholder=t("zoom_placeholder", lang),
+                                                labels=dropdown_labels(lang)), "f-zoom"),
         _labelled(t("compare", lang), dcc.Dropdown(id="f-compare", options=_with_value(o["compare"], state.compare),
-                                                   value=state.compare, clearable=False), "f-compare"),
+                                                   value=state.compare, clearable=False, labels=dropdown_labels(lang),
+                                                   placeholder=t("compare_placeholder", lang)), "f-compare"),
         html.Button(t("reset", lang), id="reset", className="button", n_clicks=0, **{"aria-label": t("reset", lang)}),
     ])
 
@@ -131,18 +133,22 @@ def export_dialog(lang: str) -> html.Div:
     return html.Div(id="export-dialog", className="dialog", hidden=True, role="dialog",
                     **{"aria-modal": "true", "aria-labelledby": "export-heading"}, children=[
         html.H2(t("export", lang), id="export-heading"),
-        _labelled(t("export_title", lang), dcc.Input(id="x-title", type="text", className="text-input", maxLength=120),
+        _labelled(t("export_title", lang), dcc.Input(id="x-title", type="text", className="text-input", maxLength=120,
+                                                           placeholder=t("export_title_placeholder", lang)),
                   "x-title"),
         _labelled(t("export_format", lang), dcc.RadioItems(id="x-format", options=["png", "svg", "pdf"], value="png",
                                                            inline=True, className="checks"), "x-format"),
-        _labelled(t("export_size", lang), dcc.Dropdown(id="x-size", clearable=False, value="a4-landscape", options=[
+        _labelled(t("export_size", lang), dcc.Dropdown(id="x-size", clearable=False, value="a4-landscape", labels=dropdown_labels(lang),
+                                                        placeholder=t("export_size_placeholder", lang), options=[
             {"label": "A4 横向 / landscape", "value": "a4-landscape"}, {"label": "A4 纵向 / portrait", "value": "a4-portrait"},
             {"label": "16:9", "value": "16x9"}, {"label": "1600×1000", "value": "1600x1000"}]), "x-size"),
         _labelled(t("export_scale", lang), dcc.RadioItems(id="x-scale", options=[1, 2, 3], value=2, inline=True,
                                                           className="checks"), "x-scale"),
         html.Div(className="dialog-buttons", children=[
             html.Button(t("export_go", lang), id="x-go", className="button primary", n_clicks=0),
-            html.Button("×", id="x-close", className="button", n_clicks=0, **{"aria-label": "close"}),
+            # dialog-close: Esc presses it (assets/keys.js)
+            html.Button("×", id="x-close", className="button dialog-close", n_clicks=0,
+                        **{"aria-label": t("close", lang)}),
         ]),
         dcc.Loading(html.Div(id="x-status", role="status", **{"aria-live": "polite"})),
         dcc.Download(id="x-download"),
@@ -160,7 +166,7 @@ def grid(lang: str) -> dag.AgGrid:
                      "filter": "agNumberColumnFilter" if f == "revenue" else True, "sortable": True}
                     for f, zh, en, flex in cols],
         dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
-                         "animateRows": False, "quickFilterText": ""},
+                         "animateRows": False},
         defaultColDef={"resizable": True, "minWidth": 80},
         style={"height": "360px", "width": "100%"}, className="ag-theme-alpine")
 
@@ -178,6 +184,7 @@ def app_shell() -> html.Div:
 def page_body(store: Store, state, notices: list[str]):
     """The whole page for one PageState (filters, selection, layers, view, language) from a link."""
     from callbacks.reader import reader_panel  # the reader's own module (issue 17)
+    from callbacks.table import selection_pieces  # one selection for map, table, details, charts (issue 12)
 
     lang = state.lang
     opts = MapOptions(lang=lang, layers=tuple(state.layers), selected=state.selected,
@@ -217,10 +224,9 @@ def page_body(store: Store, state, notices: list[str]):
             html.Div(className="table-card", children=[
                 html.Div(className="table-head", children=[
                     html.H2(t("table", lang), id="table-heading"),
-                    html.Label(t("search", lang), htmlFor="grid-search", className="visually-hidden"),
-                    dcc.Input(id="grid-search", type="search", placeholder=t("search", lang), className="text-input"),
                     html.Button(t("download_csv", lang), id="dl-csv", className="button", n_clicks=0),
                     html.Button(t("download_geojson", lang), id="dl-geojson", className="button", n_clicks=0),
+                    html.Span(t("step_hint", lang), className="table-hint"),
                     dcc.Download(id="download"),
                 ]),
                 grid(lang),
@@ -228,6 +234,7 @@ def page_body(store: Store, state, notices: list[str]):
             html.Div(id="targets", className="targets"),
         ]),
         export_dialog(lang),
+        selection_pieces(),
         html.Footer(id="footer", className="footer", children=footer(store, lang)),
     ])
 

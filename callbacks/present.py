@@ -19,7 +19,7 @@ from dash.exceptions import PreventUpdate
 from api.views import write_permission
 from callbacks import guarded
 from layers.filters import SPECS
-from layers.i18n import Notice, t
+from layers.i18n import Notice, dropdown_labels, t
 from layers.page_state import page_query, parse_page
 from layers.store import get_store
 from layers.views_db import ViewNotFound, ViewsDBError, ViewsInvalid, tour_entry_to_query
@@ -267,7 +267,7 @@ def manage_rows(views, lang) -> list:
             html.Span(f"{i + 1}.", className="manage-number"),
             _hidden_label(f"{t('view_name', lang)} {i + 1}", dcc.Input(
                 id={"type": "mv-name", "id": vid}, value=v["name"], debounce=True, maxLength=80,
-                className="text-input manage-name")),
+                placeholder=t("view_name", lang), className="text-input manage-name")),
             _hidden_label(f"{t('view_note', lang)} {i + 1}", dcc.Input(
                 id={"type": "mv-note", "id": vid}, value=v["note"], debounce=True, maxLength=500,
                 placeholder=t("view_note", lang), className="text-input manage-note")),
@@ -302,7 +302,7 @@ def present_pieces(state) -> html.Div:
         html.Div(id="present-bar", className="present-bar", children=[
             html.Button("◀", id="view-prev", className="button", n_clicks=0, **{"aria-label": "previous view"}),
             dcc.Dropdown(id="view-pick", options=[], clearable=False, className="view-pick",
-                         placeholder=t("view_pick", lang)),
+                         placeholder=t("view_pick", lang), labels=dropdown_labels(lang)),
             html.Button("▶", id="view-next", className="button", n_clicks=0, **{"aria-label": "next view"}),
             html.Button(t("fullscreen", lang), id="present-fullscreen", className="button", n_clicks=0),
             html.Div(className="save-controls", children=[
@@ -324,7 +324,8 @@ def present_pieces(state) -> html.Div:
             html.H2(t("manage_views", lang), id="manage-heading"),
             html.Div(className="control", children=[
                 html.Label(t("edit_token", lang), htmlFor="edit-token-input", className="control-label"),
-                dcc.Input(id="edit-token-input", type="password", className="text-input", autoComplete="off"),
+                dcc.Input(id="edit-token-input", type="password", className="text-input", autoComplete="off",
+                          placeholder=t("edit_token_placeholder", lang)),
             ]) if public else None,
             html.Div(id="manage-list"),
             html.Div(className="dialog-buttons", children=[

@@ -18,6 +18,7 @@ the export caption are all generated from `SPECS`: adding a filter is one entry.
 | no target      | no_target   | show / hide                                             |
 | province       | province    | hebei / henan / 河北 / 河北省                            |
 | kind           | kind        | base, park ... or their Chinese / English labels        |
+| prefecture     | prefecture  | 唐山市 / 唐山 / Tangshan: elements placed in it          |
 | search         | q           | free text over names, places, industries                |
 """
 from __future__ import annotations
@@ -25,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode
@@ -342,6 +344,37 @@ def _opts_tiers(vocab, lang):
             {"label": "exclude" if lang == "en" else "不计入", "value": "exclude"}]
 
 
+@lru_cache(maxsize=1)
+def prefecture_table() -> tuple[tuple[str, str, str], ...]:
+    """(name, short name, pinyin) of the 29 prefectures, from the boundary file (no store needed: the CLI checks
+    its options before the data loads)."""
+    from geodata.gazetteer import BOUNDARIES, _read_properties
+
+    props = sorted(_read_properties(BOUNDARIES / "prefectures.geojson"), key=lambda r: (r["province"], r["adcode"]))
+    return tuple((r["name"], r["name_short"], r["name_en"]) for r in props)
+
+
+def _prefecture_name(value: str) -> str | None:
+    v = value.strip().lower()
+    for name, short, en in prefecture_table():
+        if v in (name, short, en.lower()):
+            return name
+    return None
+
+
+def _parse_prefecture(values, vocab, notice):
+    return _lookup_all(values, _prefecture_name, "prefecture", "、".join(n for n, _, _ in prefecture_table()), notice)
+
+
+def _mask_prefecture(elements, value):
+    wanted = set(value)
+    return np.fromiter((bool(wanted.intersection(p)) for p in elements["prefectures"]), bool, len(elements))
+
+
+def _opts_prefecture(vocab, lang):
+    return [{"label": f"{en} {name}" if lang == "en" else name, "value": name} for name, _, en in prefecture_table()]
+
+
 def _mask_q(elements, q):
     from layers.search import search_mask  # every word must match a name, place, industry or passage
 
@@ -370,6 +403,7 @@ spec_names: dict[str, Callable] = {
     "plan": lambda n, vocab, lang: vocab.plan(n)["short_en" if lang == "en" else "short"],
     "province": lambda p, vocab, lang: PROVINCE_EN[p] if lang == "en" else p,
     "kind": lambda k, vocab, lang: label(KIND_LABELS, k, lang),
+    "prefecture": lambda p, vocab, lang: next((en for n, _, en in prefecture_table() if n == p), p) if lang == "en" else p,
 }
 
 
@@ -474,6 +508,11 @@ SPECS: tuple[FilterSpec, ...] = (
     FilterSpec("kind", ("要素类型", "Element kind"), "base, park, new_area, cluster, belt, zone ...; repeatable",
                (), _parse_kind, _comma, _isin("kind"), _phrase("kind"),
                Control("multi", _opts_kind, ("选择要素类型", "Choose kinds")), multi=True),
+    # a bar of the prefecture chart sets this; `pref` in the link is another thing (the prefecture in the details)
+    FilterSpec("prefecture", ("地市", "Prefecture"), "a prefecture (唐山市, 唐山 or Tangshan): elements placed in it; "
+               "repeatable", (), _parse_prefecture, _comma, _mask_prefecture, _phrase("prefecture"),
+               Control("multi", _opts_prefecture, ("选择地市（可多选，可搜索）", "Choose prefectures (type to search)")),
+               multi=True),
 )
 
 

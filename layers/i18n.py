@@ -46,6 +46,21 @@ TEXT = {
     "table": ("要素表", "Elements table"),
     "download_csv": ("下载 CSV", "Download CSV"),
     "download_geojson": ("下载 GeoJSON", "Download GeoJSON"),
+    "dd_search": ("输入以搜索", "Type to search"),
+    "dd_select_all": ("全选", "Select all"),
+    "dd_deselect_all": ("全不选", "Deselect all"),
+    "dd_selected_count": ("已选 {num_selected} 项", "{num_selected} selected"),
+    "dd_clear_search": ("清除搜索", "Clear search"),
+    "dd_clear_selection": ("清除选择", "Clear selection"),
+    "dd_no_options": ("没有匹配的选项", "No matching options"),
+    "zoom_placeholder": ("选择范围：省、地市（可搜索）", "Choose an area: province, prefecture (type to search)"),
+    "compare_placeholder": ("选择要对比的规划期", "Choose periods to compare"),
+    "export_title_placeholder": ("地图标题（留空用筛选条件）", "Map title (empty: the filters)"),
+    "export_size_placeholder": ("选择纸张或像素尺寸", "Choose a page or pixel size"),
+    "edit_token_placeholder": ("编辑口令", "Edit token"),
+    "filter_by": ("筛选：{name} ({n})", "Filter: {name} ({n})"),
+    "select_element": ("要素：{name}", "Element: {name}"),
+    "step_hint": ("J / K：下一个 / 上一个要素", "J / K: next / previous element"),
     "by_industry": ("按产业统计", "Elements by industry"),
     "by_prefecture": ("按地市统计", "Elements by prefecture"),
     "compare": ("对比两个规划期", "Compare two plan periods"),
@@ -131,6 +146,14 @@ def t(key: str, lang: str = "zh", **kw) -> str:
     zh, en = TEXT[key]
     s = en if lang == "en" else zh
     return s.format(**kw) if kw else s
+
+
+def dropdown_labels(lang: str = "zh") -> dict:
+    """The words a dcc.Dropdown draws itself (its search box said 'Search' on the Chinese page)."""
+    keys = {"search": "dd_search", "select_all": "dd_select_all", "deselect_all": "dd_deselect_all",
+            "selected_count": "dd_selected_count", "clear_search": "dd_clear_search",
+            "clear_selection": "dd_clear_selection", "no_options_found": "dd_no_options"}
+    return {k: TEXT[v][1 if lang == "en" else 0] for k, v in keys.items()}
 
 
 def label(table: dict, key: str, lang: str = "zh") -> str:

@@ -44,15 +44,12 @@ def store():
     return get_store()
 
 
-def wait_for(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
+def wait_for(url: str, proc: subprocess.Popen, seconds: float = 60, log: Path | None = None) -> None:
     deadline = time.time() + seconds
     while time.time() < deadline:
         if proc.poll() is not None:
-            log = getattr(proc, "log", None)
-            if log is not None:
-                log.seek(0)
-            text = (log or proc.stderr).read().decode()
-            raise RuntimeError(f"server exited with {proc.returncode}: {text[-2000:]}")
+            said = log.read_text(errors="replace") if log else proc.stderr.read().decode()
+            raise RuntimeError(f"server exited with {proc.returncode}: {said[-2000:]}")
         try:
             if requests.get(url, timeout=2).status_code == 200:
                 return
@@ -67,19 +64,19 @@ def live_server(tmp_path_factory):
     """`python app.py serve` on a free loopback port, as a user runs it, with its own saved views folder."""
     port = free_port()
     env = dict(os.environ, PLANMAP_DATA=str(tmp_path_factory.mktemp("live-views")))
-    # the server logs every request: to a file, never to a pipe nobody reads (a full pipe blocks the server)
-    log = open(tmp_path_factory.mktemp("live-log") / "server.log", "w+b")
-    proc = subprocess.Popen([sys.executable, "app.py", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
-    proc.log = log
+    # the request log goes to a file: a pipe nobody reads fills up (64 KB, ~300 requests) and the server
+    # then blocks on its next log line, so a long browser session stopped answering
+    log = tmp_path_factory.mktemp("live-log") / "server.log"
+    with open(log, "wb") as err:
+        proc = subprocess.Popen([sys.executable, "app.py", "serve", "--port", str(port)], cwd=ROOT, env=env,
+                                stdout=subprocess.DEVNULL, stderr=err)
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_for(url + "/", proc)
+        wait_for(url + "/", proc, log=log)
         yield url
     finally:
         proc.terminate()
         proc.wait(10)
-        log.close()
 
 
 @pytest.fixture(scope="session")

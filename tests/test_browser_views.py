@@ -200,7 +200,7 @@ def public_server(tmp_path_factory):
     env = dict(os.environ, PLANMAP_DATA=str(tmp_path_factory.mktemp("public-views")), PLANMAP_PUBLIC="1",
                PLANMAP_EDIT_TOKEN="room-42-secret")
     proc = subprocess.Popen([sys.executable, "app.py", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # never an unread pipe
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for(url + "/", proc)

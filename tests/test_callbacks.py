@@ -152,7 +152,8 @@ def test_download_csv_contract(store):
 def test_table_row_selects_and_zooms(store):
     rid = store.elements["id"].iloc[0]
     sel, zoom, options = table.select_from_table([{"id": rid, "name": "x"}], [{"label": "all", "value": "all"}])
-    assert sel == {"type": "element", "id": rid} and zoom.count(",") == 3 and options[-1]["value"] == zoom
+    assert sel == {"type": "element", "id": rid, "from": "table"} and zoom.count(",") == 3
+    assert options[-1] == {"label": "要素：x", "value": zoom}
     assert table.select_from_table([], []) == (no_update,) * 3
     assert table.select_from_table([{"id": "nope"}], []) == (no_update,) * 3
 

@@ -84,7 +84,7 @@ def test_every_spec_round_trips_its_own_value(store):
     """Each real spec: a value set through the URL comes back from the canonical link unchanged."""
     samples = {"q": "曹妃甸", "industry": "steel,petrochem", "period": "2011-2015", "year": "2017", "plan": "000",
                "min_revenue": "500", "no_target": "hide", "province": "hebei", "kind": "base",
-               "tiers": "exclude"}
+               "tiers": "exclude", "prefecture": "唐山市"}
     assert set(samples) == set(filters.filter_keys())  # a new spec must add its sample here
     for key, raw in samples.items():
         f, notices = filters.parse_filters({key: raw}, store.vocab)
@@ -106,3 +106,16 @@ def _find(component, cid):
             if hit is not None:
                 return hit
     return None
+
+
+def test_prefecture_filter_reads_names_and_says_so(store):
+    """A bar of the prefecture chart sets `prefecture=唐山市`: the elements placed there, a caption, a notice for junk."""
+    f, notices = filters.parse_filters({"prefecture": "唐山,Handan"}, store.vocab)
+    assert notices == [] and f.prefecture == ("唐山市", "邯郸市")
+    shown = store.elements[filters.filter_mask(store.elements, f)]
+    assert len(shown) and all({"唐山市", "邯郸市"} & set(p) for p in shown["prefectures"])
+    assert filters.describe(filters.Filters(prefecture=("唐山市",)), store.vocab, "zh") == ["地市: 唐山市"]
+    assert filters.describe(filters.Filters(prefecture=("唐山市",)), store.vocab, "en") == ["Prefecture: Tangshan"]
+    _, bad = filters.parse_filters({"prefecture": "北京市"}, store.vocab)
+    assert [n.code for n in bad] == ["unknown_value"] and "北京市" in bad[0].text("zh")
+    assert len(filters.prefecture_table()) == 29
