@@ -11,6 +11,7 @@ Filters: the same vocabulary as the page and the URL, one option per filter spec
 (layers/filters.py; `python app.py export-data --help` lists them). Production:
 `gunicorn "app:create_server()"` (see README). Importing this module builds nothing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,9 +34,11 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     # Dash renders with inline scripts/styles and evaluates callbacks' JS: 'unsafe-inline'/'unsafe-eval'
     # are what its own scripts need; nothing may load from another host.
-    "Content-Security-Policy": ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
-                                "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
-                                "connect-src 'self'; worker-src 'self' blob:; frame-ancestors 'self'"),
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+        "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+        "connect-src 'self'; worker-src 'self' blob:; frame-ancestors 'self'"
+    ),
 }
 
 
@@ -50,12 +53,21 @@ def create_app() -> Dash:
 
     get_store()  # load and validate the data now: a broken file stops start-up with its name
     # the saved views: a database that cannot be opened stops start-up (ViewsDBError) with its path
-    db = ViewsDB(default_url(), validate_query=lambda q: [n.text("en") for n in parse_page(q, get_store())[1]])
+    db = ViewsDB(
+        default_url(), validate_query=lambda q: [n.text("en") for n in parse_page(q, get_store())[1]]
+    )
     import_old_views_file(db, OLD_VIEWS_FILE)
     # compress: plotly.js and the first figure are most of the first view's bytes (Flask-Compress, with
     # Brotli when installed); plotly serialises figures with orjson when it is installed
-    app = Dash(__name__, title="河北·河南产业规划地图", update_title=None, serve_locally=True, compress=True,
-               suppress_callback_exceptions=True, assets_folder=str(ROOT / "assets"))
+    app = Dash(
+        __name__,
+        title="河北·河南产业规划地图",
+        update_title=None,
+        serve_locally=True,
+        compress=True,
+        suppress_callback_exceptions=True,
+        assets_folder=str(ROOT / "assets"),
+    )
     app.server.config["VIEWS_DB"] = db  # one per app (and per process): the page's callbacks read it here
     register_all(app)
     register_views_api(app.server, db)
@@ -77,7 +89,9 @@ def create_app() -> Dash:
         if isinstance(e, HTTPException):
             return e
         if isinstance(e, CallbackFailed):  # our bug: logged with the request, answered 500
-            log.error("callback %s failed on %s %s", e.callback, request.method, request.path, exc_info=e.__cause__)
+            log.error(
+                "callback %s failed on %s %s", e.callback, request.method, request.path, exc_info=e.__cause__
+            )
             return {"error": "internal error; see the server log"}, 500
         if request.path.endswith("/_dash-update-component"):
             # the page only sends well-formed requests: one that breaks Dash's dispatch is a bad request
@@ -109,8 +123,14 @@ def import_old_views_file(db, path: Path) -> None:
         log.warning("could not import the old saved views file %s: %s", path, e)
         return
     claimed.rename(path.with_name(path.name + ".imported"))
-    log.warning("imported %d saved views from %s into %s (the file is now %s.imported)%s", len(imported), path,
-                db.where, path.name, "".join(f"; {n}" for n in notices))
+    log.warning(
+        "imported %d saved views from %s into %s (the file is now %s.imported)%s",
+        len(imported),
+        path,
+        db.where,
+        path.name,
+        "".join(f"; {n}" for n in notices),
+    )
 
 
 def create_server():
@@ -180,16 +200,34 @@ def cmd_export_targets(args) -> int:
     return 0
 
 
-def _snapshot_one(store, renderer, filters, out: Path | None, title, subtitle, size, scale, lang, view,
-                  fmt: str | None = None):
+def _snapshot_one(
+    store,
+    renderer,
+    filters,
+    out: Path | None,
+    title,
+    subtitle,
+    size,
+    scale,
+    lang,
+    view,
+    fmt: str | None = None,
+):
     """Render one view; write it to `out` (-> bytes written) or, with out=None, return the bytes."""
     from layers.page_state import zoom_bounds
     from layers.snapshot import figure_for, parse_size
 
     width, height = parse_size(size)
     fmt = fmt or out.suffix.lower().lstrip(".")
-    fig = figure_for(store, filters, lang=lang, view=zoom_bounds(view or "all", store), title=title, subtitle=subtitle,
-                     size=(width, height))
+    fig = figure_for(
+        store,
+        filters,
+        lang=lang,
+        view=zoom_bounds(view or "all", store),
+        title=title,
+        subtitle=subtitle,
+        size=(width, height),
+    )
     data = renderer.render(fig, fmt, width, height, scale)  # scale changes PNG pixels only
     if out is None:
         return data
@@ -208,10 +246,15 @@ def cmd_snapshot(args) -> int:
     w, h = parse_size(args.size)
     store = get_store()
     with Renderer() as r:
-        n = _snapshot_one(store, r, filters, out, args.title, args.subtitle, args.size, args.scale, args.lang, args.view)
+        n = _snapshot_one(
+            store, r, filters, out, args.title, args.subtitle, args.size, args.scale, args.lang, args.view
+        )
     fmt = out.suffix.lower()
-    page = f"{round(w * args.scale)}x{round(h * args.scale)} px" if fmt == ".png" else \
-        "{:g}x{:g} pt".format(*page_points(w, h))
+    page = (
+        f"{round(w * args.scale)}x{round(h * args.scale)} px"
+        if fmt == ".png"
+        else "{:g}x{:g} pt".format(*page_points(w, h))
+    )
     print(f"wrote {out} ({n // 1024} KB, {page})")
     return 0
 
@@ -267,8 +310,19 @@ def cmd_batch(args) -> int:
         pages = []
         for i, (v, filters, out) in enumerate(jobs, 1):
             lang, size = v.get("lang", args.lang), str(v.get("size", args.size))
-            res = _snapshot_one(store, r, filters, out, v.get("title"), v.get("subtitle"), size,
-                                float(v.get("scale", args.scale)), lang, v.get("view"), fmt="pdf" if atlas else None)
+            res = _snapshot_one(
+                store,
+                r,
+                filters,
+                out,
+                v.get("title"),
+                v.get("subtitle"),
+                size,
+                float(v.get("scale", args.scale)),
+                lang,
+                v.get("view"),
+                fmt="pdf" if atlas else None,
+            )
             if atlas:
                 title, caption, _ = page_texts(filters, store.vocab, v.get("title"), lang, None, None)
                 pages.append((res, title, caption))
@@ -288,10 +342,18 @@ def cmd_serve(args) -> int:
     if args.host not in LOOPBACK_HOSTS:
         # others can reach the page: changing saved views needs PLANMAP_EDIT_TOKEN (api/views.py)
         os.environ["PLANMAP_PUBLIC"] = "1"
-        print(f"listening on {args.host}: reachable from other machines; saving views needs PLANMAP_EDIT_TOKEN",
-              file=sys.stderr)
+        print(
+            f"listening on {args.host}: reachable from other machines; saving views needs PLANMAP_EDIT_TOKEN",
+            file=sys.stderr,
+        )
     app = create_app()
-    app.run(host=args.host, port=args.port, debug=args.debug, dev_tools_ui=args.debug, dev_tools_props_check=args.debug)
+    app.run(
+        host=args.host,
+        port=args.port,
+        debug=args.debug,
+        dev_tools_ui=args.debug,
+        dev_tools_props_check=args.debug,
+    )
     return 0
 
 
@@ -311,7 +373,9 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--force", action="store_true")
     _add_filter_options(x)
     for name in ("snapshot", "batch"):
-        x = sub.add_parser(name, help="render a map snapshot" if name == "snapshot" else "render many views from a YAML file")
+        x = sub.add_parser(
+            name, help="render a map snapshot" if name == "snapshot" else "render many views from a YAML file"
+        )
         if name == "snapshot":
             x.add_argument("--out", required=True)
             x.add_argument("--title")
@@ -321,10 +385,20 @@ def build_parser() -> argparse.ArgumentParser:
         else:
             x.add_argument("views", help="YAML file with a list under 'views:'")
             x.add_argument("--out-dir", default="snapshots")
-            x.add_argument("--atlas", metavar="PACK.pdf", help="one PDF: a contents page, then one view per page")
-        x.add_argument("--size", default="a4-landscape",
-                       help="a4-landscape | a4-portrait | a3-landscape | a3-portrait | 16x9 | WxHmm | WxH (px)")
-        x.add_argument("--scale", type=float, default=2.0, help="PNG pixel density (0.5-4); PDF/SVG pages keep their size")
+            x.add_argument(
+                "--atlas", metavar="PACK.pdf", help="one PDF: a contents page, then one view per page"
+            )
+        x.add_argument(
+            "--size",
+            default="a4-landscape",
+            help="a4-landscape | a4-portrait | a3-landscape | a3-portrait | 16x9 | WxHmm | WxH (px)",
+        )
+        x.add_argument(
+            "--scale",
+            type=float,
+            default=2.0,
+            help="PNG pixel density (0.5-4); PDF/SVG pages keep their size",
+        )
         x.add_argument("--lang", choices=["zh", "en"], default="zh")
         x.add_argument("--force", action="store_true", help="overwrite existing files")
     return p
@@ -345,8 +419,13 @@ def main(argv: list[str] | None = None) -> int:
         print("error: --scale must be between 0.5 and 4", file=sys.stderr)
         return 2
     try:
-        return {"serve": cmd_serve, "export-data": cmd_export_data, "export-targets": cmd_export_targets,
-                "snapshot": cmd_snapshot, "batch": cmd_batch}[args.command](args)
+        return {
+            "serve": cmd_serve,
+            "export-data": cmd_export_data,
+            "export-targets": cmd_export_targets,
+            "snapshot": cmd_snapshot,
+            "batch": cmd_batch,
+        }[args.command](args)
     except (FilterError, SnapshotError, DataErrors, BoundaryFileError, ViewsDBError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

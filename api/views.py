@@ -10,6 +10,7 @@ request carrying `X-Edit-Token` equal to PLANMAP_EDIT_TOKEN. Reads stay open.
 JSON bodies must say Content-Type: application/json (the import: application/yaml): a browser
 cannot send those cross-site without asking first, so another web page cannot save views here.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -17,13 +18,21 @@ import ipaddress
 import json
 import logging
 import os
-from typing import Callable
+from collections.abc import Callable
 
 from flask import Blueprint, Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from layers.views_db import ViewNotFound, ViewsDB, ViewsDBError, ViewsFull, ViewsInvalid, check_name, \
-    check_note, check_position
+from layers.views_db import (
+    ViewNotFound,
+    ViewsDB,
+    ViewsDBError,
+    ViewsFull,
+    ViewsInvalid,
+    check_name,
+    check_note,
+    check_position,
+)
 
 log = logging.getLogger("planmap.api")
 MAX_BODY = 16 * 1024
@@ -65,8 +74,10 @@ def write_permission(remote_addr: str | None, given: bytes) -> bool | str:
         return True
     token = os.environ.get("PLANMAP_EDIT_TOKEN", "")
     if not token:
-        return ("saving views is switched off on a server reachable from other machines: start the server "
-                "with PLANMAP_EDIT_TOKEN=<a long random secret> and send it in the X-Edit-Token header")
+        return (
+            "saving views is switched off on a server reachable from other machines: start the server "
+            "with PLANMAP_EDIT_TOKEN=<a long random secret> and send it in the X-Edit-Token header"
+        )
     if hmac.compare_digest(given, token.encode("utf-8", "surrogateescape")):
         return True
     return "missing or wrong X-Edit-Token header: changing saved views needs the server's PLANMAP_EDIT_TOKEN"
@@ -115,8 +126,10 @@ def views_api(db: ViewsDB, allow_write: Callable = edit_permission) -> Blueprint
         if request.method not in READ_METHODS:
             verdict = allow_write(request)
             if verdict is not True:
-                return _error(403, verdict if isinstance(verdict, str) and verdict else
-                              "not allowed to change saved views")
+                return _error(
+                    403,
+                    verdict if isinstance(verdict, str) and verdict else "not allowed to change saved views",
+                )
         return None
 
     @bp.get("", strict_slashes=False)
@@ -152,16 +165,20 @@ def views_api(db: ViewsDB, allow_write: Callable = edit_permission) -> Blueprint
     @bp.post("/<int:view_id>/restore")
     def restore(view_id):
         """Undo a delete: the body is the view that DELETE answered."""
-        body = _json_body(("id", "name", "query", "note", "position", "created", "updated"),
-                          required=("name", "query"))
+        body = _json_body(
+            ("id", "name", "query", "note", "position", "created", "updated"), required=("name", "query")
+        )
         if body.get("id", view_id) != view_id:
             raise BadRequest("id", "the id in the body is not the one in the address")
         return jsonify(db.restore({**body, "id": _view_id(view_id)})), 201
 
     @bp.get("/export")
     def export():
-        return Response(db.export_tour(), content_type="application/yaml; charset=utf-8",
-                        headers={"Content-Disposition": 'inline; filename="views.yaml"'})
+        return Response(
+            db.export_tour(),
+            content_type="application/yaml; charset=utf-8",
+            headers={"Content-Disposition": 'inline; filename="views.yaml"'},
+        )
 
     @bp.post("/import")
     def import_():

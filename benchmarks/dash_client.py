@@ -3,6 +3,7 @@
 It reads /_dash-dependencies, so the payloads always match the running app.
 Used by the load script and the benchmarks (loopback only).
 """
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,10 @@ class DashClient:
         Returns (status, response bytes, seconds, parsed body or None).
         """
         d = self._dep(output_part)
-        outputs = [{"id": o.split(".")[0].lstrip("."), "property": o.split(".")[1].split("@")[0]}
-                   for o in d["output"].strip(".").split("...")]
+        outputs = [
+            {"id": o.split(".")[0].lstrip("."), "property": o.split(".")[1].split("@")[0]}
+            for o in d["output"].strip(".").split("...")
+        ]
         payload = {
             "output": d["output"],
             "outputs": outputs if len(outputs) > 1 else outputs[0],
@@ -42,8 +45,12 @@ class DashClient:
             "changedPropIds": changed,
         }
         t0 = time.perf_counter()
-        r = self.http.post(self.base + "/_dash-update-component", data=json.dumps(payload),
-                           headers={"Content-Type": "application/json", "Accept-Encoding": "gzip"}, timeout=self.timeout)
+        r = self.http.post(
+            self.base + "/_dash-update-component",
+            data=json.dumps(payload),
+            headers={"Content-Type": "application/json", "Accept-Encoding": "gzip"},
+            timeout=self.timeout,
+        )
         dt = time.perf_counter() - t0
         size = len(r.content)
         body = r.json() if r.status_code == 200 and r.content else None
@@ -53,18 +60,28 @@ class DashClient:
     def change_filters(self, filters: dict, lang: str = "zh") -> list[tuple[int, int, float]]:
         """A filter change as the page runs it: the map patch, then the table and charts."""
         out = []
-        vals = {"filters.data": filters, "selection.data": None, "f-layers.value": ["labels", "context"],
-                "f-zoom.value": "all", "lang.data": lang}
+        vals = {
+            "filters.data": filters,
+            "selection.data": None,
+            "f-layers.value": ["labels", "context"],
+            "f-zoom.value": "all",
+            "lang.data": lang,
+        }
         out.append(self.call("map.figure", vals, ["filters.data"])[:3])
         out.append(self.call("grid.rowData", vals, ["filters.data"])[:3])
         return out
 
     def open_page(self, query: str = "") -> tuple[int, int, float]:
-        return self.call("page-body.children", {"url.pathname": "/", "url.search": query}, ["url.pathname"])[:3]
+        return self.call("page-body.children", {"url.pathname": "/", "url.search": query}, ["url.pathname"])[
+            :3
+        ]
 
     def download_csv(self, filters: dict) -> tuple[int, int, float]:
-        return self.call("download.data", {"dl-csv.n_clicks": 1, "dl-geojson.n_clicks": 0, "filters.data": filters},
-                         ["dl-csv.n_clicks"])[:3]
+        return self.call(
+            "download.data",
+            {"dl-csv.n_clicks": 1, "dl-geojson.n_clicks": 0, "filters.data": filters},
+            ["dl-csv.n_clicks"],
+        )[:3]
 
 
 def random_filters(vocab_codes: list[str], rng: random.Random) -> dict:

@@ -5,6 +5,7 @@
 Reported through benchmarks.run.record: ours = warm, baseline = cold. The PDF rows include the
 ToUnicode repair; page sizes are printed in points at scales 1 and 2.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -13,8 +14,18 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-VIEWS = ({"industry": "steel"}, {"province": "henan"}, {"plan": "002"}, {"kind": "zone"}, {"period": "2017"},
-         {"min_revenue": "1000"}, {"q": "沿海"}, {"industry": "textiles"}, {"industry": "biomed"}, {})
+VIEWS = (
+    {"industry": "steel"},
+    {"province": "henan"},
+    {"plan": "002"},
+    {"kind": "zone"},
+    {"period": "2017"},
+    {"min_revenue": "1000"},
+    {"q": "沿海"},
+    {"industry": "textiles"},
+    {"industry": "biomed"},
+    {},
+)
 
 
 def _timed(fn, n: int = 1) -> float:
@@ -33,7 +44,9 @@ def cold_render(fig, fmt: str, width: int, height: int) -> bytes:
     from layers.pdf_text import repair_to_unicode
 
     pio.defaults.topojson = (ROOT / "assets" / "topojson").as_uri() + "/"
-    data = fig.to_image(format=fmt, width=width, height=height, scale=1)  # no server running: a one-shot browser
+    data = fig.to_image(
+        format=fmt, width=width, height=height, scale=1
+    )  # no server running: a one-shot browser
     return repair_to_unicode(data) if fmt == "pdf" else data
 
 
@@ -75,14 +88,34 @@ def run(record, repeat: int = 3) -> None:
     cold_pdf = _timed(lambda: cold_render(fig, "pdf", *a4))
     filters = [parse_filters(v, store.vocab)[0] for v in VIEWS]
     batch = _timed(lambda: [render(figure_for(store, f, size=a4), "pdf", *a4) for f in filters])
-    naive = _timed(lambda: [cold_render(figure_for(store, f, size=a4), "pdf", *a4) for f in filters[:3]]) * 10 / 3
+    naive = (
+        _timed(lambda: [cold_render(figure_for(store, f, size=a4), "pdf", *a4) for f in filters[:3]]) * 10 / 3
+    )
     record("snapshot_first_of_process_s", round(first, 2), None, "s", note="Chromium start + first A4 PNG")
-    record("snapshot_png_s", round(warm_png, 2), round(cold_png, 2), "s", "≤ 1 s warm",
-           note="A4 landscape PNG at scale 2, warm renderer vs a Chromium per file")
-    record("snapshot_pdf_s", round(warm_pdf, 2), round(cold_pdf, 2), "s", "≤ 1.5 s warm",
-           note="A4 landscape PDF with the ToUnicode repair, warm vs cold")
-    record("snapshot_batch_of_10_s", round(batch, 2), round(naive, 2), "s", "≤ 10 s",
-           note="ten A4 PDFs (figure + render + repair), warm; baseline: 3 cold ones x 10/3")
+    record(
+        "snapshot_png_s",
+        round(warm_png, 2),
+        round(cold_png, 2),
+        "s",
+        "≤ 1 s warm",
+        note="A4 landscape PNG at scale 2, warm renderer vs a Chromium per file",
+    )
+    record(
+        "snapshot_pdf_s",
+        round(warm_pdf, 2),
+        round(cold_pdf, 2),
+        "s",
+        "≤ 1.5 s warm",
+        note="A4 landscape PDF with the ToUnicode repair, warm vs cold",
+    )
+    record(
+        "snapshot_batch_of_10_s",
+        round(batch, 2),
+        round(naive, 2),
+        "s",
+        "≤ 10 s",
+        note="ten A4 PDFs (figure + render + repair), warm; baseline: 3 cold ones x 10/3",
+    )
     for name, scale, size in page_sizes():
         print(f"  page {name:<14} scale {scale}: {size}")
 

@@ -11,6 +11,7 @@ With --kill-worker-at N,
 one worker is SIGKILLed N seconds in; gunicorn replaces it and the report says
 how many requests failed around it. Exit status 1 when errors exceed --max-errors.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,12 +42,26 @@ def free_port() -> int:
 
 def start_gunicorn(workers: int, port: int, data_dir: str | None = None) -> subprocess.Popen:
     """gunicorn on loopback; its saved views in `data_dir` (never the user's own database)."""
-    cmd = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-           "--preload", "--timeout", "60", "--graceful-timeout", "5", "app:create_server()"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        str(workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--preload",
+        "--timeout",
+        "60",
+        "--graceful-timeout",
+        "5",
+        "app:create_server()",
+    ]
     env = dict(os.environ, PLANMAP_DATA=data_dir or tempfile.mkdtemp(prefix="planmap-load-"))
     env.pop("PLANMAP_DB", None)
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True)
+    return subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
 
 
 def wait_ready(base: str, proc: subprocess.Popen, seconds: float = 90) -> None:
@@ -75,8 +90,15 @@ def percentile(values: list[float], p: float) -> float:
     return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
 
 
-WRITE_QUERIES = ["?industry=steel", "?province=henan", "?plan=000&kind=belt", "?min_revenue=1000&no_target=hide",
-                 "?industry=steel&view=唐山市", "?q=桥头堡", "?period=2016-2020&province=hebei"]
+WRITE_QUERIES = [
+    "?industry=steel",
+    "?province=henan",
+    "?plan=000&kind=belt",
+    "?min_revenue=1000&no_target=hide",
+    "?industry=steel&view=唐山市",
+    "?q=桥头堡",
+    "?period=2016-2020&province=hebei",
+]
 
 
 def view_writer(base: str, n: int, stop_at: float, record, seed: int = 1) -> None:
@@ -92,8 +114,11 @@ def view_writer(base: str, n: int, stop_at: float, record, seed: int = 1) -> Non
                 r = http.delete(f"{base}/api/views/{view_id}", timeout=30)
                 record("delete", r.status_code, time.perf_counter() - t0, 200)
             else:
-                body = {"name": f"负载 {n}-{rng.randrange(10**6)}", "query": rng.choice(WRITE_QUERIES),
-                        "note": "load test"}
+                body = {
+                    "name": f"负载 {n}-{rng.randrange(10**6)}",
+                    "query": rng.choice(WRITE_QUERIES),
+                    "note": "load test",
+                }
                 t0 = time.perf_counter()
                 r = http.post(f"{base}/api/views", json=body, timeout=30)
                 record("save", r.status_code, time.perf_counter() - t0, 201)
@@ -160,28 +185,41 @@ def run_load(base: str, users: int, seconds: float, seed: int = 1, kill=None, wr
 
     views_before = count_views(base) if writers else 0
     threads = [threading.Thread(target=user, args=(i,), daemon=True) for i in range(users)]
-    threads += [threading.Thread(target=view_writer, args=(base, i, stop_at, record, seed), daemon=True)
-                for i in range(writers)]
+    threads += [
+        threading.Thread(target=view_writer, args=(base, i, stop_at, record, seed), daemon=True)
+        for i in range(writers)
+    ]
     for t in threads:
         t.start()
     if kill:
         kill()
     for t in threads:
         t.join(seconds + 60)
-    report = {"requests": counts["requests"], "errors": len(errors), "error_kinds": sorted(set(errors)),
-              "p50_ms": round(percentile(latencies, 50) * 1000, 1),
-              "p95_ms": round(percentile(latencies, 95) * 1000, 1),
-              "p99_ms": round(percentile(latencies, 99) * 1000, 1), "seconds": seconds,
-              "rps": round(counts["requests"] / seconds, 1)}
+    report = {
+        "requests": counts["requests"],
+        "errors": len(errors),
+        "error_kinds": sorted(set(errors)),
+        "p50_ms": round(percentile(latencies, 50) * 1000, 1),
+        "p95_ms": round(percentile(latencies, 95) * 1000, 1),
+        "p99_ms": round(percentile(latencies, 99) * 1000, 1),
+        "seconds": seconds,
+        "rps": round(counts["requests"] / seconds, 1),
+    }
     if writers:
         after = count_views(base)
         expected = views_before + writes["save"] - writes["delete"]
-        report.update(writers=writers, saves_201=writes["save"], deletes_200=writes["delete"],
-                      view_lists=writes["list"], views_before=views_before, views_after=after,
-                      lost_writes=expected - after,
-                      write_p50_ms=round(percentile(write_latencies, 50) * 1000, 1),
-                      write_p95_ms=round(percentile(write_latencies, 95) * 1000, 1),
-                      write_p99_ms=round(percentile(write_latencies, 99) * 1000, 1))
+        report.update(
+            writers=writers,
+            saves_201=writes["save"],
+            deletes_200=writes["delete"],
+            view_lists=writes["list"],
+            views_before=views_before,
+            views_after=after,
+            lost_writes=expected - after,
+            write_p50_ms=round(percentile(write_latencies, 50) * 1000, 1),
+            write_p95_ms=round(percentile(write_latencies, 95) * 1000, 1),
+            write_p99_ms=round(percentile(write_latencies, 99) * 1000, 1),
+        )
     return report
 
 
@@ -189,13 +227,19 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--users", type=int, default=16)
-    ap.add_argument("--writers", type=int, default=4, help="threads saving and deleting views (0: readers only)")
+    ap.add_argument(
+        "--writers", type=int, default=4, help="threads saving and deleting views (0: readers only)"
+    )
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--kill-worker-at", type=float, default=None)
     ap.add_argument("--max-errors", type=int, default=0)
     args = ap.parse_args(argv)
-    if not (1 <= args.workers <= 16 and 1 <= args.users <= 200 and 0 <= args.writers <= 50
-            and 1 <= args.seconds <= 600):
+    if not (
+        1 <= args.workers <= 16
+        and 1 <= args.users <= 200
+        and 0 <= args.writers <= 50
+        and 1 <= args.seconds <= 600
+    ):
         print("error: workers 1-16, users 1-200, writers 0-50, seconds 1-600", file=sys.stderr)
         return 2
     port = free_port()
@@ -209,30 +253,40 @@ def main(argv=None) -> int:
         def kill():
             if args.kill_worker_at is None:
                 return
+
             def later():
                 time.sleep(args.kill_worker_at)
                 pids = worker_pids(proc.pid)
                 if pids:
                     os.kill(pids[0], signal.SIGKILL)
                     killed.append(pids[0])
+
             threading.Thread(target=later, daemon=True).start()
 
         report = run_load(base, args.users, args.seconds, kill=kill, writers=args.writers)
-        report.update(workers=args.workers, users=args.users, killed_worker=killed[0] if killed else None,
-                      workers_after=len(worker_pids(proc.pid)))
+        report.update(
+            workers=args.workers,
+            users=args.users,
+            killed_worker=killed[0] if killed else None,
+            workers_after=len(worker_pids(proc.pid)),
+        )
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(15)
         data_dir.cleanup()
     print(json.dumps(report, ensure_ascii=False))
-    print(f"{report['requests']} requests in {args.seconds:g}s ({report['rps']}/s) by {args.users} users on "
-          f"{args.workers} workers: {report['errors']} errors; latency p50 {report['p50_ms']} ms, "
-          f"p95 {report['p95_ms']} ms, p99 {report['p99_ms']} ms")
+    print(
+        f"{report['requests']} requests in {args.seconds:g}s ({report['rps']}/s) by {args.users} users on "
+        f"{args.workers} workers: {report['errors']} errors; latency p50 {report['p50_ms']} ms, "
+        f"p95 {report['p95_ms']} ms, p99 {report['p99_ms']} ms"
+    )
     if args.writers:
-        print(f"{args.writers} view writers: {report['saves_201']} saves (201), {report['deletes_200']} deletes (200), "
-              f"{report['view_lists']} list reads; views {report['views_before']} -> {report['views_after']}: "
-              f"{report['lost_writes']} lost writes; write latency p50 {report['write_p50_ms']} ms, "
-              f"p95 {report['write_p95_ms']} ms, p99 {report['write_p99_ms']} ms")
+        print(
+            f"{args.writers} view writers: {report['saves_201']} saves (201), {report['deletes_200']} deletes (200), "
+            f"{report['view_lists']} list reads; views {report['views_before']} -> {report['views_after']}: "
+            f"{report['lost_writes']} lost writes; write latency p50 {report['write_p50_ms']} ms, "
+            f"p95 {report['write_p95_ms']} ms, p99 {report['write_p99_ms']} ms"
+        )
     return 1 if report["errors"] > args.max_errors or report.get("lost_writes", 0) != 0 else 0
 
 

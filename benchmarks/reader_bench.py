@@ -8,6 +8,7 @@ in view; against a page holding the plain text as one <pre>, scrolled to the sam
 
     python -m benchmarks.reader_bench [--quick] [--no-browser]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,14 +40,22 @@ def server_side(record, n: int = 20) -> tuple[str, int]:
 
     from callbacks.reader import plan_records, uncovered_mentions
     from layers.passages import for_display
-    from layers.reader import faint_spans, highlights, mark_runs, parse_plan, reader_html, section_elements, toc
+    from layers.reader import (
+        faint_spans,
+        highlights,
+        mark_runs,
+        parse_plan,
+        reader_html,
+        section_elements,
+        toc,
+    )
     from layers.store import get_store
 
     store = get_store()
     plan = longest_plan(store)
     text = store.dataset.plan_texts[plan]
     records = plan_records(plan)
-    mentions = uncovered_mentions()[plan]        # the gazetteer scan runs once per process, at first use
+    mentions = uncovered_mentions()[plan]  # the gazetteer scan runs once per process, at first use
     names = {r["id"]: r["name"] for r in records}
     out = {}
 
@@ -62,16 +71,43 @@ def server_side(record, n: int = 20) -> tuple[str, int]:
     t_ours, t_plain = _ms(ours, n), _ms(plain, n)
     doc = parse_plan(text, plan)
     entries = toc(doc)
-    target = entries[len(entries) * 3 // 4][0]   # a section three quarters into the plan
+    target = entries[len(entries) * 3 // 4][0]  # a section three quarters into the plan
     t_jump = _ms(lambda: section_elements(doc, records, target), n)
-    t_scan = _ms(lambda: __import__("layers.mentions", fromlist=["scan_dataset"]).scan_dataset(store.dataset), 3)
-    record("reader_open_server_ms", round(t_ours, 1), round(t_plain, 1), "ms", "≤ 1 s (with the browser)",
-           note=f"plan {plan} ({len(text):,} chars): parse, highlight, render, serialise vs one html.Pre")
-    record("reader_payload_kb", round(len(out["json"]) / 1024), round(len(out["plain"]) / 1024), "kB", "",
-           note="JSON the callback sends (before gzip)")
-    record("reader_jump_server_ms", round(t_jump, 2), None, "ms", "",
-           note="the section's elements for follow-the-text (cached after the first time)")
-    record("reader_mention_scan_ms", round(t_scan), None, "ms", "", note="uncovered place names, once per process")
+    t_scan = _ms(
+        lambda: __import__("layers.mentions", fromlist=["scan_dataset"]).scan_dataset(store.dataset), 3
+    )
+    record(
+        "reader_open_server_ms",
+        round(t_ours, 1),
+        round(t_plain, 1),
+        "ms",
+        "≤ 1 s (with the browser)",
+        note=f"plan {plan} ({len(text):,} chars): parse, highlight, render, serialise vs one html.Pre",
+    )
+    record(
+        "reader_payload_kb",
+        round(len(out["json"]) / 1024),
+        round(len(out["plain"]) / 1024),
+        "kB",
+        "",
+        note="JSON the callback sends (before gzip)",
+    )
+    record(
+        "reader_jump_server_ms",
+        round(t_jump, 2),
+        None,
+        "ms",
+        "",
+        note="the section's elements for follow-the-text (cached after the first time)",
+    )
+    record(
+        "reader_mention_scan_ms",
+        round(t_scan),
+        None,
+        "ms",
+        "",
+        note="uncovered place names, once per process",
+    )
     return plan, target
 
 
@@ -100,7 +136,8 @@ def browser_side(record, plan: str, target: int, runs: int = 3) -> None:
     open_js = """async (plan) => { const t0 = performance.now();
         document.querySelectorAll('#reader button.reader-plan')[+plan].click();
         const frame = () => new Promise(r => requestAnimationFrame(r));
-        for (let i = 0; i < 1800 && !document.querySelector(`#reader-text .reader-paragraphs[data-plan='${plan}']`); i++)
+        const painted = () => document.querySelector(`#reader-text .reader-paragraphs[data-plan='${plan}']`);
+        for (let i = 0; i < 1800 && !painted(); i++)
             await frame();
         await frame(); return performance.now() - t0; }"""
     jump_js = """async ([plan, n]) => { document.querySelector('#reader .reader-toc details').open = true;
@@ -139,12 +176,31 @@ def browser_side(record, plan: str, target: int, runs: int = 3) -> None:
         server.terminate()
         server.wait(10)
     med = statistics.median
-    record("reader_open_longest_plan_s", round(med(opens), 2), round(med(plains), 2), "s", "≤ 1 s",
-           note=f"click plan {plan} in the reader -> its text painted; baseline: the text as one <pre>, scrolled to the line")
-    record("reader_jump_ms", round(med(jumps) * 1000), None, "ms", "≤ 1 s",
-           note="contents link -> the paragraph in view (reader open)")
-    record("reader_link_open_s", round(med(links), 2), None, "s", "",
-           note="a link ?reader=plan:paragraph -> the paragraph in view, whole page and map included")
+    record(
+        "reader_open_longest_plan_s",
+        round(med(opens), 2),
+        round(med(plains), 2),
+        "s",
+        "≤ 1 s",
+        note=f"click plan {plan} in the reader -> its text painted; "
+        "baseline: the text as one <pre>, scrolled to the line",
+    )
+    record(
+        "reader_jump_ms",
+        round(med(jumps) * 1000),
+        None,
+        "ms",
+        "≤ 1 s",
+        note="contents link -> the paragraph in view (reader open)",
+    )
+    record(
+        "reader_link_open_s",
+        round(med(links), 2),
+        None,
+        "s",
+        "",
+        note="a link ?reader=plan:paragraph -> the paragraph in view, whole page and map included",
+    )
 
 
 def run(record, quick: bool = False, browser: bool = True) -> None:

@@ -6,6 +6,7 @@ test suite never times anything. Loopback only; every loop is bounded.
 
     python -m benchmarks.run [--quick] [--only filter,compare,first_view,click,snapshot,startup,scaling,reader]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,11 +25,24 @@ RESULTS: dict[str, dict] = {}
 
 
 def record(key: str, ours, baseline, unit: str, target: str = "", note: str = "") -> None:
-    ratio = (baseline / ours) if isinstance(ours, (int, float)) and isinstance(baseline, (int, float)) and ours else None
-    RESULTS[key] = {"ours": ours, "baseline": baseline, "ratio": round(ratio, 1) if ratio else None,
-                    "unit": unit, "target": target, "note": note}
-    print(f"  {key:<38} ours {_fmt(ours):>10} {unit:<6} baseline {_fmt(baseline):>10}"
-          f"{'  x' + format(ratio, '.1f') if ratio else '':>9}  {target}", flush=True)
+    ratio = (
+        (baseline / ours)
+        if isinstance(ours, (int, float)) and isinstance(baseline, (int, float)) and ours
+        else None
+    )
+    RESULTS[key] = {
+        "ours": ours,
+        "baseline": baseline,
+        "ratio": round(ratio, 1) if ratio else None,
+        "unit": unit,
+        "target": target,
+        "note": note,
+    }
+    print(
+        f"  {key:<38} ours {_fmt(ours):>10} {unit:<6} baseline {_fmt(baseline):>10}"
+        f"{'  x' + format(ratio, '.1f') if ratio else '':>9}  {target}",
+        flush=True,
+    )
 
 
 def _fmt(v) -> str:
@@ -83,8 +97,10 @@ def filter_change(times: int = 1, n: int = 120, n_naive: int = 40, label: str = 
         t0 = time.perf_counter()
         traces = element_traces(elements, filter_mask(elements, f), store.vocab, MapOptions())
         # what the patch carries: areas send only what is shown, not their shapes
-        ops = [({k: tr[k] for k in AREA_PATCH_KEYS} if role == "area" else tr)
-               for (role, _), tr in zip(slots, traces)]
+        ops = [
+            ({k: tr[k] for k in AREA_PATCH_KEYS} if role == "area" else tr)
+            for (role, _), tr in zip(slots, traces)
+        ]
         body = to_json(ops)
         ours_t.append(time.perf_counter() - t0)
         ours_b.append(len(body))
@@ -97,26 +113,59 @@ def filter_change(times: int = 1, n: int = 120, n_naive: int = 40, label: str = 
         naive_b.append(len(body))
         naive_gz.append(len(gzip.compress(body.encode())))
     sfx = f" ({times}x data)" if times > 1 else ""
-    record(f"filter_change_p50_ms{label}", round(pct(ours_t, 50) * 1000, 1), round(pct(naive_t, 50) * 1000, 1), "ms")
-    record(f"filter_change_p95_ms{label}", round(pct(ours_t, 95) * 1000, 1), round(pct(naive_t, 95) * 1000, 1), "ms",
-           "≤ 100 ms" if times == 100 else ("≤ 30 ms" if times == 1 else ""), note=f"{n} random combinations{sfx}; "
-           f"baseline over {min(n, n_naive)}")
+    record(
+        f"filter_change_p50_ms{label}",
+        round(pct(ours_t, 50) * 1000, 1),
+        round(pct(naive_t, 50) * 1000, 1),
+        "ms",
+    )
+    record(
+        f"filter_change_p95_ms{label}",
+        round(pct(ours_t, 95) * 1000, 1),
+        round(pct(naive_t, 95) * 1000, 1),
+        "ms",
+        "≤ 100 ms" if times == 100 else ("≤ 30 ms" if times == 1 else ""),
+        note=f"{n} random combinations{sfx}; baseline over {min(n, n_naive)}",
+    )
     if times == 1:
-        record("filter_change_kb_sent", round(statistics.mean(ours_b) / 1024, 1), round(statistics.mean(naive_b) / 1024, 1),
-               "KB", "≤ 50 KB, ≥ 10x fewer than baseline", note="uncompressed JSON of the map update")
-        record("filter_change_kb_sent_gzip", round(statistics.mean(ours_gz) / 1024, 1),
-               round(statistics.mean(naive_gz) / 1024, 1), "KB", note="as sent with compression on (mean)")
-        record("filter_change_kb_sent_gzip_max", round(max(ours_gz) / 1024, 1), round(max(naive_gz) / 1024, 1), "KB",
-               note="the largest change (close to everything shown)")
+        record(
+            "filter_change_kb_sent",
+            round(statistics.mean(ours_b) / 1024, 1),
+            round(statistics.mean(naive_b) / 1024, 1),
+            "KB",
+            "≤ 50 KB, ≥ 10x fewer than baseline",
+            note="uncompressed JSON of the map update",
+        )
+        record(
+            "filter_change_kb_sent_gzip",
+            round(statistics.mean(ours_gz) / 1024, 1),
+            round(statistics.mean(naive_gz) / 1024, 1),
+            "KB",
+            note="as sent with compression on (mean)",
+        )
+        record(
+            "filter_change_kb_sent_gzip_max",
+            round(max(ours_gz) / 1024, 1),
+            round(max(naive_gz) / 1024, 1),
+            "KB",
+            note="the largest change (close to everything shown)",
+        )
         linked = []
         from callbacks.table import update_linked_views
+
         for f in combos[:40]:
             from layers.filters import filters_to_params
+
             t0 = time.perf_counter()
             to_json(list(update_linked_views(filters_to_params(f), None, "zh")))
             linked.append(time.perf_counter() - t0)
-        record("linked_views_p95_ms", round(pct(linked, 95) * 1000, 1), None, "ms",
-               note="table rows and the two charts, a second callback per change (no baseline: same code)")
+        record(
+            "linked_views_p95_ms",
+            round(pct(linked, 95) * 1000, 1),
+            None,
+            "ms",
+            note="table rows and the two charts, a second callback per change (no baseline: same code)",
+        )
 
 
 # --- the comparison: one difference patch per filter change vs two whole figures ---------------
@@ -142,6 +191,7 @@ def compare_change(n: int = 60, n_naive: int = 10) -> None:
         def go():
             context_value.set(AttributeDict(triggered_inputs=[{"prop_id": "filters.data", "value": None}]))
             return fn(*args)
+
         return copy_context().run(go)
 
     sizes, gz, times = [], [], []
@@ -155,16 +205,49 @@ def compare_change(n: int = 60, n_naive: int = 10) -> None:
     naive = []
     for params in combos[:n_naive]:  # what the side-by-side comparison sent: two whole figures
         f = parse_filters(params, store.vocab)[0]
-        naive.append(sum(len(build_figure(store.map, filter_mask(store.elements, with_period(f, p)),
-                                          MapOptions(height=520)).to_json().encode()) for p in pair.split("|")))
-    record("compare_change_kb_sent", round(statistics.mean(sizes) / 1024, 1), round(statistics.mean(naive) / 1024, 1),
-           "KB", "≤ 100 KB", note=f"difference patch, {pair}, {n} random filter sets (UTF-8 JSON); "
-           "baseline: the two side-by-side figures it replaced")
-    record("compare_change_kb_sent_max", round(max(sizes) / 1024, 1), round(max(naive) / 1024, 1), "KB", "≤ 100 KB",
-           note="the largest change (no filters)")
-    record("compare_change_kb_sent_gzip", round(statistics.mean(gz) / 1024, 1), None, "KB", note="compressed (mean)")
-    record("compare_change_p95_ms", round(pct(times, 95) * 1000, 1), None, "ms",
-           note="difference, patch and counts table per filter change")
+        naive.append(
+            sum(
+                len(
+                    build_figure(
+                        store.map, filter_mask(store.elements, with_period(f, p)), MapOptions(height=520)
+                    )
+                    .to_json()
+                    .encode()
+                )
+                for p in pair.split("|")
+            )
+        )
+    record(
+        "compare_change_kb_sent",
+        round(statistics.mean(sizes) / 1024, 1),
+        round(statistics.mean(naive) / 1024, 1),
+        "KB",
+        "≤ 100 KB",
+        note=f"difference patch, {pair}, {n} random filter sets (UTF-8 JSON); "
+        "baseline: the two side-by-side figures it replaced",
+    )
+    record(
+        "compare_change_kb_sent_max",
+        round(max(sizes) / 1024, 1),
+        round(max(naive) / 1024, 1),
+        "KB",
+        "≤ 100 KB",
+        note="the largest change (no filters)",
+    )
+    record(
+        "compare_change_kb_sent_gzip",
+        round(statistics.mean(gz) / 1024, 1),
+        None,
+        "KB",
+        note="compressed (mean)",
+    )
+    record(
+        "compare_change_p95_ms",
+        round(pct(times, 95) * 1000, 1),
+        None,
+        "ms",
+        note="difference, patch and counts table per filter change",
+    )
 
 
 # --- 2 and 3: first view and click to detail, in headless Chromium ----------------------
@@ -204,8 +287,8 @@ MARKER_JS = """(id) => {
 def browser_views(runs: int = 3) -> None:
     from playwright.sync_api import sync_playwright
 
-    from layers.store import get_store
     from benchmarks.load import free_port
+    from layers.store import get_store
     from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
     store = get_store()
@@ -226,17 +309,22 @@ def browser_views(runs: int = 3) -> None:
                     cdp.send("Network.enable")
                     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
                     total = [0]
-                    cdp.on("Network.loadingFinished", lambda e: total.__setitem__(0, total[0] + e["encodedDataLength"]))
+                    cdp.on(
+                        "Network.loadingFinished",
+                        lambda e, total=total: total.__setitem__(0, total[0] + e["encodedDataLength"]),
+                    )
                     t0 = time.perf_counter()
                     page.goto(f"http://127.0.0.1:{port}/")
-                    page.wait_for_function("document.querySelectorAll('#map .choroplethlocation').length >= 29",
-                                           timeout=60000)
+                    page.wait_for_function(
+                        "document.querySelectorAll('#map .choroplethlocation').length >= 29", timeout=60000
+                    )
                     loads.append(time.perf_counter() - t0)
                     page.wait_for_timeout(1500)  # let the remaining callbacks finish before counting bytes
                     sizes.append(total[0])
                     page.goto(f"http://127.0.0.1:{port}/?q=清河羊绒&view=衡水市")
-                    page.wait_for_function("document.querySelectorAll('#map .choroplethlocation').length >= 29",
-                                           timeout=60000)
+                    page.wait_for_function(
+                        "document.querySelectorAll('#map .choroplethlocation').length >= 29", timeout=60000
+                    )
                     page.wait_for_timeout(1200)
                     pos = page.evaluate(MARKER_JS, rid)
                     if pos:
@@ -248,18 +336,40 @@ def browser_views(runs: int = 3) -> None:
                         except Exception as e:  # report the miss, keep measuring the rest
                             print(f"  ({name}: click to detail not measured: {type(e).__name__})")
                     ctx.close()
-                results[name] = (statistics.median(loads), statistics.median(sizes),
-                                 statistics.median(clicks) if clicks else None)
+                results[name] = (
+                    statistics.median(loads),
+                    statistics.median(sizes),
+                    statistics.median(clicks) if clicks else None,
+                )
             browser.close()
     finally:
         ours.terminate()
         naive.terminate()
     o, n = results["ours"], results["naive"]
-    record("first_view_mb", round(o[1] / 1e6, 2), round(n[1] / 1e6, 2), "MB", "≤ 1.5 MB",
-           note="bytes on the wire for the first page, cache off, median of runs")
-    record("first_view_map_drawn_s", round(o[0], 2), round(n[0], 2), "s", "≤ 2 s", note="navigation to all prefectures drawn")
-    record("click_to_detail_ms", round(o[2] * 1000) if o[2] else None, round(n[2] * 1000) if n[2] else None, "ms", "≤ 300 ms",
-           note="mouse click on a marker to the quote shown")
+    record(
+        "first_view_mb",
+        round(o[1] / 1e6, 2),
+        round(n[1] / 1e6, 2),
+        "MB",
+        "≤ 1.5 MB",
+        note="bytes on the wire for the first page, cache off, median of runs",
+    )
+    record(
+        "first_view_map_drawn_s",
+        round(o[0], 2),
+        round(n[0], 2),
+        "s",
+        "≤ 2 s",
+        note="navigation to all prefectures drawn",
+    )
+    record(
+        "click_to_detail_ms",
+        round(o[2] * 1000) if o[2] else None,
+        round(n[2] * 1000) if n[2] else None,
+        "ms",
+        "≤ 300 ms",
+        note="mouse click on a marker to the quote shown",
+    )
 
 
 # --- 4: snapshots --------------------------------------------------------------------
@@ -294,24 +404,54 @@ print(json.dumps({{"startup_s": t1 - t0, "rss_mb": r0, "rss_after_100_mb": r100,
 
 
 def startup_memory(n_ours: int = 1000, n_naive: int = 200) -> None:
-    ours = STARTUP.format(build="import app", n=n_ours, change=(
-        "from callbacks.map import patch_elements; from layers.figure import MapOptions; "
-        "from plotly.io.json import to_json_plotly; to_json_plotly(patch_elements(f, MapOptions()).to_plotly_json())"))
-    naive = STARTUP.format(build="from benchmarks.naive import naive_app, fine_prefectures; naive_app(); fine_prefectures()",
-                           n=n_naive, change="from benchmarks.naive import naive_figure; "
-                           "naive_figure(store.elements, filter_mask(store.elements, f)).to_json()")
+    ours = STARTUP.format(
+        build="import app",
+        n=n_ours,
+        change=(
+            "from callbacks.map import patch_elements; from layers.figure import MapOptions; "
+            "from plotly.io.json import to_json_plotly; "
+            "to_json_plotly(patch_elements(f, MapOptions()).to_plotly_json())"
+        ),
+    )
+    naive = STARTUP.format(
+        build="from benchmarks.naive import naive_app, fine_prefectures; naive_app(); fine_prefectures()",
+        n=n_naive,
+        change="from benchmarks.naive import naive_figure; "
+        "naive_figure(store.elements, filter_mask(store.elements, f)).to_json()",
+    )
     res = {}
     for name, code in (("ours", ours), ("naive", naive)):
-        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=1800)
+        out = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=1800
+        )
         res[name] = json.loads(out.stdout.strip().splitlines()[-1]) if out.returncode == 0 else None
         if out.returncode:
             print(out.stderr[-1500:])
     o, n = res["ours"], res["naive"]
-    record("startup_s", round(o["startup_s"], 2), round(n["startup_s"], 2), "s", "≤ 3 s", note="import and build the app")
-    record("worker_rss_mb", round(o["rss_mb"]), round(n["rss_mb"]), "MB", "≤ 300 MB", note="resident after start-up")
-    record("rss_growth_mb", round(o["rss_after_mb"] - o["rss_after_100_mb"], 1),
-           round(n["rss_after_mb"] - n["rss_after_100_mb"], 1), "MB", "no growth",
-           note=f"from change 100 to change {n_ours} (baseline: to {n_naive})")
+    record(
+        "startup_s",
+        round(o["startup_s"], 2),
+        round(n["startup_s"], 2),
+        "s",
+        "≤ 3 s",
+        note="import and build the app",
+    )
+    record(
+        "worker_rss_mb",
+        round(o["rss_mb"]),
+        round(n["rss_mb"]),
+        "MB",
+        "≤ 300 MB",
+        note="resident after start-up",
+    )
+    record(
+        "rss_growth_mb",
+        round(o["rss_after_mb"] - o["rss_after_100_mb"], 1),
+        round(n["rss_after_mb"] - n["rss_after_100_mb"], 1),
+        "MB",
+        "no growth",
+        note=f"from change 100 to change {n_ours} (baseline: to {n_naive})",
+    )
 
 
 def main(argv=None) -> int:
@@ -338,6 +478,7 @@ def main(argv=None) -> int:
         startup_memory(200 if q else 1000, 30 if q else 200)
     if "reader" in only:
         from benchmarks.reader_bench import run as reader_run
+
         reader_run(record, q)
     previous = json.loads(OUT.read_text()) if OUT.exists() else {}
     previous.update(RESULTS)

@@ -4,6 +4,7 @@ The callbacks are plain module-level functions (tests call them directly); they
 read the store, call the pure functions in layers/, and return named groups.
 Registration is per app, so every `create_app()` gets a complete app.
 """
+
 from __future__ import annotations
 
 import functools
@@ -21,6 +22,7 @@ class CallbackFailed(RuntimeError):
 
 def guarded(fn):
     """Mark exceptions raised inside a callback as server bugs (see app.create_app's error handler)."""
+
     @functools.wraps(fn)
     def run(*args, **kwargs):
         try:
@@ -29,6 +31,7 @@ def guarded(fn):
             raise
         except Exception as e:
             raise CallbackFailed(fn.__name__) from e
+
     return run
 
 

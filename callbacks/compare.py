@@ -5,6 +5,7 @@ difference figure once; a filter change patches only the difference traces (the 
 stays in the browser); the map follows the main map's zoom target (f-zoom) and its pans
 and zooms (its relayoutData).
 """
+
 from __future__ import annotations
 
 import math
@@ -13,9 +14,21 @@ from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks import guarded
-from layers.difference import (STATE_COLOURS, STATE_SYMBOLS, STATES, counts_by_prefecture, diff_slots,
-                               diff_trace_index, difference, difference_figure, difference_traces, legend_title,
-                               state_counts, state_label, to_csv)
+from layers.difference import (
+    STATE_COLOURS,
+    STATE_SYMBOLS,
+    STATES,
+    counts_by_prefecture,
+    diff_slots,
+    diff_trace_index,
+    difference,
+    difference_figure,
+    difference_traces,
+    legend_title,
+    state_counts,
+    state_label,
+    to_csv,
+)
 from layers.figure import MapOptions, view_ranges
 from layers.filters import filters_to_params
 from layers.i18n import t
@@ -66,11 +79,17 @@ def note_text(store, periods, lang: str) -> str:
     text = t("diff_scope", lang)
     missing = uncovered(store, *periods)
     if missing:
-        names = ", ".join({"河北省": "Hebei", "河南省": "Henan"}.get(p, p) for p in missing) if lang == "en" \
+        names = (
+            ", ".join({"河北省": "Hebei", "河南省": "Henan"}.get(p, p) for p in missing)
+            if lang == "en"
             else "、".join(missing)
+        )
         text += ("; " if lang == "en" else "；") + (
             f"the data hold plans of {names} in only one of the two periods: its elements can only show as new "
-            f"or dropped" if lang == "en" else f"资料中{names}只有其中一期的规划，其要素只能显示为新增或未再列入")
+            f"or dropped"
+            if lang == "en"
+            else f"资料中{names}只有其中一期的规划，其要素只能显示为新增或未再列入"
+        )
     return text
 
 
@@ -85,23 +104,43 @@ def counts_table(diff, lang: str) -> html.Table:
             return t("diff_province_wide", lang, province=en if lang == "en" else name)
         return name
 
-    body = [html.Tr([html.Th(place(p), scope="row"), *(html.Td(str(n)) for n in counts)])
-            for p, *counts in counts_by_prefecture(diff)]
+    body = [
+        html.Tr([html.Th(place(p), scope="row"), *(html.Td(str(n)) for n in counts)])
+        for p, *counts in counts_by_prefecture(diff)
+    ]
     total = state_counts(diff)
-    return html.Table(className="compare-counts", children=[
-        html.Caption(t("diff_by_prefecture", lang)),
-        html.Thead(html.Tr([html.Th(h, scope="col") for h in head])),
-        html.Tbody(body),
-        html.Tfoot(html.Tr([html.Th(t("diff_total", lang), scope="row"), *(html.Td(str(total[s])) for s in STATES)])),
-    ])
+    return html.Table(
+        className="compare-counts",
+        children=[
+            html.Caption(t("diff_by_prefecture", lang)),
+            html.Thead(html.Tr([html.Th(h, scope="col") for h in head])),
+            html.Tbody(body),
+            html.Tfoot(
+                html.Tr(
+                    [html.Th(t("diff_total", lang), scope="row"), *(html.Td(str(total[s])) for s in STATES)]
+                )
+            ),
+        ],
+    )
 
 
 def legend_key(lang: str) -> html.Ul:
     """The three states in words beside the map (the map's legend has them too, with counts)."""
     marks = {"circle": "●", "circle-open": "○", "x": "✕"}
-    return html.Ul(className="compare-key", children=[
-        html.Li([html.Span(marks[STATE_SYMBOLS[s]], style={"color": STATE_COLOURS[s], "fontWeight": "bold"}),
-                 f" {state_label(s, lang)}: {t(f'diff_{s}_hint', lang)}"]) for s in STATES])
+    return html.Ul(
+        className="compare-key",
+        children=[
+            html.Li(
+                [
+                    html.Span(
+                        marks[STATE_SYMBOLS[s]], style={"color": STATE_COLOURS[s], "fontWeight": "bold"}
+                    ),
+                    f" {state_label(s, lang)}: {t(f'diff_{s}_hint', lang)}",
+                ]
+            )
+            for s in STATES
+        ],
+    )
 
 
 def compare_section(store, state) -> html.Section:
@@ -115,21 +154,37 @@ def compare_section(store, state) -> html.Section:
         table = counts_table(diff, lang)
     else:
         fig, title, note, table = {}, "", "", []
-    return html.Section(id="compare", className="compare", style=None if periods else HIDDEN,
-                        **{"aria-label": t("compare", lang)}, children=[
-        html.Div(className="compare-card", children=[
-            html.H3(title, id="compare-title"),
-            dcc.Graph(id="compare-map", figure=fig, config=_graph_config(), className="compare-map",
-                      style={"height": f"{MAP_HEIGHT}px"}),
-        ]),
-        html.Div(className="compare-card", children=[
-            html.P(note, id="compare-note", className="compare-note"),
-            legend_key(lang),
-            html.Div(table, id="compare-counts"),
-            html.Button(t("diff_download", lang), id="compare-dl", className="button", n_clicks=0),
-            dcc.Download(id="compare-download"),
-        ]),
-    ])
+    return html.Section(
+        id="compare",
+        className="compare",
+        style=None if periods else HIDDEN,
+        **{"aria-label": t("compare", lang)},
+        children=[
+            html.Div(
+                className="compare-card",
+                children=[
+                    html.H3(title, id="compare-title"),
+                    dcc.Graph(
+                        id="compare-map",
+                        figure=fig,
+                        config=_graph_config(),
+                        className="compare-map",
+                        style={"height": f"{MAP_HEIGHT}px"},
+                    ),
+                ],
+            ),
+            html.Div(
+                className="compare-card",
+                children=[
+                    html.P(note, id="compare-note", className="compare-note"),
+                    legend_key(lang),
+                    html.Div(table, id="compare-counts"),
+                    html.Button(t("diff_download", lang), id="compare-dl", className="button", n_clicks=0),
+                    dcc.Download(id="compare-download"),
+                ],
+            ),
+        ],
+    )
 
 
 def patch_difference(store, diff, periods, lang: str) -> Patch:
@@ -163,9 +218,12 @@ def zoom_patch(p: Patch, zoom) -> Patch:
 # What plotly sends when the user pans or zooms a (mercator, non-scoped) geo map, as seen in
 # plotly.js's geo zoom handler: the changed ones of these keys. Scale is relative to the fit of
 # the lon/lat ranges, which both maps share (both follow f-zoom), so copying them shows the same view.
-RELAYOUT_KEYS = {"geo.center.lon": ("center", "lon", -180, 180), "geo.center.lat": ("center", "lat", -90, 90),
-                 "geo.projection.scale": ("projection", "scale", 0.01, 1000),
-                 "geo.projection.rotation.lon": ("projection", "rotation", -180, 180)}
+RELAYOUT_KEYS = {
+    "geo.center.lon": ("center", "lon", -180, 180),
+    "geo.center.lat": ("center", "lat", -90, 90),
+    "geo.projection.scale": ("projection", "scale", 0.01, 1000),
+    "geo.projection.rotation.lon": ("projection", "rotation", -180, 180),
+}
 
 
 def relayout_patch(p: Patch, relayout) -> bool:
@@ -198,15 +256,26 @@ def update_compare(compare, filters_data, zoom, relayout, lang):
     store = get_store()
     periods = periods_of(compare, store)
     fired = set(ctx.triggered_prop_ids.values()) if ctx.triggered_id else {"f-compare"}
-    keep = {"figure": no_update, "title": no_update, "counts": no_update, "note": no_update, "style": no_update}
+    keep = {
+        "figure": no_update,
+        "title": no_update,
+        "counts": no_update,
+        "note": no_update,
+        "style": no_update,
+    }
     if "f-compare" in fired:
         if not periods:
             return {**keep, "figure": {}, "title": "", "counts": [], "note": "", "style": HIDDEN}
         filters = filters_from(filters_data)
         diff = difference(store.elements, filters, *periods)
         fig = difference_figure(store, filters, *periods, lang=lang, view=zoom, height=MAP_HEIGHT)
-        return {"figure": fig, "title": title_text(store, periods, state_counts(diff), lang),
-                "counts": counts_table(diff, lang), "note": note_text(store, periods, lang), "style": None}
+        return {
+            "figure": fig,
+            "title": title_text(store, periods, state_counts(diff), lang),
+            "counts": counts_table(diff, lang),
+            "note": note_text(store, periods, lang),
+            "style": None,
+        }
     if not periods:
         raise PreventUpdate
     out = dict(keep)
@@ -252,12 +321,26 @@ def download_difference(n, compare, filters_data):
 
 def register(app) -> None:
     app.callback(
-        output={"figure": Output("compare-map", "figure"), "title": Output("compare-title", "children"),
-                "counts": Output("compare-counts", "children"), "note": Output("compare-note", "children"),
-                "style": Output("compare", "style")},
-        inputs={"compare": Input("f-compare", "value"), "filters_data": Input("filters", "data"),
-                "zoom": Input("f-zoom", "value"), "relayout": Input("map", "relayoutData"),
-                "lang": State("lang", "data")},
-        prevent_initial_call=True)(guarded(update_compare))
-    app.callback(Output("compare-download", "data"), Input("compare-dl", "n_clicks"), State("f-compare", "value"),
-                 State("filters", "data"), prevent_initial_call=True)(guarded(download_difference))
+        output={
+            "figure": Output("compare-map", "figure"),
+            "title": Output("compare-title", "children"),
+            "counts": Output("compare-counts", "children"),
+            "note": Output("compare-note", "children"),
+            "style": Output("compare", "style"),
+        },
+        inputs={
+            "compare": Input("f-compare", "value"),
+            "filters_data": Input("filters", "data"),
+            "zoom": Input("f-zoom", "value"),
+            "relayout": Input("map", "relayoutData"),
+            "lang": State("lang", "data"),
+        },
+        prevent_initial_call=True,
+    )(guarded(update_compare))
+    app.callback(
+        Output("compare-download", "data"),
+        Input("compare-dl", "n_clicks"),
+        State("f-compare", "value"),
+        State("filters", "data"),
+        prevent_initial_call=True,
+    )(guarded(download_difference))

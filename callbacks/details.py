@@ -1,4 +1,5 @@
 """The details panel: an element with its quote inside its paragraph, or everything in a prefecture."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -6,8 +7,8 @@ from dash import Input, Output, State, html
 
 from callbacks import guarded
 from callbacks.page import filters_from
-from layers.display import display_name
 from callbacks.reader import read_in_plan_button
+from layers.display import display_name
 from layers.filters import filter_mask
 from layers.i18n import COMPOSITION_LABELS, KIND_LABELS, PRECISION_LABELS, label, t
 from layers.page_state import selection_of
@@ -30,14 +31,21 @@ def quote_block(text: str, quote: str, lang: str, key: str) -> html.Div:
     if p is None:  # cannot happen for validated data; say so rather than show nothing
         return html.P(quote)
     p = readable(p)
-    return html.Div(className="passage", children=[
-        html.P(p.heading, className="passage-heading") if p.heading else None,
-        html.P([p.before, html.Mark(p.quote, id=f"quote-{key}"), p.after], className="passage-para"),
-        html.Details([html.Summary(t("read_more", lang)),
-                      *[html.P(x, className="context") for x in p.context_before],
-                      html.P([p.before, html.Mark(p.quote), p.after], className="passage-para"),
-                      *[html.P(x, className="context") for x in p.context_after]]),
-    ])
+    return html.Div(
+        className="passage",
+        children=[
+            html.P(p.heading, className="passage-heading") if p.heading else None,
+            html.P([p.before, html.Mark(p.quote, id=f"quote-{key}"), p.after], className="passage-para"),
+            html.Details(
+                [
+                    html.Summary(t("read_more", lang)),
+                    *[html.P(x, className="context") for x in p.context_before],
+                    html.P([p.before, html.Mark(p.quote), p.after], className="passage-para"),
+                    *[html.P(x, className="context") for x in p.context_after],
+                ]
+            ),
+        ],
+    )
 
 
 def element_panel(row, store, lang: str):
@@ -60,16 +68,26 @@ def element_panel(row, store, lang: str):
             quotes.append(quote_block(text, x["quote"], lang, f"target-{i}"))
     return [
         html.H2(title, id="details-title"),
-        html.Dl(className="facts", children=[
-            *_row(t("kind", lang), label(KIND_LABELS, row["kind"], lang)),
-            *_row(t("plan_and_period", lang), f"{plan['title']} · {row['plan_period']}"
-                  + (f" · {'horizon' if en else '目标年'} {int(row['horizon'])}" if _present(row["horizon"]) else "")),
-            *_row(t("places", lang), places),
-            *_row(t("industries", lang), ("; " if en else "、").join(inds) or "—"),
-            *_row(t("revenue_target", lang), html.Ul([html.Li(x) for x in targets])),
-            *_row(t("precision", lang), label(PRECISION_LABELS, row["precision"], lang)),
-            *_row(t("composition", lang), comp),
-        ]),
+        html.Dl(
+            className="facts",
+            children=[
+                *_row(t("kind", lang), label(KIND_LABELS, row["kind"], lang)),
+                *_row(
+                    t("plan_and_period", lang),
+                    f"{plan['title']} · {row['plan_period']}"
+                    + (
+                        f" · {'horizon' if en else '目标年'} {int(row['horizon'])}"
+                        if _present(row["horizon"])
+                        else ""
+                    ),
+                ),
+                *_row(t("places", lang), places),
+                *_row(t("industries", lang), ("; " if en else "、").join(inds) or "—"),
+                *_row(t("revenue_target", lang), html.Ul([html.Li(x) for x in targets])),
+                *_row(t("precision", lang), label(PRECISION_LABELS, row["precision"], lang)),
+                *_row(t("composition", lang), comp),
+            ],
+        ),
         html.H3(t("quote", lang)),
         *quotes,
         read_in_plan_button(row["id"], lang),
@@ -84,9 +102,21 @@ def prefecture_panel(name: str, store, filters, lang: str):
     groups = []
     for period, grp in sub.groupby("plan_period", sort=True):
         groups.append(html.H3(f"{period}（{len(grp)}）"))
-        groups.append(html.Ul([html.Li(html.Button(
-            f"{display_name(r)} · {label(KIND_LABELS, r['kind'], lang)}", className="link-button",
-            id={"type": "pick-element", "id": r["id"]}, n_clicks=0)) for _, r in grp.iterrows()]))
+        groups.append(
+            html.Ul(
+                [
+                    html.Li(
+                        html.Button(
+                            f"{display_name(r)} · {label(KIND_LABELS, r['kind'], lang)}",
+                            className="link-button",
+                            id={"type": "pick-element", "id": r["id"]},
+                            n_clicks=0,
+                        )
+                    )
+                    for _, r in grp.iterrows()
+                ]
+            )
+        )
     return [html.H2(t("prefecture_panel", lang, name=name, n=len(sub)), id="details-title"), *groups]
 
 
@@ -109,19 +139,46 @@ def here_list(here: dict, store, lang: str, skip: str | None = None) -> list:
     if pref:
         name = f"{pref['name_en']} {pref['name']}" if en and pref.get("name_en") else pref["name"]
         if county:
-            name += " · " + (f"{county.get('name_en') or ''} {county['name']}".strip() if en else county["name"])
-        out.append(html.P(html.Button(name, className="link-button", n_clicks=0,
-                                      id={"type": "pick-prefecture", "id": pref["name"]}), className="here-place"))
-    groups = [("points", t("here_points", lang)), ("areas", t("here_areas", lang)), ("lines", t("here_lines", lang))]
+            name += " · " + (
+                f"{county.get('name_en') or ''} {county['name']}".strip() if en else county["name"]
+            )
+        out.append(
+            html.P(
+                html.Button(
+                    name,
+                    className="link-button",
+                    n_clicks=0,
+                    id={"type": "pick-prefecture", "id": pref["name"]},
+                ),
+                className="here-place",
+            )
+        )
+    groups = [
+        ("points", t("here_points", lang)),
+        ("areas", t("here_areas", lang)),
+        ("lines", t("here_lines", lang)),
+    ]
     for key, heading in groups:
         items = [it for it in here.get(key) or [] if it["id"] != skip]
         if not items:
             continue
         out.append(html.H3(f"{heading}（{len(items)}）" if not en else f"{heading} ({len(items)})"))
-        out.append(html.Ul([html.Li(html.Button(
-            f"{(it.get('name_en') if en else '') or it['name']} · {label(KIND_LABELS, it['kind'], lang)}",
-            className="link-button", id={"type": "pick-element", "id": it["id"]}, n_clicks=0))
-            for it in items]))
+        out.append(
+            html.Ul(
+                [
+                    html.Li(
+                        html.Button(
+                            f"{(it.get('name_en') if en else '') or it['name']} · "
+                            f"{label(KIND_LABELS, it['kind'], lang)}",
+                            className="link-button",
+                            id={"type": "pick-element", "id": it["id"]},
+                            n_clicks=0,
+                        )
+                    )
+                    for it in items
+                ]
+            )
+        )
     return out
 
 
@@ -146,5 +203,9 @@ def show_details(selection, filters_data, lang):
 
 
 def register(app) -> None:
-    app.callback(Output("details", "children"), Input("selection", "data"), Input("filters", "data"),
-                 State("lang", "data"))(guarded(show_details))
+    app.callback(
+        Output("details", "children"),
+        Input("selection", "data"),
+        Input("filters", "data"),
+        State("lang", "data"),
+    )(guarded(show_details))

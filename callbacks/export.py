@@ -1,4 +1,5 @@
 """The export dialog: render the current view as PNG/SVG/PDF and send it as a download."""
+
 from __future__ import annotations
 
 import logging
@@ -39,8 +40,15 @@ def export_snapshot(n, fmt, size, scale, title, filters_data, zoom, layers, lang
         if fmt not in ("png", "svg", "pdf") or not 0.5 <= scale <= 4:
             raise SnapshotError("format must be png, svg or pdf and scale between 0.5 and 4")
         filters = filters_from(filters_data)
-        fig = figure_for(store, filters, lang=lang, view=zoom_bounds(zoom or "all", store), layers=layers,
-                         title=(title or "").strip()[:120] or None, size=(width, height))
+        fig = figure_for(
+            store,
+            filters,
+            lang=lang,
+            view=zoom_bounds(zoom or "all", store),
+            layers=layers,
+            title=(title or "").strip()[:120] or None,
+            size=(width, height),
+        )
         data = render(fig, fmt, width, height, scale)  # the process's warm renderer; scale is PNG pixels only
     except SnapshotError as e:
         return no_update, str(e)
@@ -52,11 +60,26 @@ def export_snapshot(n, fmt, size, scale, title, filters_data, zoom, layers, lang
 
 
 def register(app) -> None:
-    app.callback(Output("export-dialog", "hidden"), Output("x-title", "value"),
-                 Input("open-export", "n_clicks"), Input("x-close", "n_clicks"),
-                 State("filters", "data"), State("lang", "data"), prevent_initial_call=True)(guarded(toggle_dialog))
-    app.callback(Output("x-download", "data"), Output("x-status", "children"),
-                 Input("x-go", "n_clicks"), State("x-format", "value"), State("x-size", "value"),
-                 State("x-scale", "value"), State("x-title", "value"), State("filters", "data"),
-                 State("f-zoom", "value"), State("f-layers", "value"), State("lang", "data"),
-                 prevent_initial_call=True)(guarded(export_snapshot))
+    app.callback(
+        Output("export-dialog", "hidden"),
+        Output("x-title", "value"),
+        Input("open-export", "n_clicks"),
+        Input("x-close", "n_clicks"),
+        State("filters", "data"),
+        State("lang", "data"),
+        prevent_initial_call=True,
+    )(guarded(toggle_dialog))
+    app.callback(
+        Output("x-download", "data"),
+        Output("x-status", "children"),
+        Input("x-go", "n_clicks"),
+        State("x-format", "value"),
+        State("x-size", "value"),
+        State("x-scale", "value"),
+        State("x-title", "value"),
+        State("filters", "data"),
+        State("f-zoom", "value"),
+        State("f-layers", "value"),
+        State("lang", "data"),
+        prevent_initial_call=True,
+    )(guarded(export_snapshot))

@@ -1,4 +1,7 @@
-"""Map callbacks: filters -> patched element traces; clicks -> selection; zoom (the comparison: callbacks/compare.py)."""
+"""Map callbacks: filters -> patched element traces; clicks -> selection; zoom.
+
+(The comparison map is callbacks/compare.py.)"""
+
 from __future__ import annotations
 
 from dash import Input, Output, Patch, State, ctx, no_update
@@ -6,8 +9,19 @@ from dash import Input, Output, Patch, State, ctx, no_update
 from callbacks import guarded
 from callbacks.page import filters_from
 from layers.coverage import coverage_notes
-from layers.figure import (AREA_PATCH_KEYS, MapOptions, county_lines, element_slots, fit_view, frame_size,
-                           highlight_trace, layout_patch, slot_name, trace_index, view_ranges)
+from layers.figure import (
+    AREA_PATCH_KEYS,
+    MapOptions,
+    county_lines,
+    element_slots,
+    fit_view,
+    frame_size,
+    highlight_trace,
+    layout_patch,
+    slot_name,
+    trace_index,
+    view_ranges,
+)
 from layers.filters import filter_mask
 from layers.i18n import t
 from layers.page_state import EXTENT_RE, page_view, selection_of
@@ -18,10 +32,16 @@ def map_options(store, selection, layers, lang, size, filters=None, view=None) -
     """The figure options for the page's current state (sizes and selection checked)."""
     selected, prefecture = selection_of(selection, store)
     layers = tuple(x for x in layers if isinstance(x, str)) if isinstance(layers, (list, tuple)) else ()
-    return MapOptions(lang=lang if lang in ("zh", "en") else "zh", layers=layers, selected=selected,
-                      selected_prefecture=prefecture, view=view, size=map_size(size),
-                      focus_industries=tuple(filters.industry) if filters is not None else (),
-                      notes=coverage_notes(filters, store.vocab, store.boundaries) if filters is not None else ())
+    return MapOptions(
+        lang=lang if lang in ("zh", "en") else "zh",
+        layers=layers,
+        selected=selected,
+        selected_prefecture=prefecture,
+        view=view,
+        size=map_size(size),
+        focus_industries=tuple(filters.industry) if filters is not None else (),
+        notes=coverage_notes(filters, store.vocab, store.boundaries) if filters is not None else (),
+    )
 
 
 def map_size(size) -> tuple[int, int]:
@@ -79,8 +99,9 @@ def update_map(filters_data, selection, layers, zoom, size, lang, extent):
         p["layout"]["margin"]["r"] = parts["margin_r"]
     if "selection" in fired:
         p["data"][index["highlight"]] = highlight_trace(store.map, opts.selected)
-        p["data"][index["prefectures"]]["z"] = [1 if n == opts.selected_prefecture else 0
-                                                 for n in store.boundaries["prefectures"]["name"]]
+        p["data"][index["prefectures"]]["z"] = [
+            1 if n == opts.selected_prefecture else 0 for n in store.boundaries["prefectures"]["name"]
+        ]
     if "f-layers" in fired:
         lon, lat = county_lines(store.map) if "counties" in opts.layers else ([], [])
         p["data"][index["counties"]]["lon"], p["data"][index["counties"]]["lat"] = lon, lat
@@ -101,7 +122,9 @@ def follow_extent(extent, options):
     """A pan or wheel-zoom becomes the page's view: in the zoom control, so the link and exports carry it."""
     if not isinstance(extent, str) or not EXTENT_RE.match(extent):
         return no_update, no_update
-    options = [o for o in options or [] if isinstance(o, dict) and not EXTENT_RE.match(str(o.get("value", "")))]
+    options = [
+        o for o in options or [] if isinstance(o, dict) and not EXTENT_RE.match(str(o.get("value", "")))
+    ]
     return extent, options + [{"label": t("zoom_here", "zh") + " / " + t("zoom_here", "en"), "value": extent}]
 
 
@@ -131,14 +154,31 @@ def select_zoomed_prefecture(zoom):
 
 
 def register(app) -> None:
-    app.callback(Output("map", "figure"), Input("filters", "data"), Input("selection", "data"),
-                 Input("f-layers", "value"), Input("f-zoom", "value"), Input("map-size", "data"),
-                 State("lang", "data"), State("map-extent", "data"), prevent_initial_call=True)(guarded(update_map))
+    app.callback(
+        Output("map", "figure"),
+        Input("filters", "data"),
+        Input("selection", "data"),
+        Input("f-layers", "value"),
+        Input("f-zoom", "value"),
+        Input("map-size", "data"),
+        State("lang", "data"),
+        State("map-extent", "data"),
+        prevent_initial_call=True,
+    )(guarded(update_map))
     # clicks and pans are read in the browser (assets/map.js) and answered here
-    app.callback(Output("selection", "data"), Input("map-click", "data"), State("filters", "data"),
-                 prevent_initial_call=True)(guarded(click_to_selection))
-    app.callback(Output("f-zoom", "value", allow_duplicate=True), Output("f-zoom", "options", allow_duplicate=True),
-                 Input("map-extent", "data"), State("f-zoom", "options"), prevent_initial_call=True)(
-        guarded(follow_extent))
-    app.callback(Output("selection", "data", allow_duplicate=True), Input("f-zoom", "value"),
-                 prevent_initial_call=True)(guarded(select_zoomed_prefecture))
+    app.callback(
+        Output("selection", "data"),
+        Input("map-click", "data"),
+        State("filters", "data"),
+        prevent_initial_call=True,
+    )(guarded(click_to_selection))
+    app.callback(
+        Output("f-zoom", "value", allow_duplicate=True),
+        Output("f-zoom", "options", allow_duplicate=True),
+        Input("map-extent", "data"),
+        State("f-zoom", "options"),
+        prevent_initial_call=True,
+    )(guarded(follow_extent))
+    app.callback(
+        Output("selection", "data", allow_duplicate=True), Input("f-zoom", "value"), prevent_initial_call=True
+    )(guarded(select_zoomed_prefecture))

@@ -1,4 +1,5 @@
 """Page-level callbacks: render the page from the link, keep the link in step with the controls."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -10,9 +11,10 @@ from callbacks.layout import notice_list, page_body
 from layers.coverage import coverage_phrase
 from layers.filters import SPECS, describe, filter_mask, filters_to_params, parse_filters
 from layers.i18n import t
-from layers.reader import reader_position
 from layers.page_state import PageState, known_layers, page_query, parse_page, selection_of
+from layers.reader import reader_position
 from layers.store import get_store
+
 
 def control_inputs() -> dict:
     """Every filter control's value, by filter key: the group the callbacks take and return
@@ -38,10 +40,15 @@ def shown_state(filters_data, layers, zoom, compare, selection, lang) -> PageSta
     """The state the page is showing, from its stores and controls (what the link must say)."""
     store = get_store()
     selected, prefecture = selection_of(selection, store)
-    return PageState(filters=filters_from(filters_data), layers=known_layers(layers),
-                     view=zoom if isinstance(zoom, str) and zoom else "all",
-                     compare=compare if isinstance(compare, str) else "", lang=lang if lang in ("zh", "en") else "zh",
-                     selected=selected, prefecture=prefecture)
+    return PageState(
+        filters=filters_from(filters_data),
+        layers=known_layers(layers),
+        view=zoom if isinstance(zoom, str) and zoom else "all",
+        compare=compare if isinstance(compare, str) else "",
+        lang=lang if lang in ("zh", "en") else "zh",
+        selected=selected,
+        prefecture=prefecture,
+    )
 
 
 def render_page(pathname, search, shown_query=None):
@@ -64,18 +71,25 @@ def sync_filters(controls, current, lang):
     params = filters_to_params(filters)
     n = int(filter_mask(store.elements, filters).sum())
     phrases = describe(filters, store.vocab, lang) or [t("no_filters", lang)]
-    phrases += [x for x in [coverage_phrase(filters, store.vocab, lang)] if x]  # e.g. no Henan plan for 2016-2020
+    phrases += [
+        x for x in [coverage_phrase(filters, store.vocab, lang)] if x
+    ]  # e.g. no Henan plan for 2016-2020
     # an unchanged filter set must not wake the map, table and details again
-    return {"filters": params if params != current else no_update,
-            "summary": f"{t('shown', lang, n=n, total=len(store.elements))} · {' · '.join(phrases)}",
-            "notices": notice_list(notices, lang) if notices else no_update}
+    return {
+        "filters": params if params != current else no_update,
+        "summary": f"{t('shown', lang, n=n, total=len(store.elements))} · {' · '.join(phrases)}",
+        "notices": notice_list(notices, lang) if notices else no_update,
+    }
 
 
 def sync_link(filters_data, layers, zoom, compare, selection, reader=None, follow=None, lang="zh"):
     """Everything the user has chosen -> the address bar, so the link reopens this view."""
     store = get_store()
-    state = replace(shown_state(filters_data, layers, zoom, compare, selection, lang),
-                    reader=reader_link(reader, store), follow=bool(follow))
+    state = replace(
+        shown_state(filters_data, layers, zoom, compare, selection, lang),
+        reader=reader_link(reader, store),
+        follow=bool(follow),
+    )
     return page_query(state)
 
 
@@ -108,20 +122,50 @@ def toggle_language(n, search, lang):
 
 
 def register(app) -> None:
-    app.callback(Output("page-body", "children"), Input("url", "pathname"), Input("url", "search"),
-                 State("shown-query", "data"))(guarded(render_page))
     app.callback(
-        output={"filters": Output("filters", "data"), "summary": Output("summary", "children"),
-                "notices": Output("notices", "children", allow_duplicate=True)},
-        inputs={"controls": control_inputs(), "current": State("filters", "data"), "lang": State("lang", "data")},
-        prevent_initial_call="initial_duplicate")(guarded(sync_filters))
-    app.callback(Output("url", "search"), Output("shown-query", "data"), Input("filters", "data"),
-                 Input("f-layers", "value"), Input("f-zoom", "value"), Input("f-compare", "value"),
-                 Input("selection", "data"), Input("reader-pos", "data"), Input("reader-follow", "value"),
-                 State("lang", "data"), prevent_initial_call=True)(guarded(link_and_shown))
+        Output("page-body", "children"),
+        Input("url", "pathname"),
+        Input("url", "search"),
+        State("shown-query", "data"),
+    )(guarded(render_page))
     app.callback(
-        output={"controls": control_outputs(allow_duplicate=True),
-                "selection": Output("selection", "data", allow_duplicate=True)},
-        inputs={"n": Input("reset", "n_clicks")}, prevent_initial_call=True)(guarded(reset_filters))
-    app.callback(Output("nav", "href"), Input("lang-toggle", "n_clicks"), State("url", "search"),
-                 State("lang", "data"), prevent_initial_call=True)(guarded(toggle_language))
+        output={
+            "filters": Output("filters", "data"),
+            "summary": Output("summary", "children"),
+            "notices": Output("notices", "children", allow_duplicate=True),
+        },
+        inputs={
+            "controls": control_inputs(),
+            "current": State("filters", "data"),
+            "lang": State("lang", "data"),
+        },
+        prevent_initial_call="initial_duplicate",
+    )(guarded(sync_filters))
+    app.callback(
+        Output("url", "search"),
+        Output("shown-query", "data"),
+        Input("filters", "data"),
+        Input("f-layers", "value"),
+        Input("f-zoom", "value"),
+        Input("f-compare", "value"),
+        Input("selection", "data"),
+        Input("reader-pos", "data"),
+        Input("reader-follow", "value"),
+        State("lang", "data"),
+        prevent_initial_call=True,
+    )(guarded(link_and_shown))
+    app.callback(
+        output={
+            "controls": control_outputs(allow_duplicate=True),
+            "selection": Output("selection", "data", allow_duplicate=True),
+        },
+        inputs={"n": Input("reset", "n_clicks")},
+        prevent_initial_call=True,
+    )(guarded(reset_filters))
+    app.callback(
+        Output("nav", "href"),
+        Input("lang-toggle", "n_clicks"),
+        State("url", "search"),
+        State("lang", "data"),
+        prevent_initial_call=True,
+    )(guarded(toggle_language))

@@ -6,6 +6,7 @@ showed when it was saved. Opening a view parses that query like a link, so a vie
 export agree. The database lives on the app (`app.server.config["VIEWS_DB"]`); the callbacks reach it
 through the closure in register(app). Who may write is api/views.py's rule, asked with the page's token.
 """
+
 from __future__ import annotations
 
 import os
@@ -42,15 +43,32 @@ def load_tour(path: Path = TOUR) -> list[dict]:
             query = tour_entry_to_query({k: v for k, v in entry.items() if k not in ("out", "size", "title")})
         except ValueError:
             continue
-        out.append({"id": f"t{number}", "name": str(entry["name"]), "name_en": str(entry.get("name_en") or
-                    entry["name"]), "note": str(entry.get("note") or ""), "query": query, "tour": True})
+        out.append(
+            {
+                "id": f"t{number}",
+                "name": str(entry["name"]),
+                "name_en": str(entry.get("name_en") or entry["name"]),
+                "note": str(entry.get("note") or ""),
+                "query": query,
+                "tour": True,
+            }
+        )
     return out
 
 
 def catalogue(db) -> list[dict]:
     """What the picker lists: the tour first, then the database's views in their order."""
-    saved = [{"id": str(v["id"]), "name": v["name"], "name_en": v["name"], "note": v["note"], "query": v["query"],
-              "tour": False} for v in db.list_views()]
+    saved = [
+        {
+            "id": str(v["id"]),
+            "name": v["name"],
+            "name_en": v["name"],
+            "note": v["note"],
+            "query": v["query"],
+            "tour": False,
+        }
+        for v in db.list_views()
+    ]
     return load_tour() + saved
 
 
@@ -60,9 +78,14 @@ def view_title(view: dict, lang: str) -> str:
 
 def picker_options(views: list[dict], lang: str) -> list[dict]:
     tag = t("tour_label", lang)
-    return [{"label": f"{i}. {view_title(v, lang)}" + (f"（{tag}）" if v["tour"] and lang != "en" else
-                                                        f" ({tag})" if v["tour"] else ""),
-             "value": v["id"]} for i, v in enumerate(views, 1)]
+    return [
+        {
+            "label": f"{i}. {view_title(v, lang)}"
+            + (f"（{tag}）" if v["tour"] and lang != "en" else f" ({tag})" if v["tour"] else ""),
+            "value": v["id"],
+        }
+        for i, v in enumerate(views, 1)
+    ]
 
 
 def find_view(views, view_id) -> dict | None:
@@ -81,8 +104,10 @@ def caption(view: dict | None, lang: str) -> list:
     if not view:
         return []
     note = view.get("note")
-    return [html.H2(view_title(view, lang), className="caption-title"),
-            html.P(note, className="caption-note") if isinstance(note, str) and note else None]
+    return [
+        html.H2(view_title(view, lang), className="caption-title"),
+        html.P(note, className="caption-note") if isinstance(note, str) and note else None,
+    ]
 
 
 # --- writing: who may, and the answers ------------------------------------
@@ -103,16 +128,32 @@ def _remote_addr() -> str | None:
 
 
 def _refused(verdict, lang: str) -> str:
-    return t(verdict, lang) if verdict in ("token_wrong", "token_needed") else t("views_error", lang, reason=verdict)
+    return (
+        t(verdict, lang)
+        if verdict in ("token_wrong", "token_needed")
+        else t("views_error", lang, reason=verdict)
+    )
 
 
 def _answer(db, lang: str, message, pick=no_update, undo=no_update) -> dict:
     views = catalogue(db)
-    return {"message": message, "options": picker_options(views, lang), "views": views, "pick": pick, "undo": undo}
+    return {
+        "message": message,
+        "options": picker_options(views, lang),
+        "views": views,
+        "pick": pick,
+        "undo": undo,
+    }
 
 
 def _failed(message: str) -> dict:
-    return {"message": message, "options": no_update, "views": no_update, "pick": no_update, "undo": no_update}
+    return {
+        "message": message,
+        "options": no_update,
+        "views": no_update,
+        "pick": no_update,
+        "undo": no_update,
+    }
 
 
 def write(db, token, lang: str, action, remote_addr: str | None = None) -> dict:
@@ -134,26 +175,41 @@ def save_view(db, n, name, note, search, lang, token, remote_addr=None) -> dict:
         raise PreventUpdate
 
     def action():
-        given = (name if isinstance(name, str) else "").strip() or \
-            f"{t('view_default_name', lang)} {len(db.list_views()) + 1}"
-        v = db.create(given, saved_query(search if isinstance(search, str) else ""),
-                      note if isinstance(note, str) else "")
+        given = (
+            name if isinstance(name, str) else ""
+        ).strip() or f"{t('view_default_name', lang)} {len(db.list_views()) + 1}"
+        v = db.create(
+            given,
+            saved_query(search if isinstance(search, str) else ""),
+            note if isinstance(note, str) else "",
+        )
         return _answer(db, lang, t("view_saved", lang, name=v["name"]), pick=str(v["id"]))
+
     return write(db, token, lang, action, remote_addr)
 
 
 def rename_view(db, view_id, value, token, lang, remote_addr=None) -> dict:
     if not isinstance(view_id, int) or not isinstance(value, str) or _unchanged(db, view_id, "name", value):
         raise PreventUpdate
-    return write(db, token, lang, lambda: _answer(
-        db, lang, t("view_renamed", lang, name=db.update(view_id, name=value)["name"])), remote_addr)
+    return write(
+        db,
+        token,
+        lang,
+        lambda: _answer(db, lang, t("view_renamed", lang, name=db.update(view_id, name=value)["name"])),
+        remote_addr,
+    )
 
 
 def note_view(db, view_id, value, token, lang, remote_addr=None) -> dict:
     if not isinstance(view_id, int) or not isinstance(value, str) or _unchanged(db, view_id, "note", value):
         raise PreventUpdate
-    return write(db, token, lang, lambda: _answer(
-        db, lang, t("view_noted", lang, name=db.update(view_id, note=value)["name"])), remote_addr)
+    return write(
+        db,
+        token,
+        lang,
+        lambda: _answer(db, lang, t("view_noted", lang, name=db.update(view_id, note=value)["name"])),
+        remote_addr,
+    )
 
 
 def move_view(db, view_id, step: int, token, lang, remote_addr=None) -> dict:
@@ -166,6 +222,7 @@ def move_view(db, view_id, step: int, token, lang, remote_addr=None) -> dict:
         last = len(db.list_views())
         position = min(max(1, v["position"] + step), last)
         return _answer(db, lang, t("view_moved", lang, name=db.update(view_id, position=position)["name"]))
+
     return write(db, token, lang, action, remote_addr)
 
 
@@ -177,6 +234,7 @@ def delete_view(db, view_id, token, lang, remote_addr=None) -> dict:
     def action():
         gone = db.delete(view_id)
         return _answer(db, lang, t("view_deleted", lang, name=gone["name"]), undo=gone)
+
     return write(db, token, lang, action, remote_addr)
 
 
@@ -187,6 +245,7 @@ def undo_delete(db, n, gone, token, lang, remote_addr=None) -> dict:
     def action():
         back = db.restore(gone)
         return _answer(db, lang, t("view_restored", lang, name=back["name"]), undo=None)
+
     return write(db, token, lang, action, remote_addr)
 
 
@@ -214,8 +273,14 @@ def list_views(db, start, lang) -> dict:
     if wanted and pick is None:
         notice = notice_list([Notice("unknown_tour", value=wanted[:40])], lang)
     presenting = bool(start.get("present"))
-    return {"options": picker_options(views, lang), "views": views, "pick": pick, "notice": notice,
-            "body": "presenting" if presenting else no_update, "pressed": "true" if presenting else no_update}
+    return {
+        "options": picker_options(views, lang),
+        "views": views,
+        "pick": pick,
+        "notice": notice,
+        "body": "presenting" if presenting else no_update,
+        "pressed": "true" if presenting else no_update,
+    }
 
 
 def open_view(view_id, views, lang) -> dict:
@@ -225,14 +290,27 @@ def open_view(view_id, views, lang) -> dict:
 
     view = find_view(views, view_id)
     if view is None or not isinstance(view.get("query"), str):
-        return {"controls": {s.key: no_update for s in SPECS}, "layers": no_update, "zoom": no_update,
-                "zoom_options": no_update, "compare": no_update, "selection": no_update, "caption": no_update}
+        return {
+            "controls": {s.key: no_update for s in SPECS},
+            "layers": no_update,
+            "zoom": no_update,
+            "zoom_options": no_update,
+            "compare": no_update,
+            "selection": no_update,
+            "caption": no_update,
+        }
     store = get_store()
     state, _ = parse_page(view["query"], store)
-    return {"controls": controls_for(state.filters), "layers": list(state.layers), "zoom": state.view,
-            # a saved extent (lon0,lat0,lon1,lat1) is no named option: the dropdown drops values it does not list
-            "zoom_options": _with_value(zoom_options(store, lang), state.view),
-            "compare": state.compare, "selection": state.selection, "caption": caption(view, lang)}
+    return {
+        "controls": controls_for(state.filters),
+        "layers": list(state.layers),
+        "zoom": state.view,
+        # a saved extent (lon0,lat0,lon1,lat1) is no named option: the dropdown drops values it does not list
+        "zoom_options": _with_value(zoom_options(store, lang), state.view),
+        "compare": state.compare,
+        "selection": state.selection,
+        "caption": caption(view, lang),
+    }
 
 
 def step_views(n_prev, n_next, current, views):
@@ -256,29 +334,79 @@ def toggle_presentation(n, cls):
 
 def manage_rows(views, lang) -> list:
     """The manage dialog's list: the database's views (the tour is edited in its file)."""
-    saved = [v for v in views if isinstance(v, dict) and not v.get("tour") and str(v.get("id", "")).isdigit()
-             and isinstance(v.get("name"), str)] if isinstance(views, list) else []
+    saved = (
+        [
+            v
+            for v in views
+            if isinstance(v, dict)
+            and not v.get("tour")
+            and str(v.get("id", "")).isdigit()
+            and isinstance(v.get("name"), str)
+        ]
+        if isinstance(views, list)
+        else []
+    )
     if not saved:
         return [html.P(t("manage_empty", lang), className="note")]
     rows = []
     for i, v in enumerate(saved):
         vid = int(v["id"])
-        rows.append(html.Li(className="manage-row", **{"data-view": str(vid)}, children=[
-            html.Span(f"{i + 1}.", className="manage-number"),
-            _hidden_label(f"{t('view_name', lang)} {i + 1}", dcc.Input(
-                id={"type": "mv-name", "id": vid}, value=v["name"], debounce=True, maxLength=80,
-                placeholder=t("view_name", lang), className="text-input manage-name")),
-            _hidden_label(f"{t('view_note', lang)} {i + 1}", dcc.Input(
-                id={"type": "mv-note", "id": vid}, value=v["note"], debounce=True, maxLength=500,
-                placeholder=t("view_note", lang), className="text-input manage-note")),
-            html.Button("↑", id={"type": "mv-up", "id": vid}, className="button", n_clicks=0, disabled=i == 0,
-                        title=t("move_up", lang), **{"aria-label": f"{t('move_up', lang)}: {v['name']}"}),
-            html.Button("↓", id={"type": "mv-down", "id": vid}, className="button", n_clicks=0,
-                        disabled=i == len(saved) - 1, title=t("move_down", lang),
-                        **{"aria-label": f"{t('move_down', lang)}: {v['name']}"}),
-            html.Button(t("delete", lang), id={"type": "mv-del", "id": vid}, className="button", n_clicks=0,
-                        **{"aria-label": f"{t('delete', lang)}: {v['name']}"}),
-        ]))
+        rows.append(
+            html.Li(
+                className="manage-row",
+                **{"data-view": str(vid)},
+                children=[
+                    html.Span(f"{i + 1}.", className="manage-number"),
+                    _hidden_label(
+                        f"{t('view_name', lang)} {i + 1}",
+                        dcc.Input(
+                            id={"type": "mv-name", "id": vid},
+                            value=v["name"],
+                            debounce=True,
+                            maxLength=80,
+                            placeholder=t("view_name", lang),
+                            className="text-input manage-name",
+                        ),
+                    ),
+                    _hidden_label(
+                        f"{t('view_note', lang)} {i + 1}",
+                        dcc.Input(
+                            id={"type": "mv-note", "id": vid},
+                            value=v["note"],
+                            debounce=True,
+                            maxLength=500,
+                            placeholder=t("view_note", lang),
+                            className="text-input manage-note",
+                        ),
+                    ),
+                    html.Button(
+                        "↑",
+                        id={"type": "mv-up", "id": vid},
+                        className="button",
+                        n_clicks=0,
+                        disabled=i == 0,
+                        title=t("move_up", lang),
+                        **{"aria-label": f"{t('move_up', lang)}: {v['name']}"},
+                    ),
+                    html.Button(
+                        "↓",
+                        id={"type": "mv-down", "id": vid},
+                        className="button",
+                        n_clicks=0,
+                        disabled=i == len(saved) - 1,
+                        title=t("move_down", lang),
+                        **{"aria-label": f"{t('move_down', lang)}: {v['name']}"},
+                    ),
+                    html.Button(
+                        t("delete", lang),
+                        id={"type": "mv-del", "id": vid},
+                        className="button",
+                        n_clicks=0,
+                        **{"aria-label": f"{t('delete', lang)}: {v['name']}"},
+                    ),
+                ],
+            )
+        )
     return [html.Ol(rows, className="manage-list")]
 
 
@@ -292,49 +420,129 @@ def present_pieces(state) -> html.Div:
     """The presentation caption, the views bar and the manage dialog (callbacks.layout.page_body inserts it)."""
     lang = state.lang
     public = os.environ.get("PLANMAP_PUBLIC", "") not in ("", "0")
-    return html.Div(id="present-pieces", className="present-pieces", children=[
-        dcc.Store(id="present-start", data={"present": state.present, "tour": state.tour}),
-        dcc.Store(id="undo-data", data=None),
-        dcc.Store(id="edit-token", storage_type="session"),
-        dcc.Store(id="present-applied"),
-        html.Div(id="present-caption", className="present-caption", **{"aria-live": "polite"}),
-        html.Div(id="views-notice", className="notices", role="status", **{"aria-live": "polite"}),
-        html.Div(id="present-bar", className="present-bar", children=[
-            html.Button("◀", id="view-prev", className="button", n_clicks=0, **{"aria-label": "previous view"}),
-            dcc.Dropdown(id="view-pick", options=[], clearable=False, className="view-pick",
-                         placeholder=t("view_pick", lang), labels=dropdown_labels(lang)),
-            html.Button("▶", id="view-next", className="button", n_clicks=0, **{"aria-label": "next view"}),
-            html.Button(t("fullscreen", lang), id="present-fullscreen", className="button", n_clicks=0),
-            html.Div(className="save-controls", children=[
-                html.Label(t("view_name", lang), htmlFor="view-name", className="visually-hidden"),
-                dcc.Input(id="view-name", type="text", placeholder=t("view_name", lang), maxLength=80,
-                          className="text-input"),
-                html.Label(t("view_note", lang), htmlFor="view-note", className="visually-hidden"),
-                dcc.Input(id="view-note", type="text", placeholder=t("view_note", lang), maxLength=500,
-                          className="text-input"),
-                html.Button(t("save_view", lang), id="view-save", className="button", n_clicks=0),
-                html.Button(t("manage_views", lang), id="manage-open", className="button", n_clicks=0,
-                            **{"aria-haspopup": "dialog"}),
-                # beside the button that saved: the confirmation is seen where the eyes are
-                html.Span(id="view-status", className="view-status", role="status", **{"aria-live": "polite"}),
-            ]),
-        ]),
-        html.Div(id="manage-dialog", className="dialog manage-dialog", hidden=True, role="dialog",
-                 **{"aria-modal": "true", "aria-labelledby": "manage-heading"}, children=[
-            html.H2(t("manage_views", lang), id="manage-heading"),
-            html.Div(className="control", children=[
-                html.Label(t("edit_token", lang), htmlFor="edit-token-input", className="control-label"),
-                dcc.Input(id="edit-token-input", type="password", className="text-input", autoComplete="off",
-                          placeholder=t("edit_token_placeholder", lang)),
-            ]) if public else None,
-            html.Div(id="manage-list"),
-            html.Div(className="dialog-buttons", children=[
-                html.Span(id="manage-status", role="status", **{"aria-live": "polite"}, className="manage-status"),
-                html.Button(t("undo", lang), id="manage-undo", className="button", n_clicks=0, hidden=True),
-                html.Button(t("close", lang), id="manage-close", className="button dialog-close", n_clicks=0),
-            ]),
-        ]),
-    ])
+    return html.Div(
+        id="present-pieces",
+        className="present-pieces",
+        children=[
+            dcc.Store(id="present-start", data={"present": state.present, "tour": state.tour}),
+            dcc.Store(id="undo-data", data=None),
+            dcc.Store(id="edit-token", storage_type="session"),
+            dcc.Store(id="present-applied"),
+            html.Div(id="present-caption", className="present-caption", **{"aria-live": "polite"}),
+            html.Div(id="views-notice", className="notices", role="status", **{"aria-live": "polite"}),
+            html.Div(
+                id="present-bar",
+                className="present-bar",
+                children=[
+                    html.Button(
+                        "◀", id="view-prev", className="button", n_clicks=0, **{"aria-label": "previous view"}
+                    ),
+                    dcc.Dropdown(
+                        id="view-pick",
+                        options=[],
+                        clearable=False,
+                        className="view-pick",
+                        placeholder=t("view_pick", lang),
+                        labels=dropdown_labels(lang),
+                    ),
+                    html.Button(
+                        "▶", id="view-next", className="button", n_clicks=0, **{"aria-label": "next view"}
+                    ),
+                    html.Button(
+                        t("fullscreen", lang), id="present-fullscreen", className="button", n_clicks=0
+                    ),
+                    html.Div(
+                        className="save-controls",
+                        children=[
+                            html.Label(
+                                t("view_name", lang), htmlFor="view-name", className="visually-hidden"
+                            ),
+                            dcc.Input(
+                                id="view-name",
+                                type="text",
+                                placeholder=t("view_name", lang),
+                                maxLength=80,
+                                className="text-input",
+                            ),
+                            html.Label(
+                                t("view_note", lang), htmlFor="view-note", className="visually-hidden"
+                            ),
+                            dcc.Input(
+                                id="view-note",
+                                type="text",
+                                placeholder=t("view_note", lang),
+                                maxLength=500,
+                                className="text-input",
+                            ),
+                            html.Button(t("save_view", lang), id="view-save", className="button", n_clicks=0),
+                            html.Button(
+                                t("manage_views", lang),
+                                id="manage-open",
+                                className="button",
+                                n_clicks=0,
+                                **{"aria-haspopup": "dialog"},
+                            ),
+                            # beside the button that saved: the confirmation is seen where the eyes are
+                            html.Span(
+                                id="view-status",
+                                className="view-status",
+                                role="status",
+                                **{"aria-live": "polite"},
+                            ),
+                        ],
+                    ),
+                ],
+            ),
+            html.Div(
+                id="manage-dialog",
+                className="dialog manage-dialog",
+                hidden=True,
+                role="dialog",
+                **{"aria-modal": "true", "aria-labelledby": "manage-heading"},
+                children=[
+                    html.H2(t("manage_views", lang), id="manage-heading"),
+                    html.Div(
+                        className="control",
+                        children=[
+                            html.Label(
+                                t("edit_token", lang), htmlFor="edit-token-input", className="control-label"
+                            ),
+                            dcc.Input(
+                                id="edit-token-input",
+                                type="password",
+                                className="text-input",
+                                autoComplete="off",
+                                placeholder=t("edit_token_placeholder", lang),
+                            ),
+                        ],
+                    )
+                    if public
+                    else None,
+                    html.Div(id="manage-list"),
+                    html.Div(
+                        className="dialog-buttons",
+                        children=[
+                            html.Span(
+                                id="manage-status",
+                                role="status",
+                                **{"aria-live": "polite"},
+                                className="manage-status",
+                            ),
+                            html.Button(
+                                t("undo", lang), id="manage-undo", className="button", n_clicks=0, hidden=True
+                            ),
+                            html.Button(
+                                t("close", lang),
+                                id="manage-close",
+                                className="button dialog-close",
+                                n_clicks=0,
+                            ),
+                        ],
+                    ),
+                ],
+            ),
+        ],
+    )
 
 
 # --- in the browser -----------------------------------------------------------
@@ -364,9 +572,13 @@ PRESENT_SCALE = """function (cls, fig, cmp) {
 
 def _groups(*outputs_kw) -> dict:
     kw = dict(allow_duplicate=True)
-    return {"message": Output(outputs_kw[0], "children", **kw), "options": Output("view-pick", "options", **kw),
-            "views": Output("views-data", "data", **kw), "pick": Output("view-pick", "value", **kw),
-            "undo": Output("undo-data", "data", **kw)}
+    return {
+        "message": Output(outputs_kw[0], "children", **kw),
+        "options": Output("view-pick", "options", **kw),
+        "views": Output("views-data", "data", **kw),
+        "pick": Output("view-pick", "value", **kw),
+        "undo": Output("undo-data", "data", **kw),
+    }
 
 
 def register(app) -> None:
@@ -375,27 +587,45 @@ def register(app) -> None:
     db = app.server.config["VIEWS_DB"]  # one per app: create_app opens it
     once = dict(prevent_initial_call=True)
 
-    app.callback(Output("page-body", "className"), Output("present-toggle", "aria-pressed"),
-                 Input("present-toggle", "n_clicks"), State("page-body", "className"), **once)(
-        guarded(toggle_presentation))
+    app.callback(
+        Output("page-body", "className"),
+        Output("present-toggle", "aria-pressed"),
+        Input("present-toggle", "n_clicks"),
+        State("page-body", "className"),
+        **once,
+    )(guarded(toggle_presentation))
 
     def list_saved_views(start, lang):
         return list_views(db, start, lang)
+
     app.callback(
-        output={"options": Output("view-pick", "options"), "views": Output("views-data", "data"),
-                "pick": Output("view-pick", "value"), "notice": Output("views-notice", "children"),
-                "body": Output("page-body", "className", allow_duplicate=True),
-                "pressed": Output("present-toggle", "aria-pressed", allow_duplicate=True)},
+        output={
+            "options": Output("view-pick", "options"),
+            "views": Output("views-data", "data"),
+            "pick": Output("view-pick", "value"),
+            "notice": Output("views-notice", "children"),
+            "body": Output("page-body", "className", allow_duplicate=True),
+            "pressed": Output("present-toggle", "aria-pressed", allow_duplicate=True),
+        },
         inputs={"start": Input("present-start", "data"), "lang": State("lang", "data")},
-        prevent_initial_call="initial_duplicate")(guarded(list_saved_views))
+        prevent_initial_call="initial_duplicate",
+    )(guarded(list_saved_views))
 
     def save_current_view(n, name, note, search, lang, token):
         return save_view(db, n, name, note, search, lang, token)
-    app.callback(output=_groups("view-status"),
-                 inputs={"n": Input("view-save", "n_clicks"), "name": State("view-name", "value"),
-                         "note": State("view-note", "value"), "search": State("url", "search"),
-                         "lang": State("lang", "data"), "token": State("edit-token", "data")}, **once)(
-        guarded(save_current_view))
+
+    app.callback(
+        output=_groups("view-status"),
+        inputs={
+            "n": Input("view-save", "n_clicks"),
+            "name": State("view-name", "value"),
+            "note": State("view-note", "value"),
+            "search": State("url", "search"),
+            "lang": State("lang", "data"),
+            "token": State("edit-token", "data"),
+        },
+        **once,
+    )(guarded(save_current_view))
 
     def triggered(kind: str):
         """The view id and value of the pattern-matching input that fired (None when none of `kind` did)."""
@@ -429,37 +659,68 @@ def register(app) -> None:
         return undo_delete(db, n, gone, token, lang)
 
     common = [State("edit-token", "data"), State("lang", "data")]
-    for fn, inputs in ((rename_saved_view, [Input({"type": "mv-name", "id": ALL}, "value")]),
-                       (note_saved_view, [Input({"type": "mv-note", "id": ALL}, "value")]),
-                       (move_saved_view, [Input({"type": "mv-up", "id": ALL}, "n_clicks"),
-                                          Input({"type": "mv-down", "id": ALL}, "n_clicks")]),
-                       (delete_saved_view, [Input({"type": "mv-del", "id": ALL}, "n_clicks")]),
-                       (undo_deleted_view, [Input("manage-undo", "n_clicks"), State("undo-data", "data")])):
+    for fn, inputs in (
+        (rename_saved_view, [Input({"type": "mv-name", "id": ALL}, "value")]),
+        (note_saved_view, [Input({"type": "mv-note", "id": ALL}, "value")]),
+        (
+            move_saved_view,
+            [
+                Input({"type": "mv-up", "id": ALL}, "n_clicks"),
+                Input({"type": "mv-down", "id": ALL}, "n_clicks"),
+            ],
+        ),
+        (delete_saved_view, [Input({"type": "mv-del", "id": ALL}, "n_clicks")]),
+        (undo_deleted_view, [Input("manage-undo", "n_clicks"), State("undo-data", "data")]),
+    ):
         app.callback(_groups("manage-status"), inputs + common, **once)(guarded(fn))
 
     app.callback(Output("manage-list", "children"), Input("views-data", "data"), State("lang", "data"))(
-        guarded(manage_rows))
+        guarded(manage_rows)
+    )
     app.callback(Output("manage-undo", "hidden"), Input("undo-data", "data"))(
-        guarded(lambda gone: not isinstance(gone, dict)))
+        guarded(lambda gone: not isinstance(gone, dict))
+    )
     app.callback(Output("edit-token", "data"), Input("edit-token-input", "value"), **once)(
-        guarded(lambda token: (token or "").strip() or None))
-    app.clientside_callback(OPEN_CLOSE_DIALOG, Output("manage-dialog", "hidden"),
-                            Input("manage-open", "n_clicks"), Input("manage-close", "n_clicks"), **once)
+        guarded(lambda token: (token or "").strip() or None)
+    )
+    app.clientside_callback(
+        OPEN_CLOSE_DIALOG,
+        Output("manage-dialog", "hidden"),
+        Input("manage-open", "n_clicks"),
+        Input("manage-close", "n_clicks"),
+        **once,
+    )
     app.clientside_callback(DETAILS_CLASS, Output("details", "className"), Input("selection", "data"))
-    app.clientside_callback(PRESENT_SCALE, Output("present-applied", "data"), Input("page-body", "className"),
-                            Input("map", "figure"), Input("compare", "children"))
+    app.clientside_callback(
+        PRESENT_SCALE,
+        Output("present-applied", "data"),
+        Input("page-body", "className"),
+        Input("map", "figure"),
+        Input("compare", "children"),
+    )
 
-    app.callback(Output("view-pick", "value", allow_duplicate=True), Input("view-prev", "n_clicks"),
-                 Input("view-next", "n_clicks"), State("view-pick", "value"), State("views-data", "data"), **once)(
-        guarded(step_views))
     app.callback(
-        output={"controls": control_outputs(allow_duplicate=True),
-                "layers": Output("f-layers", "value", allow_duplicate=True),
-                "zoom": Output("f-zoom", "value", allow_duplicate=True),
-                "zoom_options": Output("f-zoom", "options", allow_duplicate=True),
-                "compare": Output("f-compare", "value", allow_duplicate=True),
-                "selection": Output("selection", "data", allow_duplicate=True),
-                "caption": Output("present-caption", "children")},
-        inputs={"view_id": Input("view-pick", "value"), "views": State("views-data", "data"),
-                "lang": State("lang", "data")},
-        prevent_initial_call=True)(guarded(open_view))
+        Output("view-pick", "value", allow_duplicate=True),
+        Input("view-prev", "n_clicks"),
+        Input("view-next", "n_clicks"),
+        State("view-pick", "value"),
+        State("views-data", "data"),
+        **once,
+    )(guarded(step_views))
+    app.callback(
+        output={
+            "controls": control_outputs(allow_duplicate=True),
+            "layers": Output("f-layers", "value", allow_duplicate=True),
+            "zoom": Output("f-zoom", "value", allow_duplicate=True),
+            "zoom_options": Output("f-zoom", "options", allow_duplicate=True),
+            "compare": Output("f-compare", "value", allow_duplicate=True),
+            "selection": Output("selection", "data", allow_duplicate=True),
+            "caption": Output("present-caption", "children"),
+        },
+        inputs={
+            "view_id": Input("view-pick", "value"),
+            "views": State("views-data", "data"),
+            "lang": State("lang", "data"),
+        },
+        prevent_initial_call=True,
+    )(guarded(open_view))

@@ -9,6 +9,7 @@ Stores it provides (the lead draws them on the map):
   hover-element  {"id": first record, "ids": [...]} while the pointer is on a highlight, else None
                  (written by assets/reader.js only).
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -17,8 +18,18 @@ from dash import ALL, ClientsideFunction, Input, Output, State, ctx, dcc, html, 
 
 from callbacks import guarded
 from layers.page_state import element_bounds
-from layers.reader import (faint_spans, highlights, mark_runs, paragraph_of, parse_plan, reader_html,
-                           reader_position, search_text, section_elements, section_of)
+from layers.reader import (
+    faint_spans,
+    highlights,
+    mark_runs,
+    paragraph_of,
+    parse_plan,
+    reader_html,
+    reader_position,
+    search_text,
+    section_elements,
+    section_of,
+)
 from layers.store import get_store
 
 TEXT = {
@@ -30,7 +41,8 @@ TEXT = {
     "hits": ("{n} 处", "{n} hits"),
     "no_hits": ("未找到", "not found"),
     "choose": ("这段文字涉及 {n} 个要素：", "This passage places {n} elements:"),
-    "prev": ("上一处", "previous hit"), "next": ("下一处", "next hit"),
+    "prev": ("上一处", "previous hit"),
+    "next": ("下一处", "next hit"),
     "focus": ("地图突出本节 {n} 个要素", "The map shows this section's {n} elements"),
 }
 
@@ -47,8 +59,10 @@ def uncovered_mentions() -> dict[str, list]:
     """Place names no record covers, per plan (layers.mentions; reviewed ones included, they are still places)."""
     from layers.mentions import scan_dataset
 
-    return {plan: [x.mention for x in b.labelled if x.covered_by is None]
-            for plan, b in scan_dataset(get_store().dataset).items()}
+    return {
+        plan: [x.mention for x in b.labelled if x.covered_by is None]
+        for plan, b in scan_dataset(get_store().dataset).items()
+    }
 
 
 def plan_records(plan: str) -> list[dict]:
@@ -90,8 +104,12 @@ def position_of(reader: str, store) -> dict | None:
 
 def read_in_plan_button(record_id: str, lang: str) -> html.Button:
     """For the details panel: open the reader at this record's quote."""
-    return html.Button(tr("read_in_plan", lang), id={"type": "read-in-plan", "id": record_id}, n_clicks=0,
-                       className="button read-in-plan")
+    return html.Button(
+        tr("read_in_plan", lang),
+        id={"type": "read-in-plan", "id": record_id},
+        n_clicks=0,
+        className="button read-in-plan",
+    )
 
 
 def reader_panel(store, state) -> html.Section:
@@ -104,42 +122,90 @@ def reader_panel(store, state) -> html.Section:
     en = lang == "en"
     pos = position_of(state.reader, store)
     body = list(plan_html(pos["plan"], lang)) if pos else []
-    plans = [html.Button(f"{p['number']} {p['short_en'] if en else p['short']}", n_clicks=0,
-                         id={"type": "reader-open", "plan": p["number"]}, title=p["title"],
-                         className="button reader-plan" + (" active" if pos and pos["plan"] == p["number"] else ""))
-             for p in store.vocab.plans]
-    return html.Section(id="reader", className="reader " + ("open" if pos else "closed"), role="region",
-                        **{"aria-label": tr("reader", lang)}, children=[
-        dcc.Store(id="reader-pos", data=pos),
-        dcc.Store(id="reader-shown", data=pos["plan"] if pos else None),
-        dcc.Store(id="reader-focus", data=None),
-        dcc.Store(id="hover-element", data=None),
-        dcc.Store(id="reader-scrolled", data=None),
-        dcc.Store(id="reader-painted", data=None),
-        dcc.Store(id="reader-focus-seen", data=None),
-        html.Div(className="reader-head", children=[
-            html.H2(tr("reader", lang), className="reader-heading"),
-            html.Div(plans, className="reader-plans"),
-            html.Button("×", id="reader-close", n_clicks=0, className="button reader-close",
-                        title=tr("close", lang), **{"aria-label": tr("close", lang)}),
-        ]),
-        html.Div(className="reader-tools", children=[
-            dcc.Checklist(id="reader-follow", options=[{"label": tr("follow", lang), "value": "1"}],
-                          value=["1"] if state.follow else [], inline=True, className="checks"),
-            html.Label(tr("search", lang), htmlFor="reader-q", className="visually-hidden"),
-            dcc.Input(id="reader-q", type="search", debounce=0.3, placeholder=tr("search", lang), maxLength=60,
-                      className="text-input reader-q"),
-            html.Button("↑", id="reader-prev", n_clicks=0, className="button", title=tr("prev", lang),
-                        **{"aria-label": tr("prev", lang)}),
-            html.Button("↓", id="reader-next", n_clicks=0, className="button", title=tr("next", lang),
-                        **{"aria-label": tr("next", lang)}),
-            html.Span(id="reader-count", className="reader-count", role="status"),
-            html.Span(id="reader-focus-note", className="reader-focus-note", role="status"),
-        ]),
-        html.Div(id="reader-hits", className="reader-hits"),
-        html.Div(id="reader-choices", className="reader-choices", role="status", **{"aria-live": "polite"}),
-        html.Div(id="reader-text", className="reader-text", tabIndex="0", children=body),
-    ])
+    plans = [
+        html.Button(
+            f"{p['number']} {p['short_en'] if en else p['short']}",
+            n_clicks=0,
+            id={"type": "reader-open", "plan": p["number"]},
+            title=p["title"],
+            className="button reader-plan" + (" active" if pos and pos["plan"] == p["number"] else ""),
+        )
+        for p in store.vocab.plans
+    ]
+    return html.Section(
+        id="reader",
+        className="reader " + ("open" if pos else "closed"),
+        role="region",
+        **{"aria-label": tr("reader", lang)},
+        children=[
+            dcc.Store(id="reader-pos", data=pos),
+            dcc.Store(id="reader-shown", data=pos["plan"] if pos else None),
+            dcc.Store(id="reader-focus", data=None),
+            dcc.Store(id="hover-element", data=None),
+            dcc.Store(id="reader-scrolled", data=None),
+            dcc.Store(id="reader-painted", data=None),
+            dcc.Store(id="reader-focus-seen", data=None),
+            html.Div(
+                className="reader-head",
+                children=[
+                    html.H2(tr("reader", lang), className="reader-heading"),
+                    html.Div(plans, className="reader-plans"),
+                    html.Button(
+                        "×",
+                        id="reader-close",
+                        n_clicks=0,
+                        className="button reader-close",
+                        title=tr("close", lang),
+                        **{"aria-label": tr("close", lang)},
+                    ),
+                ],
+            ),
+            html.Div(
+                className="reader-tools",
+                children=[
+                    dcc.Checklist(
+                        id="reader-follow",
+                        options=[{"label": tr("follow", lang), "value": "1"}],
+                        value=["1"] if state.follow else [],
+                        inline=True,
+                        className="checks",
+                    ),
+                    html.Label(tr("search", lang), htmlFor="reader-q", className="visually-hidden"),
+                    dcc.Input(
+                        id="reader-q",
+                        type="search",
+                        debounce=0.3,
+                        placeholder=tr("search", lang),
+                        maxLength=60,
+                        className="text-input reader-q",
+                    ),
+                    html.Button(
+                        "↑",
+                        id="reader-prev",
+                        n_clicks=0,
+                        className="button",
+                        title=tr("prev", lang),
+                        **{"aria-label": tr("prev", lang)},
+                    ),
+                    html.Button(
+                        "↓",
+                        id="reader-next",
+                        n_clicks=0,
+                        className="button",
+                        title=tr("next", lang),
+                        **{"aria-label": tr("next", lang)},
+                    ),
+                    html.Span(id="reader-count", className="reader-count", role="status"),
+                    html.Span(id="reader-focus-note", className="reader-focus-note", role="status"),
+                ],
+            ),
+            html.Div(id="reader-hits", className="reader-hits"),
+            html.Div(
+                id="reader-choices", className="reader-choices", role="status", **{"aria-live": "polite"}
+            ),
+            html.Div(id="reader-text", className="reader-text", tabIndex="0", children=body),
+        ],
+    )
 
 
 # ---------------------------------------------------------------- callbacks (plain functions)
@@ -153,7 +219,11 @@ def open_reader(read, plans, close):
     store = get_store()
     if trig == "reader-close":
         return None
-    if isinstance(trig, dict) and trig.get("type") == "reader-open" and trig.get("plan") in store.dataset.plan_texts:
+    if (
+        isinstance(trig, dict)
+        and trig.get("type") == "reader-open"
+        and trig.get("plan") in store.dataset.plan_texts
+    ):
         return {"plan": trig["plan"], "n": plan_view(trig["plan"])[0].paragraphs[0].n, "jump": True}
     if isinstance(trig, dict) and trig.get("type") == "read-in-plan" and store.has_element(trig.get("id")):
         row = store.elements[store.elements["id"] == trig["id"]].iloc[0]
@@ -168,12 +238,31 @@ def show_reader(pos, shown, lang):
     plan = pos.get("plan") if isinstance(pos, dict) else None
     plans = ["button reader-plan" + (" active" if p["number"] == plan else "") for p in store.vocab.plans]
     if plan not in store.dataset.plan_texts:
-        return {"body": [], "shown": None, "class": "reader closed", "hits": [], "choices": [], "plans": plans}
+        return {
+            "body": [],
+            "shown": None,
+            "class": "reader closed",
+            "hits": [],
+            "choices": [],
+            "plans": plans,
+        }
     if plan == shown:
-        return {"body": no_update, "shown": no_update, "class": "reader open", "hits": no_update,
-                "choices": no_update, "plans": [no_update] * len(plans)}
-    return {"body": list(plan_html(plan, lang if lang in ("zh", "en") else "zh")), "shown": plan,
-            "class": "reader open", "hits": [], "choices": [], "plans": plans}
+        return {
+            "body": no_update,
+            "shown": no_update,
+            "class": "reader open",
+            "hits": no_update,
+            "choices": no_update,
+            "plans": [no_update] * len(plans),
+        }
+    return {
+        "body": list(plan_html(plan, lang if lang in ("zh", "en") else "zh")),
+        "shown": plan,
+        "class": "reader open",
+        "hits": [],
+        "choices": [],
+        "plans": plans,
+    }
 
 
 def select_element(element_id: str, zoom_options):
@@ -183,7 +272,9 @@ def select_element(element_id: str, zoom_options):
     if not bounds:
         return no_update, no_update, no_update
     name = store.elements.loc[store.elements["id"] == element_id, "name"].iloc[0]
-    options = [o for o in zoom_options or [] if "," not in str(o["value"])] + [{"label": "⌖ " + name, "value": bounds}]
+    options = [o for o in zoom_options or [] if "," not in str(o["value"])] + [
+        {"label": "⌖ " + name, "value": bounds}
+    ]
     return {"type": "element", "id": element_id}, bounds, options
 
 
@@ -207,9 +298,18 @@ def click_quote(clicks, pos, zoom_options, lang):
     choices = []
     if len(ids) > 1:
         names = dict(zip(store.elements["id"], store.elements["name"]))
-        choices = [html.Span(tr("choose", lang, n=len(ids))), *[
-            html.Button(names.get(i, i), id={"type": "quote-pick", "id": i}, n_clicks=0,
-                        className="link-button" + (" active" if i == rid else "")) for i in ids]]
+        choices = [
+            html.Span(tr("choose", lang, n=len(ids))),
+            *[
+                html.Button(
+                    names.get(i, i),
+                    id={"type": "quote-pick", "id": i},
+                    n_clicks=0,
+                    className="link-button" + (" active" if i == rid else ""),
+                )
+                for i in ids
+            ],
+        ]
     return sel, bounds, options, choices
 
 
@@ -232,14 +332,21 @@ def follow_focus(pos, follow):
         return None
     head, ids = focus_ids(pos["plan"], n)
     doc = plan_view(pos["plan"])[0]
-    return {"ids": list(ids), "plan": pos["plan"], "n": n, "section": doc.by_n[head].title if head >= 0 else ""}
+    return {
+        "ids": list(ids),
+        "plan": pos["plan"],
+        "n": n,
+        "section": doc.by_n[head].title if head >= 0 else "",
+    }
 
 
 def focus_note(focus, lang):
     """Say what the map shows while following the text."""
     if not isinstance(focus, dict):
         return ""
-    return tr("focus", lang, n=len(focus.get("ids") or [])) + (f"（{focus['section']}）" if focus.get("section") else "")
+    return tr("focus", lang, n=len(focus.get("ids") or [])) + (
+        f"（{focus['section']}）" if focus.get("section") else ""
+    )
 
 
 def search_reader(q, pos, lang):
@@ -248,43 +355,90 @@ def search_reader(q, pos, lang):
     if not q or plan not in get_store().dataset.plan_texts:
         return [], ""
     hits = search_text(plan_view(plan)[0], q[:60])
-    items = [html.Button([html.Span(f"¶{h.n}", className="hit-n"), " ", h.snippet], n_clicks=0,
-                         className="link-button reader-hit", **{"data-target": f"p-{plan}-{h.n}"})
-             for h in hits]
+    items = [
+        html.Button(
+            [html.Span(f"¶{h.n}", className="hit-n"), " ", h.snippet],
+            n_clicks=0,
+            className="link-button reader-hit",
+            **{"data-target": f"p-{plan}-{h.n}"},
+        )
+        for h in hits
+    ]
     return items, (tr("hits", lang, n=len(hits)) if hits else tr("no_hits", lang))
 
 
 def register(app) -> None:
-    app.callback(Output("reader-pos", "data", allow_duplicate=True),
-                 Input({"type": "read-in-plan", "id": ALL}, "n_clicks"),
-                 Input({"type": "reader-open", "plan": ALL}, "n_clicks"), Input("reader-close", "n_clicks"),
-                 prevent_initial_call=True)(guarded(open_reader))
-    app.callback(output={"body": Output("reader-text", "children"), "shown": Output("reader-shown", "data"),
-                         "class": Output("reader", "className"), "hits": Output("reader-hits", "children"),
-                         "choices": Output("reader-choices", "children"),
-                         "plans": Output({"type": "reader-open", "plan": ALL}, "className")},
-                 inputs={"pos": Input("reader-pos", "data"), "shown": State("reader-shown", "data"),
-                         "lang": State("lang", "data")}, prevent_initial_call=True)(guarded(show_reader))
-    app.callback(Output("selection", "data", allow_duplicate=True), Output("f-zoom", "value", allow_duplicate=True),
-                 Output("f-zoom", "options", allow_duplicate=True), Output("reader-choices", "children",
-                                                                           allow_duplicate=True),
-                 Input({"type": "quote-link", "id": ALL, "n": ALL}, "n_clicks"), State("reader-pos", "data"),
-                 State("f-zoom", "options"), State("lang", "data"), prevent_initial_call=True)(guarded(click_quote))
-    app.callback(Output("selection", "data", allow_duplicate=True), Output("f-zoom", "value", allow_duplicate=True),
-                 Output("f-zoom", "options", allow_duplicate=True),
-                 Input({"type": "quote-pick", "id": ALL}, "n_clicks"), State("f-zoom", "options"),
-                 prevent_initial_call=True)(guarded(pick_quote))
-    app.callback(Output("reader-focus", "data"), Input("reader-pos", "data"), Input("reader-follow", "value"))(
-        guarded(follow_focus))
-    app.callback(Output("reader-focus-note", "children"), Input("reader-focus", "data"), State("lang", "data"))(
-        guarded(focus_note))
-    app.clientside_callback(ClientsideFunction("reader", "focus"), Output("reader-focus-seen", "data"),
-                            Input("reader-focus", "data"))
-    app.callback(Output("reader-hits", "children", allow_duplicate=True), Output("reader-count", "children"),
-                 Input("reader-q", "value"), State("reader-pos", "data"), State("lang", "data"),
-                 prevent_initial_call=True)(guarded(search_reader))
+    app.callback(
+        Output("reader-pos", "data", allow_duplicate=True),
+        Input({"type": "read-in-plan", "id": ALL}, "n_clicks"),
+        Input({"type": "reader-open", "plan": ALL}, "n_clicks"),
+        Input("reader-close", "n_clicks"),
+        prevent_initial_call=True,
+    )(guarded(open_reader))
+    app.callback(
+        output={
+            "body": Output("reader-text", "children"),
+            "shown": Output("reader-shown", "data"),
+            "class": Output("reader", "className"),
+            "hits": Output("reader-hits", "children"),
+            "choices": Output("reader-choices", "children"),
+            "plans": Output({"type": "reader-open", "plan": ALL}, "className"),
+        },
+        inputs={
+            "pos": Input("reader-pos", "data"),
+            "shown": State("reader-shown", "data"),
+            "lang": State("lang", "data"),
+        },
+        prevent_initial_call=True,
+    )(guarded(show_reader))
+    app.callback(
+        Output("selection", "data", allow_duplicate=True),
+        Output("f-zoom", "value", allow_duplicate=True),
+        Output("f-zoom", "options", allow_duplicate=True),
+        Output("reader-choices", "children", allow_duplicate=True),
+        Input({"type": "quote-link", "id": ALL, "n": ALL}, "n_clicks"),
+        State("reader-pos", "data"),
+        State("f-zoom", "options"),
+        State("lang", "data"),
+        prevent_initial_call=True,
+    )(guarded(click_quote))
+    app.callback(
+        Output("selection", "data", allow_duplicate=True),
+        Output("f-zoom", "value", allow_duplicate=True),
+        Output("f-zoom", "options", allow_duplicate=True),
+        Input({"type": "quote-pick", "id": ALL}, "n_clicks"),
+        State("f-zoom", "options"),
+        prevent_initial_call=True,
+    )(guarded(pick_quote))
+    app.callback(
+        Output("reader-focus", "data"), Input("reader-pos", "data"), Input("reader-follow", "value")
+    )(guarded(follow_focus))
+    app.callback(
+        Output("reader-focus-note", "children"), Input("reader-focus", "data"), State("lang", "data")
+    )(guarded(focus_note))
+    app.clientside_callback(
+        ClientsideFunction("reader", "focus"),
+        Output("reader-focus-seen", "data"),
+        Input("reader-focus", "data"),
+    )
+    app.callback(
+        Output("reader-hits", "children", allow_duplicate=True),
+        Output("reader-count", "children"),
+        Input("reader-q", "value"),
+        State("reader-pos", "data"),
+        State("lang", "data"),
+        prevent_initial_call=True,
+    )(guarded(search_reader))
     # scroll to the paragraph a link or a button names, once its text is on the page
-    app.clientside_callback(ClientsideFunction("reader", "jump"), Output("reader-scrolled", "data"),
-                            Input("reader-pos", "data"), Input("reader-text", "children"))
-    app.clientside_callback(ClientsideFunction("reader", "paint"), Output("reader-painted", "data"),
-                            Input("reader-q", "value"), Input("reader-text", "children"))
+    app.clientside_callback(
+        ClientsideFunction("reader", "jump"),
+        Output("reader-scrolled", "data"),
+        Input("reader-pos", "data"),
+        Input("reader-text", "children"),
+    )
+    app.clientside_callback(
+        ClientsideFunction("reader", "paint"),
+        Output("reader-painted", "data"),
+        Input("reader-q", "value"),
+        Input("reader-text", "children"),
+    )

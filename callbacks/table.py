@@ -1,4 +1,5 @@
 """Linked views: the table, the small charts, downloads, and picking an element from a list."""
+
 from __future__ import annotations
 
 import re
@@ -25,8 +26,11 @@ def linked_views(store, filters, lang: str) -> tuple:
     """Table rows and the two charts for one filter set (the page renders them first, callbacks after)."""
     shown = store.elements[filter_mask(store.elements, filters)]
     # with a search, the best matches first, each saying why it matched
-    return (grid_rows(shown, store.vocab, lang, q=filters.q), counts_by_industry(shown, store.vocab, lang),
-            counts_by_prefecture(shown, lang, prefecture_names_en(store)))
+    return (
+        grid_rows(shown, store.vocab, lang, q=filters.q),
+        counts_by_industry(shown, store.vocab, lang),
+        counts_by_prefecture(shown, lang, prefecture_names_en(store)),
+    )
 
 
 def update_linked_views(filters_data, _summary, lang):
@@ -45,14 +49,22 @@ def select_from_table(rows, zoom_options, selection=None, lang="zh"):
     if not rows or not isinstance(rows, list) or not isinstance(rows[0], dict):
         return no_update, no_update, no_update
     element_id = rows[0].get("id")
-    if isinstance(selection, dict) and selection.get("type") == "element" and selection.get("id") == element_id:
+    if (
+        isinstance(selection, dict)
+        and selection.get("type") == "element"
+        and selection.get("id") == element_id
+    ):
         return no_update, no_update, no_update
     bounds = element_bounds(element_id, get_store())
     if not bounds:
         return no_update, no_update, no_update
     # text, not a glyph: the page's fonts have no ⌖ (it showed as ☒)
-    label = t("select_element", lang if lang in ("zh", "en") else "zh", name=str(rows[0].get("name", ""))[:60])
-    options = [o for o in zoom_options or [] if "," not in str(o["value"])] + [{"label": label, "value": bounds}]
+    label = t(
+        "select_element", lang if lang in ("zh", "en") else "zh", name=str(rows[0].get("name", ""))[:60]
+    )
+    options = [o for o in zoom_options or [] if "," not in str(o["value"])] + [
+        {"label": label, "value": bounds}
+    ]
     return {"type": "element", "id": element_id, "from": "table"}, bounds, options
 
 
@@ -60,8 +72,14 @@ def row_of_selection(selection, _row_data, selected_rows):
     """The page's selection -> the grid's selected row, scrolled to the middle of the grid (mark -> row).
 
     Also after the rows change (a filter, the first fill): the selected element keeps its row."""
-    element_id = selection.get("id") if isinstance(selection, dict) and selection.get("type") == "element" else None
-    current = [r.get("id") for r in selected_rows if isinstance(r, dict)] if isinstance(selected_rows, list) else None
+    element_id = (
+        selection.get("id") if isinstance(selection, dict) and selection.get("type") == "element" else None
+    )
+    current = (
+        [r.get("id") for r in selected_rows if isinstance(r, dict)]
+        if isinstance(selected_rows, list)
+        else None
+    )
     if element_id is None:
         return ({"ids": []} if current else no_update), no_update
     if not get_store().has_element(element_id):
@@ -90,7 +108,9 @@ def bar_filter(industry_clicks, prefecture_clicks):
     if hit.get("type") == "bar-industry" and _clicks_of(hit, ids[0] if ids else [], industry_clicks):
         code = store.vocab.industry_code(str(hit.get("code", "")))
         return ([code], no_update) if code else (no_update, no_update)
-    if hit.get("type") == "bar-prefecture" and _clicks_of(hit, ids[1] if len(ids) > 1 else [], prefecture_clicks):
+    if hit.get("type") == "bar-prefecture" and _clicks_of(
+        hit, ids[1] if len(ids) > 1 else [], prefecture_clicks
+    ):
         name = str(hit.get("name", ""))
         return (no_update, [name]) if store.has_prefecture(name) else (no_update, no_update)
     return no_update, no_update
@@ -125,11 +145,14 @@ def file_name(filters, ext: str, n: int) -> str:
     at most 80 characters (a long filter set is cut, the row count keeps names apart)."""
     parts = []
     for key, text in filters_to_params(filters).items():
-        parts += [key.replace("_", "-"), re.sub(r"\.{2,}", ".", re.sub(r"[^A-Za-z0-9\u4e00-\u9fff.]+", "-", text)).strip("-.")]
+        parts += [
+            key.replace("_", "-"),
+            re.sub(r"\.{2,}", ".", re.sub(r"[^A-Za-z0-9\u4e00-\u9fff.]+", "-", text)).strip("-."),
+        ]
     stem = "-".join(["plan-elements", *[p for p in parts if p]]) if parts else f"plan-elements-all-{n}"
     room = 80 - len(ext) - 1
     if len(stem) > room:
-        stem = stem[:room - len(str(n)) - 1].rstrip("-") + f"-{n}"
+        stem = stem[: room - len(str(n)) - 1].rstrip("-") + f"-{n}"
     return f"{stem}.{ext}"
 
 
@@ -140,11 +163,16 @@ def download(n_csv, n_geojson, filters_data, virtual_rows=None):
         return no_update
     store = get_store()
     filters = filters_from(filters_data)
-    ids = [r.get("id") for r in virtual_rows if isinstance(r, dict)] if isinstance(virtual_rows, list) else None
+    ids = (
+        [r.get("id") for r in virtual_rows if isinstance(r, dict)] if isinstance(virtual_rows, list) else None
+    )
     shown = shown_rows(store, filters, ids)
     if ctx.triggered_id == "dl-geojson":
-        return dict(content=to_geojson(shown), filename=file_name(filters, "geojson", len(shown)),
-                    type="application/geo+json")
+        return dict(
+            content=to_geojson(shown),
+            filename=file_name(filters, "geojson", len(shown)),
+            type="application/geo+json",
+        )
     return dict(content=to_csv(shown), filename=file_name(filters, "csv", len(shown)), type="text/csv")
 
 
@@ -164,24 +192,53 @@ SCROLL_MAP_JS = """function (sel) {
 
 
 def register(app) -> None:
-    app.callback(Output("grid", "rowData"), Output("chart-industry", "children"), Output("chart-prefecture", "children"),
-                 Input("filters", "data"), Input("summary", "children"), State("lang", "data"),
-                 prevent_initial_call=True)(guarded(update_linked_views))
-    app.callback(Output("selection", "data", allow_duplicate=True), Output("f-zoom", "value", allow_duplicate=True),
-                 Output("f-zoom", "options", allow_duplicate=True), Input("grid", "selectedRows"),
-                 State("f-zoom", "options"), State("selection", "data"), State("lang", "data"),
-                 prevent_initial_call=True)(guarded(select_from_table))
-    app.callback(Output("grid", "selectedRows"), Output("grid", "scrollTo"), Input("selection", "data"),
-                 Input("grid", "rowData"), State("grid", "selectedRows"))(guarded(row_of_selection))
-    app.clientside_callback(SCROLL_MAP_JS, Output("map-scrolled", "data"), Input("selection", "data"),
-                            prevent_initial_call=True)
-    app.callback(Output("f-industry", "value", allow_duplicate=True), Output("f-prefecture", "value", allow_duplicate=True),
-                 Input({"type": "bar-industry", "code": ALL}, "n_clicks"),
-                 Input({"type": "bar-prefecture", "name": ALL}, "n_clicks"), prevent_initial_call=True)(
-        guarded(bar_filter))
-    app.callback(Output("selection", "data", allow_duplicate=True),
-                 Input({"type": "pick-element", "id": ALL}, "n_clicks"),
-                 Input({"type": "pick-prefecture", "id": ALL}, "n_clicks"), prevent_initial_call=True)(
-        guarded(pick_from_list))
-    app.callback(Output("download", "data"), Input("dl-csv", "n_clicks"), Input("dl-geojson", "n_clicks"),
-                 State("filters", "data"), State("grid", "virtualRowData"), prevent_initial_call=True)(guarded(download))
+    app.callback(
+        Output("grid", "rowData"),
+        Output("chart-industry", "children"),
+        Output("chart-prefecture", "children"),
+        Input("filters", "data"),
+        Input("summary", "children"),
+        State("lang", "data"),
+        prevent_initial_call=True,
+    )(guarded(update_linked_views))
+    app.callback(
+        Output("selection", "data", allow_duplicate=True),
+        Output("f-zoom", "value", allow_duplicate=True),
+        Output("f-zoom", "options", allow_duplicate=True),
+        Input("grid", "selectedRows"),
+        State("f-zoom", "options"),
+        State("selection", "data"),
+        State("lang", "data"),
+        prevent_initial_call=True,
+    )(guarded(select_from_table))
+    app.callback(
+        Output("grid", "selectedRows"),
+        Output("grid", "scrollTo"),
+        Input("selection", "data"),
+        Input("grid", "rowData"),
+        State("grid", "selectedRows"),
+    )(guarded(row_of_selection))
+    app.clientside_callback(
+        SCROLL_MAP_JS, Output("map-scrolled", "data"), Input("selection", "data"), prevent_initial_call=True
+    )
+    app.callback(
+        Output("f-industry", "value", allow_duplicate=True),
+        Output("f-prefecture", "value", allow_duplicate=True),
+        Input({"type": "bar-industry", "code": ALL}, "n_clicks"),
+        Input({"type": "bar-prefecture", "name": ALL}, "n_clicks"),
+        prevent_initial_call=True,
+    )(guarded(bar_filter))
+    app.callback(
+        Output("selection", "data", allow_duplicate=True),
+        Input({"type": "pick-element", "id": ALL}, "n_clicks"),
+        Input({"type": "pick-prefecture", "id": ALL}, "n_clicks"),
+        prevent_initial_call=True,
+    )(guarded(pick_from_list))
+    app.callback(
+        Output("download", "data"),
+        Input("dl-csv", "n_clicks"),
+        Input("dl-geojson", "n_clicks"),
+        State("filters", "data"),
+        State("grid", "virtualRowData"),
+        prevent_initial_call=True,
+    )(guarded(download))

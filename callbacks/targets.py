@@ -1,4 +1,5 @@
 """The targets card: the plans' province- and industry-level targets for the current filters."""
+
 from __future__ import annotations
 
 from dash import Input, Output
@@ -19,4 +20,5 @@ def show_targets(filters_data, lang):
 
 def register(app) -> None:
     app.callback(Output("targets", "children"), Input("filters", "data"), Input("lang", "data"))(
-        guarded(show_targets))
+        guarded(show_targets)
+    )

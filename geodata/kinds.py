@@ -4,6 +4,7 @@ Records (validation), the elements table (geometry), the figure (trace order,
 symbols, colours), the filters (the kind filter) and the interface text (labels)
 all read it here. Adding a kind is one row.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,9 +15,9 @@ class Kind:
     code: str
     zh: str
     en: str
-    geometry: str        # point | area | line: how the map draws it
-    symbol: str = ""     # plotly marker symbol (points)
-    colour: str = ""     # outline / line colour (areas and lines)
+    geometry: str  # point | area | line: how the map draws it
+    symbol: str = ""  # plotly marker symbol (points)
+    colour: str = ""  # outline / line colour (areas and lines)
     draw_order: int = 0  # lower is drawn first (underneath)
 
 

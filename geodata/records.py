@@ -12,6 +12,7 @@ two records of one plan say the same thing about the same place.
 Lineages (geodata/lineage.yaml) link the records that are one element in
 different plans; each record carries its `lineage` id, or "".
 """
+
 from __future__ import annotations
 
 import re
@@ -34,16 +35,48 @@ CJK_RE = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)+$")
 PERIOD_RE = re.compile(r"^(\d{4})-(\d{4})$")
 KNOWN_FIELDS = {
-    "id", "name", "name_en", "kind", "places", "places_as_written", "industry_terms", "industries",
-    "revenue_targets", "quote", "more_quotes", "section", "plan_period", "horizon",
-    "composition_source", "composition_reference", "precision", "note", "tags", "projects",
+    "id",
+    "name",
+    "name_en",
+    "kind",
+    "places",
+    "places_as_written",
+    "industry_terms",
+    "industries",
+    "revenue_targets",
+    "quote",
+    "more_quotes",
+    "section",
+    "plan_period",
+    "horizon",
+    "composition_source",
+    "composition_reference",
+    "precision",
+    "note",
+    "tags",
+    "projects",
 }
 PROJECT_ENTRY_FIELDS = {"name", "name_en", "note"}
 LINEAGE_FIELDS = {"id", "name", "name_en", "members", "note"}
 REVENUE_TARGET_FIELDS = {"value_yi", "metric", "year", "quote", "scope", "group", "group_en"}
-REVENUE_SCOPES = ("element", "tier")  # the element's own figure, or a floor the plan sets for a group it lists
-TARGET_FIELDS = {"id", "scope", "subject", "province", "industries", "value_yi", "metric", "year",
-                 "quote", "note", "subject_en", "tags"}
+REVENUE_SCOPES = (
+    "element",
+    "tier",
+)  # the element's own figure, or a floor the plan sets for a group it lists
+TARGET_FIELDS = {
+    "id",
+    "scope",
+    "subject",
+    "province",
+    "industries",
+    "value_yi",
+    "metric",
+    "year",
+    "quote",
+    "note",
+    "subject_en",
+    "tags",
+}
 
 
 @dataclass(frozen=True)
@@ -67,9 +100,9 @@ class DataErrors(ValueError):
 
 @dataclass
 class Dataset:
-    plans: dict[str, dict]           # by number "000"
-    industries: list[dict]           # the vocabulary, in file order
-    records: list[dict]              # validated, with derived fields
+    plans: dict[str, dict]  # by number "000"
+    industries: list[dict]  # the vocabulary, in file order
+    records: list[dict]  # validated, with derived fields
     targets: list[dict]
     plan_texts: dict[str, str] = field(repr=False, default_factory=dict)  # by plan number
     lineages: dict[str, dict] = field(default_factory=dict)  # lineage id -> entry with members
@@ -90,18 +123,27 @@ def load_plans() -> dict[str, dict]:
     return plans
 
 
-def load_industries(path: Path = GEODATA / "industries.yaml",
-                    sectors_path: Path = GEODATA / "sectors.yaml") -> list[dict]:
+def load_industries(
+    path: Path = GEODATA / "industries.yaml", sectors_path: Path = GEODATA / "sectors.yaml"
+) -> list[dict]:
     """The industry vocabulary; refuses an industry whose `sector` is missing or not in sectors.yaml,
     because the map colours points by sector and an unsectored industry would silently go grey."""
     with open(path, encoding="utf-8") as fh:
         industries = yaml.safe_load(fh)["industries"]
     with open(sectors_path, encoding="utf-8") as fh:
         sectors = {s["code"] for s in yaml.safe_load(fh)["sectors"]}
-    errors = [DataError(path.name, i.get("code", "?"), "sector",
-                        f"unknown sector {i['sector']!r} (known: {', '.join(sorted(sectors))})"
-                        if i.get("sector") else "missing: every industry needs a sector from sectors.yaml")
-              for i in industries if i.get("sector") not in sectors]
+    errors = [
+        DataError(
+            path.name,
+            i.get("code", "?"),
+            "sector",
+            f"unknown sector {i['sector']!r} (known: {', '.join(sorted(sectors))})"
+            if i.get("sector")
+            else "missing: every industry needs a sector from sectors.yaml",
+        )
+        for i in industries
+        if i.get("sector") not in sectors
+    ]
     if errors:
         raise DataErrors(errors)
     return industries
@@ -130,7 +172,9 @@ class _Checker:
             self.err(rid, fld, f"quote not found verbatim in {self.plan['file']}: '{quote[:60]}'")
 
     def year(self, rid: str, fld: str, year) -> None:
-        if year is not None and not (isinstance(year, int) and not isinstance(year, bool) and 2000 <= year <= 2035):
+        if year is not None and not (
+            isinstance(year, int) and not isinstance(year, bool) and 2000 <= year <= 2035
+        ):
             self.err(rid, fld, f"not a year: {year!r}")
 
     def industries(self, rid: str, codes) -> list[str]:
@@ -164,8 +208,17 @@ class _Checker:
                 self.err(rid, f"{fld}.{extra}", "unknown field (see geodata/RECORDS.md)")
             scope, group, group_en = t.get("scope", "element"), t.get("group"), t.get("group_en")
             self.revenue_scope(rid, fld, scope, group, group_en)
-            out.append({"value_yi": value, "metric": t.get("metric"), "year": year, "quote": t.get("quote"),
-                        "scope": scope, "group": group or "", "group_en": group_en or ""})
+            out.append(
+                {
+                    "value_yi": value,
+                    "metric": t.get("metric"),
+                    "year": year,
+                    "quote": t.get("quote"),
+                    "scope": scope,
+                    "group": group or "",
+                    "group_en": group_en or "",
+                }
+            )
         return out
 
     def projects(self, rid: str, entries, quotes: list[str]) -> list[dict]:
@@ -191,7 +244,9 @@ class _Checker:
                 continue
             if not any(isinstance(q, str) and name in q for q in quotes):
                 self.err(rid, f"{fld}.name", f"'{name}' is not written in the record's quote or more_quotes")
-            if e.get("name_en") is not None and (not isinstance(e["name_en"], str) or CJK_RE.search(e["name_en"])):
+            if e.get("name_en") is not None and (
+                not isinstance(e["name_en"], str) or CJK_RE.search(e["name_en"])
+            ):
                 self.err(rid, f"{fld}.name_en", "must be English text without Chinese characters")
             out.append({"name": name, "name_en": e.get("name_en") or "", "note": e.get("note") or ""})
         return out
@@ -202,7 +257,9 @@ class _Checker:
             self.err(rid, f"{fld}.scope", f"must be 'element' or 'tier', not {scope!r}")
         elif scope == "tier":
             if not isinstance(group, str) or not CJK_RE.search(group):
-                self.err(rid, f"{fld}.group", "a tier target needs group: the group it is set for, in Chinese")
+                self.err(
+                    rid, f"{fld}.group", "a tier target needs group: the group it is set for, in Chinese"
+                )
             if not isinstance(group_en, str) or not group_en.strip() or CJK_RE.search(group_en):
                 self.err(rid, f"{fld}.group_en", "a tier target needs group_en: the group in English")
         elif group or group_en:
@@ -245,7 +302,9 @@ class _Checker:
             self.err(rid, "name", "missing")
         name_en = rec.get("name_en")
         if not isinstance(name_en, str) or not name_en.strip():
-            self.err(rid, "name_en", "missing: every element needs an English name (translation, pinyin for names)")
+            self.err(
+                rid, "name_en", "missing: every element needs an English name (translation, pinyin for names)"
+            )
         elif CJK_RE.search(name_en):
             self.err(rid, "name_en", f"has Chinese characters: '{name_en[:40]}'")
         kind = rec.get("kind")
@@ -255,7 +314,9 @@ class _Checker:
         for i, q in enumerate(rec.get("more_quotes") or []):
             self.verbatim(rid, f"more_quotes[{i}]", q)
         codes = self.industries(rid, rec.get("industries", []))
-        projects = self.projects(rid, rec.get("projects"), [rec.get("quote")] + list(rec.get("more_quotes") or []))
+        projects = self.projects(
+            rid, rec.get("projects"), [rec.get("quote")] + list(rec.get("more_quotes") or [])
+        )
         targets = self.revenue_targets(rid, rec.get("revenue_targets") or [])
         resolved = self.places(rid, rec.get("places"))
         period = str(rec.get("plan_period") or self.plan["period"])
@@ -268,15 +329,32 @@ class _Checker:
         source = rec.get("composition_source")
         if kind in AREA_KINDS + LINE_KINDS:
             if source not in ("text", "outside"):
-                self.err(rid, "composition_source", "must be 'text' or 'outside' for a belt, zone, group, axis or corridor")
+                self.err(
+                    rid,
+                    "composition_source",
+                    "must be 'text' or 'outside' for a belt, zone, group, axis or corridor",
+                )
             if source == "outside" and not rec.get("composition_reference"):
-                self.err(rid, "composition_reference", "an 'outside' composition must name what it was taken from")
+                self.err(
+                    rid, "composition_reference", "an 'outside' composition must name what it was taken from"
+                )
         precision = rec.get("precision") or derive_precision(kind, resolved)
         if precision not in PRECISIONS:
             self.err(rid, "precision", f"unknown precision '{precision}'; known: {', '.join(PRECISIONS)}")
         return {
-            **{k: rec.get(k) for k in ("id", "name", "name_en", "kind", "quote", "section", "note",
-                                       "composition_reference")},
+            **{
+                k: rec.get(k)
+                for k in (
+                    "id",
+                    "name",
+                    "name_en",
+                    "kind",
+                    "quote",
+                    "section",
+                    "note",
+                    "composition_reference",
+                )
+            },
             "name_en": rec.get("name_en") or "",
             "plan": self.plan["file"],
             "plan_number": self.plan["number"],
@@ -316,11 +394,19 @@ class _Checker:
         self.year(tid, "year", t.get("year"))
         self.verbatim(tid, "quote", t.get("quote"))
         codes = self.industries(tid, t.get("industries", []))
-        return {**{k: t.get(k) for k in ("id", "scope", "subject", "subject_en", "metric", "year", "quote", "note")},
-                "value_yi": _number(t.get("value_yi")), "industries": codes, "tags": list(t.get("tags") or []),
-                "province": t.get("province") or self.plan["province"],
-                "plan": self.plan["file"], "plan_number": self.plan["number"],
-                "plan_period": self.plan["period"]}
+        return {
+            **{
+                k: t.get(k)
+                for k in ("id", "scope", "subject", "subject_en", "metric", "year", "quote", "note")
+            },
+            "value_yi": _number(t.get("value_yi")),
+            "industries": codes,
+            "tags": list(t.get("tags") or []),
+            "province": t.get("province") or self.plan["province"],
+            "plan": self.plan["file"],
+            "plan_number": self.plan["number"],
+            "plan_period": self.plan["period"],
+        }
 
 
 def _unique(items) -> list:
@@ -342,7 +428,9 @@ def derive_precision(kind: str | None, resolved) -> str:
     return "province"
 
 
-def check_file(path: Path, plans: dict, codes: set[str], gaz: Gazetteer) -> tuple[list, list, list[DataError]]:
+def check_file(
+    path: Path, plans: dict, codes: set[str], gaz: Gazetteer
+) -> tuple[list, list, list[DataError]]:
     """Validate one records file. Returns (records, targets, errors)."""
     fname = path.name
     try:
@@ -352,7 +440,18 @@ def check_file(path: Path, plans: dict, codes: set[str], gaz: Gazetteer) -> tupl
         return [], [], [DataError(fname, "-", "yaml", str(e).replace("\n", " "))]
     plan = plans.get(path.stem)
     if plan is None or doc.get("plan") != plan["file"]:
-        return [], [], [DataError(fname, "-", "plan", f"file name and 'plan:' must name a plan in geodata/plans.yaml (got {doc.get('plan')!r})")]
+        return (
+            [],
+            [],
+            [
+                DataError(
+                    fname,
+                    "-",
+                    "plan",
+                    f"file name and 'plan:' must name a plan in geodata/plans.yaml (got {doc.get('plan')!r})",
+                )
+            ],
+        )
     text = (TEXTS_DIR / plan["file"]).read_text(encoding="utf-8")
     chk = _Checker(fname, text, plan, codes, gaz)
     records = [r for r in (chk.record(r) for r in doc.get("records") or []) if r]
@@ -364,7 +463,9 @@ def check_file(path: Path, plans: dict, codes: set[str], gaz: Gazetteer) -> tupl
                 pairs.setdefault(tag, []).append(t["id"])
     for tag, ids in pairs.items():
         if len(ids) != 2:
-            chk.err(ids[0], "tags", f"'{tag}' must mark exactly two targets (the two figures), not {len(ids)}")
+            chk.err(
+                ids[0], "tags", f"'{tag}' must mark exactly two targets (the two figures), not {len(ids)}"
+            )
     seen: dict[tuple, str] = {}
     for r in records:  # the same element twice in one plan
         key = (r["name"], r["kind"], tuple(sorted(u.key for u in r["units"])))
@@ -432,18 +533,31 @@ def check_lineages(path: Path, records: list[dict]) -> tuple[dict[str, dict], li
                 err(lid, "members", f"'{m}' is already in lineage {owner[m]}")
             owner.setdefault(m, lid)
             if rec["plan_number"] in plans_seen:
-                err(lid, "members", f"two records of plan {rec['plan_number']}: {plans_seen[rec['plan_number']]} and {m}")
+                err(
+                    lid,
+                    "members",
+                    f"two records of plan {rec['plan_number']}: {plans_seen[rec['plan_number']]} and {m}",
+                )
             plans_seen.setdefault(rec["plan_number"], m)
         provinces = _unique(by_id[str(m)]["province"] for m in members if str(m) in by_id)
         if len(provinces) > 1:
             err(lid, "members", f"members lie in different provinces: {', '.join(provinces)}")
-        lineages.setdefault(lid, {"id": lid, "name": entry.get("name"), "name_en": entry.get("name_en") or "",
-                                  "members": [str(m) for m in members], "note": entry.get("note") or ""})
+        lineages.setdefault(
+            lid,
+            {
+                "id": lid,
+                "name": entry.get("name"),
+                "name_en": entry.get("name_en") or "",
+                "members": [str(m) for m in members],
+                "note": entry.get("note") or "",
+            },
+        )
     return lineages, errors
 
 
-def load_dataset(records_dir: Path = RECORDS_DIR, gaz: Gazetteer | None = None,
-                 lineage_path: Path | None = None) -> Dataset:
+def load_dataset(
+    records_dir: Path = RECORDS_DIR, gaz: Gazetteer | None = None, lineage_path: Path | None = None
+) -> Dataset:
     """Load and validate everything. `lineage_path` defaults to geodata/lineage.yaml for the
     project's own records; other record directories (test fixtures) get no lineages unless given one."""
     plans = load_plans()
@@ -457,9 +571,16 @@ def load_dataset(records_dir: Path = RECORDS_DIR, gaz: Gazetteer | None = None,
         targets += t
         errors += e
     ids: dict[str, str] = {}
-    for item, kind in [(r, "record") for r in records] + [(t, "target") for t in targets]:
+    for item in [*records, *targets]:
         if item["id"] in ids:
-            errors.append(DataError(item["plan_number"] + ".yaml", item["id"], "id", f"id used twice (also in {ids[item['id']]})"))
+            errors.append(
+                DataError(
+                    item["plan_number"] + ".yaml",
+                    item["id"],
+                    "id",
+                    f"id used twice (also in {ids[item['id']]})",
+                )
+            )
         ids.setdefault(item["id"], item["plan_number"] + ".yaml")
     if lineage_path is None and Path(records_dir).resolve() == RECORDS_DIR:
         lineage_path = LINEAGE_FILE

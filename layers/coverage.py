@@ -6,6 +6,7 @@ Henan's only plan here is 004 (2011-2015, with a few 十一五 review records): 
 `coverage_phrase` gives the same in one line for the summary. Pure: the vocabulary knows which
 plans' elements carry each period.
 """
+
 from __future__ import annotations
 
 from layers.filters import PROVINCE_EN, in_period
@@ -48,7 +49,10 @@ def _note(province: str, f, vocab) -> tuple[str, str]:
     has = [f"{p['number']} {p['period']}" for p in own]
     name_en = PROVINCE_EN.get(province, province)
     zh = f"{province}：本数据集没有{when}年的{province}规划（收录的为 {'、'.join(has)}）"
-    en = f"{name_en}: no {name_en} plan for {when.replace('、', ', ')} in this dataset (its plans here: {', '.join(has)})"
+    en = (
+        f"{name_en}: no {name_en} plan for {when.replace('、', ', ')} in this dataset "
+        f"(its plans here: {', '.join(has)})"
+    )
     return zh, en
 
 
@@ -60,8 +64,15 @@ def coverage_gaps(f, vocab, boundaries) -> list[dict]:
     for province in gap_provinces(f, vocab):
         zh, en = _note(province, f, vocab)
         row = provs.loc[province]
-        out.append({"province": province, "text_zh": zh, "text_en": en,
-                    "lon": float(row["label_lon"]), "lat": float(row["label_lat"])})
+        out.append(
+            {
+                "province": province,
+                "text_zh": zh,
+                "text_en": en,
+                "lon": float(row["label_lon"]),
+                "lat": float(row["label_lat"]),
+            }
+        )
     return out
 
 
@@ -73,4 +84,6 @@ def coverage_phrase(f, vocab, lang: str = "zh") -> str:
 
 def coverage_notes(f, vocab, boundaries) -> tuple:
     """The gaps as the map writes them over each empty province: ((lon, lat, zh, en), ...)."""
-    return tuple((g["lon"], g["lat"], g["text_zh"], g["text_en"]) for g in coverage_gaps(f, vocab, boundaries))
+    return tuple(
+        (g["lon"], g["lat"], g["text_zh"], g["text_en"]) for g in coverage_gaps(f, vocab, boundaries)
+    )

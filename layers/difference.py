@@ -18,6 +18,7 @@ The map of the difference (`difference_traces`, `difference_figure`) marks each 
 at its drawn positions (the elements' `mark_lon` / `mark_lat`): continued = filled circle,
 new = ring, dropped = x; areas and lines as outlines in the state's colour.
 """
+
 from __future__ import annotations
 
 import io
@@ -43,9 +44,27 @@ STATE_DASHES = {"continued": "solid", "new": "dash", "dropped": "dot"}
 MARK_SIZE = 10
 DRAW_ORDER = ("dropped", "continued", "new")  # rings on top: they do not hide what lies below
 
-COLUMNS = ("state", "id", "name", "name_en", "kind", "plan_number", "plan_period", "province", "prefectures",
-           "drawn_as", "lineage", "a_id", "a_name", "a_plan", "a_revenue_yi", "b_id", "b_name", "b_plan",
-           "b_revenue_yi")
+COLUMNS = (
+    "state",
+    "id",
+    "name",
+    "name_en",
+    "kind",
+    "plan_number",
+    "plan_period",
+    "province",
+    "prefectures",
+    "drawn_as",
+    "lineage",
+    "a_id",
+    "a_name",
+    "a_plan",
+    "a_revenue_yi",
+    "b_id",
+    "b_name",
+    "b_plan",
+    "b_revenue_yi",
+)
 
 
 def state_label(state: str, lang: str = "zh") -> str:
@@ -78,9 +97,11 @@ def difference(elements: pd.DataFrame, filters: Filters, period_a: str, period_b
     a_of_b = np.array([first_in_a.get(key[k], -1) for k in b_rows], dtype=int)
     dropped = np.array([k for k in np.nonzero(in_a)[0] if key[k] not in keys_in_b], dtype=int)
     shown = np.r_[b_rows, dropped].astype(int)
-    a_side = np.r_[a_of_b, dropped].astype(int)            # -1: no A member
+    a_side = np.r_[a_of_b, dropped].astype(int)  # -1: no A member
     b_side = np.r_[b_rows, np.full(len(dropped), -1)].astype(int)
-    state = np.array(["continued" if a >= 0 else "new" for a in a_of_b] + ["dropped"] * len(dropped), dtype=object)
+    state = np.array(
+        ["continued" if a >= 0 else "new" for a in a_of_b] + ["dropped"] * len(dropped), dtype=object
+    )
 
     def col(name, rows):
         return elements[name].to_numpy(dtype=object)[rows]
@@ -90,14 +111,35 @@ def difference(elements: pd.DataFrame, filters: Filters, period_a: str, period_b
         return np.where(rows >= 0, values, empty)
 
     revenue = elements["revenue_yi"].to_numpy(dtype=float)
-    out = pd.DataFrame({
-        "state": state, **{c: col(c, shown) for c in ("id", "name", "name_en", "kind", "plan_number", "plan_period",
-                                                      "province", "prefectures", "drawn_as", "lineage")},
-        "a_id": side(a_side, "id", ""), "a_name": side(a_side, "name", ""), "a_plan": side(a_side, "plan_number", ""),
-        "a_revenue_yi": np.where(a_side >= 0, revenue[np.maximum(a_side, 0)], np.nan),
-        "b_id": side(b_side, "id", ""), "b_name": side(b_side, "name", ""), "b_plan": side(b_side, "plan_number", ""),
-        "b_revenue_yi": np.where(b_side >= 0, revenue[np.maximum(b_side, 0)], np.nan),
-    }, columns=list(COLUMNS))
+    out = pd.DataFrame(
+        {
+            "state": state,
+            **{
+                c: col(c, shown)
+                for c in (
+                    "id",
+                    "name",
+                    "name_en",
+                    "kind",
+                    "plan_number",
+                    "plan_period",
+                    "province",
+                    "prefectures",
+                    "drawn_as",
+                    "lineage",
+                )
+            },
+            "a_id": side(a_side, "id", ""),
+            "a_name": side(a_side, "name", ""),
+            "a_plan": side(a_side, "plan_number", ""),
+            "a_revenue_yi": np.where(a_side >= 0, revenue[np.maximum(a_side, 0)], np.nan),
+            "b_id": side(b_side, "id", ""),
+            "b_name": side(b_side, "name", ""),
+            "b_plan": side(b_side, "plan_number", ""),
+            "b_revenue_yi": np.where(b_side >= 0, revenue[np.maximum(b_side, 0)], np.nan),
+        },
+        columns=list(COLUMNS),
+    )
     out["name_en"] = out["name_en"].fillna("")
     out["lineage"] = out["lineage"].fillna("")
     out["prefectures"] = [list(p) for p in out["prefectures"]]
@@ -121,7 +163,7 @@ def counts_by_prefecture(diff: pd.DataFrame) -> list[tuple[str, int, int, int]]:
     tally: dict[str, dict[str, int]] = {}
     named_by: dict[str, dict[str, int]] = {}
     for state, province, prefectures in zip(diff["state"], diff["province"], diff["prefectures"]):
-        for place in (prefectures or [province]):
+        for place in prefectures or [province]:
             tally.setdefault(place, dict.fromkeys(STATES, 0))[state] += 1
             named_by.setdefault(place, {}).setdefault(province, 0)
             named_by[place][province] += 1
@@ -256,14 +298,28 @@ def difference_traces(md, diff: pd.DataFrame, opts: MapOptions, periods: tuple[s
     # outlines only: the plans' zones overlap by the dozen, and stacked tints would bury the marks
     # (the fill is transparent, not absent, so hovering inside an area still names it)
     clear = "rgba(255,255,255,0)"
-    traces.append(dict(
-        type="choropleth", geojson=shapes, name="diff-areas", uid="diff-areas", showlegend=False,
-        locations=[shape_id[k] for k in shape_keys], z=[STATES.index(states[k]) for k in areas], zmin=0, zmax=2,
-        colorscale=[[0, clear], [1, clear]], showscale=False,
-        marker=dict(opacity=1, line=dict(color=[STATE_COLOURS[states[k]] for k in areas], width=1.4)),
-        text=[f"<b>{names[k]}</b>{details[k]}<br>{state_label(states[k], lang)} · "
-              f"{plans[plan_of[k]]['short_en' if lang == 'en' else 'short']} · {_period_of(states[k], periods)}"
-              for k in areas], hovertemplate="%{text}<extra></extra>"))
+    traces.append(
+        dict(
+            type="choropleth",
+            geojson=shapes,
+            name="diff-areas",
+            uid="diff-areas",
+            showlegend=False,
+            locations=[shape_id[k] for k in shape_keys],
+            z=[STATES.index(states[k]) for k in areas],
+            zmin=0,
+            zmax=2,
+            colorscale=[[0, clear], [1, clear]],
+            showscale=False,
+            marker=dict(opacity=1, line=dict(color=[STATE_COLOURS[states[k]] for k in areas], width=1.4)),
+            text=[
+                f"<b>{names[k]}</b>{details[k]}<br>{state_label(states[k], lang)} · "
+                f"{plans[plan_of[k]]['short_en' if lang == 'en' else 'short']} · {_period_of(states[k], periods)}"
+                for k in areas
+            ],
+            hovertemplate="%{text}<extra></extra>",
+        )
+    )
 
     for state in DRAW_ORDER:
         lons, lats, texts = [], [], []
@@ -272,14 +328,28 @@ def difference_traces(md, diff: pd.DataFrame, opts: MapOptions, periods: tuple[s
             lons += [*xy[:, 0].tolist(), None]
             lats += [*xy[:, 1].tolist(), None]
             texts += [names[k] + details[k]] * len(xy) + [None]
-        traces.append(dict(
-            type="scattergeo", lon=lons, lat=lats, mode="lines", name=f"diff-lines-{state}", uid=f"diff-lines-{state}",
-            line=dict(color=STATE_COLOURS[state], width=3, dash=STATE_DASHES[state]), text=texts,
-            hovertemplate=_template(state, "", periods, plans, lang, False), legendgroup=state, showlegend=False))
+        traces.append(
+            dict(
+                type="scattergeo",
+                lon=lons,
+                lat=lats,
+                mode="lines",
+                name=f"diff-lines-{state}",
+                uid=f"diff-lines-{state}",
+                line=dict(color=STATE_COLOURS[state], width=3, dash=STATE_DASHES[state]),
+                text=texts,
+                hovertemplate=_template(state, "", periods, plans, lang, False),
+                legendgroup=state,
+                showlegend=False,
+            )
+        )
 
-    mark_lon, mark_lat = elements["mark_lon"].to_numpy(dtype=object), elements["mark_lat"].to_numpy(dtype=object)
+    mark_lon, mark_lat = (
+        elements["mark_lon"].to_numpy(dtype=object),
+        elements["mark_lat"].to_numpy(dtype=object),
+    )
     keyed = set()
-    for name, state, plan in diff_slots(md, periods)[1 + len(DRAW_ORDER):]:
+    for name, state, plan in diff_slots(md, periods)[1 + len(DRAW_ORDER) :]:
         lons, lats, texts, more = [], [], [], []
         for k in np.nonzero((drawn == "point") & (states == state) & (plan_of == plan))[0]:
             n = len(mark_lon[pos[k]])
@@ -294,11 +364,27 @@ def difference_traces(md, diff: pd.DataFrame, opts: MapOptions, periods: tuple[s
         has_details = any(more)
         open_mark = STATE_SYMBOLS[state].endswith("-open")
         tr = dict(
-            type="scattergeo", lon=lons, lat=lats, mode="markers", name=f"{state_label(state, lang)} ({counts[state]})",
-            uid=name, legendgroup=state, legendrank=STATES.index(state) + 1, showlegend=legend,
-            marker=dict(symbol=STATE_SYMBOLS[state], color=STATE_COLOURS[state], size=MARK_SIZE, opacity=0.95,
-                        line=dict(width=2.4 if open_mark else 0.8, color=STATE_COLOURS[state] if open_mark else "white")),
-            text=texts, hovertemplate=_template(state, plan, periods, plans, lang, has_details))
+            type="scattergeo",
+            lon=lons,
+            lat=lats,
+            mode="markers",
+            name=f"{state_label(state, lang)} ({counts[state]})",
+            uid=name,
+            legendgroup=state,
+            legendrank=STATES.index(state) + 1,
+            showlegend=legend,
+            marker=dict(
+                symbol=STATE_SYMBOLS[state],
+                color=STATE_COLOURS[state],
+                size=MARK_SIZE,
+                opacity=0.95,
+                line=dict(
+                    width=2.4 if open_mark else 0.8, color=STATE_COLOURS[state] if open_mark else "white"
+                ),
+            ),
+            text=texts,
+            hovertemplate=_template(state, plan, periods, plans, lang, has_details),
+        )
         if has_details:
             tr["customdata"] = more
         traces.append(tr)
@@ -309,8 +395,15 @@ def legend_title(period_a: str, period_b: str, lang: str) -> str:
     return t("diff_title", lang, a=period_a, b=period_b)
 
 
-def difference_figure(store, filters: Filters, period_a: str, period_b: str, lang: str = "zh",
-                      view=None, height: int | None = None) -> go.Figure:
+def difference_figure(
+    store,
+    filters: Filters,
+    period_a: str,
+    period_b: str,
+    lang: str = "zh",
+    view=None,
+    height: int | None = None,
+) -> go.Figure:
     """The whole difference map: the page's base map, the three states, a legend naming them with counts.
 
     `view` is a zoom target (河北省, 'lon0,lat0,lon1,lat1', 'all') or bounds; it is widened to the
@@ -321,9 +414,14 @@ def difference_figure(store, filters: Filters, period_a: str, period_b: str, lan
     opts = MapOptions(lang=lang, view=bounds, height=height)
     diff = difference(store.elements, filters, period_a, period_b)
     base = base_traces(store.map, opts)
-    fig = go.Figure(data=[base[n] for n in BASE_TRACES] + difference_traces(store, diff, opts, (period_a, period_b))
-                    + [base["prefecture_labels"]])
+    fig = go.Figure(
+        data=[base[n] for n in BASE_TRACES]
+        + difference_traces(store, diff, opts, (period_a, period_b))
+        + [base["prefecture_labels"]]
+    )
     fig.update_layout(**layout(opts))
-    fig.update_layout(uirevision="compare", legend=dict(title=dict(text=legend_title(period_a, period_b, lang)),
-                                                        groupclick="togglegroup"))
+    fig.update_layout(
+        uirevision="compare",
+        legend=dict(title=dict(text=legend_title(period_a, period_b, lang)), groupclick="togglegroup"),
+    )
     return fig

@@ -5,6 +5,7 @@
   table rows on their own lines.
 - `fmt_number` / `fmt_year`: 1000.0 -> "1,000", 1250.5 -> "1,250.5", 2015.0 -> "2015".
 """
+
 from __future__ import annotations
 
 import math
@@ -50,9 +51,9 @@ def display_name(record) -> str:
 def _box_run(m: re.Match) -> str:
     run = m.group(0)
     if any(c in run for c in BOX_RULES):
-        return "\n"      # a ruled line between table rows (or the box's top and bottom)
+        return "\n"  # a ruled line between table rows (or the box's top and bottom)
     if sum(c in BOX_WALLS for c in run) < 2:
-        return " "       # a wall between two cells of one row (label │ content)
+        return " "  # a wall between two cells of one row (label │ content)
     # end of one printed line, start of the next: text that ran up to the wall wraps on;
     # text padded out before the wall had ended, and what follows starts a new line
     return "\n" if run[0] in _SPACE else ""

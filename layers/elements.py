@@ -8,6 +8,7 @@ layers/placement.py. Belts, zones
 and groups are the union of their units; axes and corridors are a line through
 their units' representative points, in the order the record lists them.
 """
+
 from __future__ import annotations
 
 import geopandas as gpd
@@ -38,9 +39,12 @@ class UnitGeometry:
         """Drop a prefecture or province when a unit inside it is also named."""
         counties = {u.prefecture for u in units if u.level == "county"}
         prefs = {u.province for u in units if u.level in ("county", "prefecture")}
-        keep = [u for u in units
-                if not (u.level == "prefecture" and u.name in counties)
-                and not (u.level == "province" and u.name in prefs)]
+        keep = [
+            u
+            for u in units
+            if not (u.level == "prefecture" and u.name in counties)
+            and not (u.level == "province" and u.name in prefs)
+        ]
         return list(dict.fromkeys(keep))
 
     def geometry(self, kind: str, units) -> shapely.Geometry:
@@ -52,9 +56,17 @@ class UnitGeometry:
 
 
 def _search_text(rec: dict, labels: dict) -> str:
-    parts = [rec["name"], rec.get("name_en") or "", *rec["places"], *rec["places_as_written"],
-             *rec["prefectures"], *rec["counties"], *rec["industry_terms"],
-             *(labels[c] for c in rec["industries"]), *rec["industries"]]
+    parts = [
+        rec["name"],
+        rec.get("name_en") or "",
+        *rec["places"],
+        *rec["places_as_written"],
+        *rec["prefectures"],
+        *rec["counties"],
+        *rec["industry_terms"],
+        *(labels[c] for c in rec["industries"]),
+        *rec["industries"],
+    ]
     return " ".join(parts).lower()
 
 
@@ -67,38 +79,62 @@ def build_elements(dataset, boundaries: dict[str, gpd.GeoDataFrame]) -> gpd.GeoD
     for rec in dataset.records:
         start, end = (int(x) for x in rec["plan_period"].split("-"))
         # a tier floor (set for a group the element belongs to) never stands in for the element's own target
-        targets = [t for t in rec["revenue_targets"] if t["value_yi"] and t.get("scope", "element") == "element"]
+        targets = [
+            t for t in rec["revenue_targets"] if t["value_yi"] and t.get("scope", "element") == "element"
+        ]
         top = max(targets, key=lambda t: t["value_yi"]) if targets else None
         tiers = [t for t in rec["revenue_targets"] if t["value_yi"] and t.get("scope") == "tier"]
         tier = max(tiers, key=lambda t: t["value_yi"]) if tiers else None
         geom = geo.geometry(rec["kind"], rec["units"])
-        rows.append({
-            "id": rec["id"], "name": rec["name"], "name_en": rec["name_en"], "kind": rec["kind"],
-            "plan": rec["plan"], "plan_number": rec["plan_number"], "plan_period": rec["plan_period"],
-            "period_start": start, "period_end": end, "horizon": rec["horizon"],
-            "province": rec["province"], "prefectures": rec["prefectures"], "counties": rec["counties"],
-            "places": rec["places"], "places_as_written": rec["places_as_written"],
-            "industries": rec["industries"], "industry_labels": [zh[c] for c in rec["industries"]],
-            "industry_terms": rec["industry_terms"],
-            "primary_industry": rec["industries"][0] if rec["industries"] else "",
-            "revenue_yi": top["value_yi"] if top else np.nan,
-            "revenue_metric": top["metric"] if top else "",
-            "target_year": top["year"] if top and top["year"] else None,
-            "tier_yi": tier["value_yi"] if tier else np.nan, "tier_group": tier["group"] if tier else "",
-            "tier_group_en": (tier.get("group_en") or "") if tier else "",
-            "revenue_targets": rec["revenue_targets"],
-            "quote": rec["quote"], "more_quotes": rec["more_quotes"], "section": rec["section"] or "",
-            "precision": rec["precision"], "composition_source": rec["composition_source"],
-            "composition_reference": rec["composition_reference"] or "", "note": rec["note"] or "",
-            "tags": rec["tags"], "lineage": rec.get("lineage") or "",
-            "search_text": _search_text(rec, labels),
-            # elements composed of the same units share one drawn shape (sent once)
-            "shape_key": "|".join(sorted(u.key for u in rec["units"])),
-            # the unit of each point of the MultiPoint, in the same order (placement keeps marks inside it)
-            "point_units": [u.key for u in geo.most_precise(rec["units"])] if rec["kind"] in POINT_KINDS else [],
-            "drawn_as": "point" if rec["kind"] in POINT_KINDS else
-                         ("line" if geom.geom_type == "LineString" else "area"),
-        })
+        rows.append(
+            {
+                "id": rec["id"],
+                "name": rec["name"],
+                "name_en": rec["name_en"],
+                "kind": rec["kind"],
+                "plan": rec["plan"],
+                "plan_number": rec["plan_number"],
+                "plan_period": rec["plan_period"],
+                "period_start": start,
+                "period_end": end,
+                "horizon": rec["horizon"],
+                "province": rec["province"],
+                "prefectures": rec["prefectures"],
+                "counties": rec["counties"],
+                "places": rec["places"],
+                "places_as_written": rec["places_as_written"],
+                "industries": rec["industries"],
+                "industry_labels": [zh[c] for c in rec["industries"]],
+                "industry_terms": rec["industry_terms"],
+                "primary_industry": rec["industries"][0] if rec["industries"] else "",
+                "revenue_yi": top["value_yi"] if top else np.nan,
+                "revenue_metric": top["metric"] if top else "",
+                "target_year": top["year"] if top and top["year"] else None,
+                "tier_yi": tier["value_yi"] if tier else np.nan,
+                "tier_group": tier["group"] if tier else "",
+                "tier_group_en": (tier.get("group_en") or "") if tier else "",
+                "revenue_targets": rec["revenue_targets"],
+                "quote": rec["quote"],
+                "more_quotes": rec["more_quotes"],
+                "section": rec["section"] or "",
+                "precision": rec["precision"],
+                "composition_source": rec["composition_source"],
+                "composition_reference": rec["composition_reference"] or "",
+                "note": rec["note"] or "",
+                "tags": rec["tags"],
+                "lineage": rec.get("lineage") or "",
+                "search_text": _search_text(rec, labels),
+                # elements composed of the same units share one drawn shape (sent once)
+                "shape_key": "|".join(sorted(u.key for u in rec["units"])),
+                # the unit of each point of the MultiPoint, in the same order (placement keeps marks inside it)
+                "point_units": [u.key for u in geo.most_precise(rec["units"])]
+                if rec["kind"] in POINT_KINDS
+                else [],
+                "drawn_as": "point"
+                if rec["kind"] in POINT_KINDS
+                else ("line" if geom.geom_type == "LineString" else "area"),
+            }
+        )
         geoms.append(geom)
     gdf = gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")
     rep = gdf.geometry.representative_point()

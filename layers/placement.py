@@ -24,6 +24,7 @@ Approach: a hexagonal lattice clipped to the unit, in projected metres.
   each later mark skips lattice points already next to a placed mark, so a
   prefecture's cluster does not sit on top of its counties' marks.
 """
+
 from __future__ import annotations
 
 import math
@@ -36,12 +37,12 @@ from pyproj import Transformer
 from layers.elements import UnitGeometry
 
 CRS = "+proj=aea +lat_1=30 +lat_2=42 +lat_0=36 +lon_0=114 +datum=WGS84 +units=m"
-SPACING_M = 9_000.0    # ~ one marker diameter at the default view (~1.1 km per px)
-FLOOR_M = 2_500.0      # closest two marks of one unit may get (tiny urban districts)
-MARGIN_M = 2_500.0     # keep marks this far inside the unit's border
-MIN_MARGIN_M = 150.0   # survives the figure's 4-decimal (~10 m) rounding and 1e-3° border precision
-SHRINK = 0.85          # spacing step when a lattice does not fit
-AVOID = 0.8            # a lattice point this close (x spacing) to an earlier mark is taken
+SPACING_M = 9_000.0  # ~ one marker diameter at the default view (~1.1 km per px)
+FLOOR_M = 2_500.0  # closest two marks of one unit may get (tiny urban districts)
+MARGIN_M = 2_500.0  # keep marks this far inside the unit's border
+MIN_MARGIN_M = 150.0  # survives the figure's 4-decimal (~10 m) rounding and 1e-3° border precision
+SHRINK = 0.85  # spacing step when a lattice does not fit
+AVOID = 0.8  # a lattice point this close (x spacing) to an earlier mark is taken
 KIND_ORDER = ("base", "new_area", "park", "cluster", "project", "city_role")
 LEVEL_ORDER = {"county": 0, "prefecture": 1, "province": 2}
 
@@ -104,9 +105,16 @@ def _inner(polygon_m, margin_m: float):
     return polygon_m.buffer(-MIN_MARGIN_M)
 
 
-def pack_in_polygon(polygon_m, centre_m, n: int, spacing_m: float = SPACING_M, *,
-                    floor_m: float = FLOOR_M, margin_m: float = MARGIN_M,
-                    avoid: np.ndarray | None = None) -> np.ndarray:
+def pack_in_polygon(
+    polygon_m,
+    centre_m,
+    n: int,
+    spacing_m: float = SPACING_M,
+    *,
+    floor_m: float = FLOOR_M,
+    margin_m: float = MARGIN_M,
+    avoid: np.ndarray | None = None,
+) -> np.ndarray:
     """n positions (metres) inside `polygon_m` on a hex lattice around `centre_m`, nearest first.
 
     Spacing starts at `spacing_m` and shrinks to `floor_m` if the unit is too
@@ -133,7 +141,9 @@ def pack_in_polygon(polygon_m, centre_m, n: int, spacing_m: float = SPACING_M, *
             free = _free(lattice, avoid, AVOID * s)
             if len(free) >= n:
                 return free[:n]
-            if len(lattice) >= n:  # crowded by other units' marks: sit among them, still apart from each other
+            if (
+                len(lattice) >= n
+            ):  # crowded by other units' marks: sit among them, still apart from each other
                 return lattice[:n]
         s *= SHRINK
     # nothing fits even at 1/64 of the floor: a unit with no area to speak of

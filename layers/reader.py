@@ -12,6 +12,7 @@ a blank line followed by anything else, or a heading of level ≤ 2, ends it. A 
 box characters (001–003) is one line holding one or more tables; `parse_box_line` rebuilds
 rows and cells from the drawing (column widths: CJK and box characters count two).
 """
+
 from __future__ import annotations
 
 import bisect
@@ -19,8 +20,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from layers.mentions import quote_spans
 from layers.display import entity_char
+from layers.mentions import quote_spans
 from layers.passages import stops_for_marks as for_display  # the reader keeps cells and offsets itself
 
 LEVEL_PATTERNS = (
@@ -35,13 +36,13 @@ INDENT = "　 \t"
 VERTICAL = set("│┌┐└┘├┤┬┴┼")
 CLOSING = set("│┐┤┘")
 SENTENCE_END = "。；！？"
-ENTITY = re.compile(r"&#?(\d{2,5});")   # 003 writes the dot of 唐山•中国动车城 as "&8226;"
+ENTITY = re.compile(r"&#?(\d{2,5});")  # 003 writes the dot of 唐山•中国动车城 as "&8226;"
 
 
 @dataclass(frozen=True)
 class Cell:
     text: str
-    src: tuple[int, ...]     # offset in the plan text of each character of `text` (-1: a line break we added)
+    src: tuple[int, ...]  # offset in the plan text of each character of `text` (-1: a line break we added)
     colspan: int = 1
     rowspan: int = 1
 
@@ -59,13 +60,15 @@ class Table:
 
 @dataclass(frozen=True)
 class Paragraph:
-    n: int                    # line index in the plan text
-    start: int                # offset of text[0] in the plan text
-    text: str                 # the line without its indentation (verbatim)
-    section: tuple[int, ...]  # the heading paragraphs it sits under, outermost first (itself last if it opens one)
+    n: int  # line index in the plan text
+    start: int  # offset of text[0] in the plan text
+    text: str  # the line without its indentation (verbatim)
+    section: tuple[
+        int, ...
+    ]  # the heading paragraphs it sits under, outermost first (itself last if it opens one)
     level: int | None = None  # heading level when this paragraph opens a section
-    title: str = ""           # that heading's short title
-    box: int | None = None    # the 专栏 it belongs to (its title paragraph), None outside
+    title: str = ""  # that heading's short title
+    box: int | None = None  # the 专栏 it belongs to (its title paragraph), None outside
     tables: tuple[Table, ...] = ()
 
     @property
@@ -160,8 +163,8 @@ def _visual_lines(units):
             continue
         if ch == "┌":
             j = next((k for k in range(i, len(units)) if units[k][0] == "┐"), len(units) - 1)
-            width = sum(u[2] for u in units[i:j + 1])
-            yield units[i:j + 1]
+            width = sum(u[2] for u in units[i : j + 1])
+            yield units[i : j + 1]
             i = j + 1
             continue
         if width is None:  # loose text before any table: keep it as its own line
@@ -176,7 +179,9 @@ def _visual_lines(units):
         if acc != width or units[j - 1][0] not in CLOSING:
             # a mis-measured line: end it at the next closing character that is followed by indentation
             j = i + 1
-            while j < len(units) and not (units[j - 1][0] in CLOSING and (j == len(units) or units[j][0] in INDENT)):
+            while j < len(units) and not (
+                units[j - 1][0] in CLOSING and (j == len(units) or units[j][0] in INDENT)
+            ):
                 j += 1
         yield units[i:j]
         if units[j - 1][0] == "┘":
@@ -223,7 +228,7 @@ def _cell_text(pieces) -> tuple[str, tuple[int, ...]]:
 
 def _snap(x: int, cols: list[int]) -> int:
     i = bisect.bisect_left(cols, x)
-    near = [c for c in cols[max(0, i - 1): i + 1] if abs(c - x) <= 2]
+    near = [c for c in cols[max(0, i - 1) : i + 1] if abs(c - x) <= 2]
     return min(near, key=lambda c: abs(c - x)) if near else x
 
 
@@ -287,8 +292,8 @@ def parse_box_line(line: str, start: int) -> tuple[list[Table], str]:
 def parse_plan(text: str, plan: str = "") -> PlanDoc:
     """A plan text -> paragraphs with their section path, 专栏 membership and tables."""
     paragraphs: list[Paragraph] = []
-    stack: list[tuple[int, int]] = []   # (level, paragraph n)
-    box: int | None = None              # the open plain-line 专栏
+    stack: list[tuple[int, int]] = []  # (level, paragraph n)
+    box: int | None = None  # the open plain-line 专栏
     gap = False
     offset = 0
     for n, raw in enumerate(text.split("\n")):
@@ -300,8 +305,9 @@ def parse_plan(text: str, plan: str = "") -> PlanDoc:
         start = line_start + (len(raw) - len(body))
         body = body.rstrip(INDENT + "\r")
         level = heading_level(body)
-        if box is not None and (level is not None and level <= 2 or level == 4
-                                or (gap and not BOX_ITEM.match(body))):
+        if box is not None and (
+            level is not None and level <= 2 or level == 4 or (gap and not BOX_ITEM.match(body))
+        ):
             stack = [s for s in stack if s[1] != box]
             box = None
         gap = False
@@ -310,16 +316,19 @@ def parse_plan(text: str, plan: str = "") -> PlanDoc:
             title = next((tb.title for tb in tables if tb.title), "")
             lvl = 4 if title else None
             section = tuple(k for _, k in stack) + ((n,) if title else ())
-            paragraphs.append(Paragraph(n, start, body, section, lvl, title, n if title else None, tuple(tables)))
+            paragraphs.append(
+                Paragraph(n, start, body, section, lvl, title, n if title else None, tuple(tables))
+            )
             continue
         if box is not None:
-            level = None   # a 专栏's numbered items are its entries, not headings
+            level = None  # a 专栏's numbered items are its entries, not headings
         if level is not None:
             stack = [s for s in stack if s[0] < level] + [(level, n)]
             if level == 4:
                 box = n
-            paragraphs.append(Paragraph(n, start, body, tuple(k for _, k in stack), level, short_title(body, level),
-                                        box))
+            paragraphs.append(
+                Paragraph(n, start, body, tuple(k for _, k in stack), level, short_title(body, level), box)
+            )
             continue
         paragraphs.append(Paragraph(n, start, body, tuple(k for _, k in stack), None, "", box))
     return PlanDoc(plan, text, paragraphs)
@@ -327,8 +336,11 @@ def parse_plan(text: str, plan: str = "") -> PlanDoc:
 
 def toc(doc: PlanDoc) -> list[tuple[int, int, str]]:
     """(paragraph, level, title) of every chapter, section, 专栏 and titled item."""
-    return [(p.n, p.level, for_display(p.title)) for p in doc.paragraphs
-            if p.level is not None and (p.level != 3 or p.whole_heading)]
+    return [
+        (p.n, p.level, for_display(p.title))
+        for p in doc.paragraphs
+        if p.level is not None and (p.level != 3 or p.whole_heading)
+    ]
 
 
 # ---------------------------------------------------------------- highlights and search
@@ -336,12 +348,12 @@ def toc(doc: PlanDoc) -> list[tuple[int, int, str]]:
 
 @dataclass(frozen=True)
 class Span:
-    n: int                          # paragraph
-    start: int                      # [start, end) in the paragraph's text, or in the cell's text
+    n: int  # paragraph
+    start: int  # [start, end) in the paragraph's text, or in the cell's text
     end: int
-    ids: tuple[str, ...]            # the records whose quote this is (sorted)
-    cell: tuple[int, int, int] | None = None   # (table, row, column) inside a drawn 专栏
-    src: tuple[int, int] = (0, 0)   # the occurrence in the plan text
+    ids: tuple[str, ...]  # the records whose quote this is (sorted)
+    cell: tuple[int, int, int] | None = None  # (table, row, column) inside a drawn 专栏
+    src: tuple[int, int] = (0, 0)  # the occurrence in the plan text
 
 
 def _place(doc: PlanDoc, s: int, e: int) -> list[tuple[int, tuple | None, int, int]]:
@@ -367,8 +379,14 @@ def record_spans(text: str, rec: dict) -> list[tuple[int, int]]:
 
     A target's words ('到2015年，实现主营业务收入200亿元') recur under other bases; only the
     occurrence inside the record's own quotes, else the one nearest its quote, is this record's."""
-    own = sorted({sp for q in [rec.get("quote"), *(rec.get("more_quotes") or [])] if isinstance(q, str) and q
-                  for sp in quote_spans(text, q)})
+    own = sorted(
+        {
+            sp
+            for q in [rec.get("quote"), *(rec.get("more_quotes") or [])]
+            if isinstance(q, str) and q
+            for sp in quote_spans(text, q)
+        }
+    )
     anchor = own[0][0] if own else 0
     out = set(own)
     for t in rec.get("revenue_targets") or []:
@@ -408,7 +426,7 @@ def faint_spans(doc: PlanDoc, mentions) -> dict[int, list[Span]]:
 @dataclass(frozen=True)
 class Hit:
     n: int
-    offset: int       # in Paragraph.plain()
+    offset: int  # in Paragraph.plain()
     snippet: str
 
 
@@ -423,7 +441,7 @@ def search_text(doc: PlanDoc, q: str, limit: int = 200) -> list[Hit]:
         low = plain.lower()
         i = low.find(ql)
         while i >= 0 and len(hits) < limit:
-            hits.append(Hit(p.n, i, plain[max(0, i - 20): i + len(q) + 20].replace("\n", " ")))
+            hits.append(Hit(p.n, i, plain[max(0, i - 20) : i + len(q) + 20].replace("\n", " ")))
             i = low.find(ql, i + 1)
     return hits
 
@@ -530,8 +548,14 @@ LABELS = {
 }
 
 
-def reader_html(doc: PlanDoc, spans: dict[int, list[Span]], faint: dict[int, list[Span]] | None = None,
-                names: dict[str, str] | None = None, lang: str = "zh", current: int | None = None):
+def reader_html(
+    doc: PlanDoc,
+    spans: dict[int, list[Span]],
+    faint: dict[int, list[Span]] | None = None,
+    names: dict[str, str] | None = None,
+    lang: str = "zh",
+    current: int | None = None,
+):
     """The plan as Dash components: a table of contents and the text with its marks.
 
     Marks carry {"type": "quote-link", "id": first record, "n": k} (k from `mark_runs`) and
@@ -552,10 +576,16 @@ def reader_html(doc: PlanDoc, spans: dict[int, list[Span]], faint: dict[int, lis
             if ids:
                 k = counter[0]
                 counter[0] += 1
-                out.append(html.Mark(_entities(run), id={"type": "quote-link", "id": ids[0], "n": k}, n_clicks=0,
-                                     className="ql shared" if len(ids) > 1 else "ql",
-                                     title=" · ".join(names.get(i, i) for i in ids),
-                                     **{"data-ids": " ".join(ids), "data-n": str(n)}))
+                out.append(
+                    html.Mark(
+                        _entities(run),
+                        id={"type": "quote-link", "id": ids[0], "n": k},
+                        n_clicks=0,
+                        className="ql shared" if len(ids) > 1 else "ql",
+                        title=" · ".join(names.get(i, i) for i in ids),
+                        **{"data-ids": " ".join(ids), "data-n": str(n)},
+                    )
+                )
             elif dim:
                 out.append(html.Span(_entities(run), className="uncovered", title=LABELS["uncovered"][en]))
             else:
@@ -570,21 +600,56 @@ def reader_html(doc: PlanDoc, spans: dict[int, list[Span]], faint: dict[int, lis
         if p.tables:
             tables = []
             for ti, tb in enumerate(p.tables):
-                rows = [html.Tr([html.Td(runs(p.n, (ti, ri, ci), c.text), colSpan=c.colspan if c.colspan > 1 else None,
-                                         rowSpan=c.rowspan if c.rowspan > 1 else None,
-                                         className="box-title" if ri == 0 and tb.title else None)
-                                 for ci, c in enumerate(row)]) for ri, row in enumerate(tb.rows)]
+                rows = [
+                    html.Tr(
+                        [
+                            html.Td(
+                                runs(p.n, (ti, ri, ci), c.text),
+                                colSpan=c.colspan if c.colspan > 1 else None,
+                                rowSpan=c.rowspan if c.rowspan > 1 else None,
+                                className="box-title" if ri == 0 and tb.title else None,
+                            )
+                            for ci, c in enumerate(row)
+                        ]
+                    )
+                    for ri, row in enumerate(tb.rows)
+                ]
                 tables.append(html.Table(html.Tbody(rows), className="box-table"))
             body.append(html.Div(tables, id=pid, className=cls + " box", **attrs))
         elif p.whole_heading:
             tag = (html.H2, html.H3, html.H4, html.H5, html.H4)[p.level]
-            body.append(tag(runs(p.n, None, for_display(p.text)), id=pid,
-                            className=cls + f" rh rh{p.level}" + (" box-title" if p.level == 4 else ""), **attrs))
+            body.append(
+                tag(
+                    runs(p.n, None, for_display(p.text)),
+                    id=pid,
+                    className=cls + f" rh rh{p.level}" + (" box-title" if p.level == 4 else ""),
+                    **attrs,
+                )
+            )
         else:
             body.append(html.P(runs(p.n, None, for_display(p.text)), id=pid, className=cls, **attrs))
-    contents = html.Nav(className="reader-toc", **{"aria-label": LABELS["toc"][en]}, children=[
-        html.Details([html.Summary(LABELS["toc"][en]), html.Ul([
-            html.Li(html.A(title, href=f"#p-{plan}-{n}", className=f"toc-link toc-l{level}",
-                           **{"data-target": f"p-{plan}-{n}", "data-n": str(n)}))
-            for n, level, title in toc(doc)])])])
+    contents = html.Nav(
+        className="reader-toc",
+        **{"aria-label": LABELS["toc"][en]},
+        children=[
+            html.Details(
+                [
+                    html.Summary(LABELS["toc"][en]),
+                    html.Ul(
+                        [
+                            html.Li(
+                                html.A(
+                                    title,
+                                    href=f"#p-{plan}-{n}",
+                                    className=f"toc-link toc-l{level}",
+                                    **{"data-target": f"p-{plan}-{n}", "data-n": str(n)},
+                                )
+                            )
+                            for n, level, title in toc(doc)
+                        ]
+                    ),
+                ]
+            )
+        ],
+    )
     return contents, html.Div(body, className="reader-paragraphs", lang="zh-CN", **{"data-plan": plan})

@@ -21,6 +21,7 @@ whose paragraph mentions 钢铁 in passing. Any other word (英利, 华电, 郑�
 also searched in projects and passages, which is where company and project names live.
 Rank: each word scores the weight of the best field it matched; rows sort by the sum.
 """
+
 from __future__ import annotations
 
 import re
@@ -36,19 +37,22 @@ from geodata.names import short_name
 # "quote" is the element's own quotes, "passage" their paragraphs: both answer `why` as "passage",
 # a name in the element's own quote ranks above one elsewhere in its paragraph
 FIELD_WEIGHTS = {"name": 32, "place": 16, "industry": 8, "project": 4, "alias": 2, "quote": 1.5, "passage": 1}
-FIELDS = tuple(FIELD_WEIGHTS)                       # best first
+FIELDS = tuple(FIELD_WEIGHTS)  # best first
 VOCAB_FIELDS = ("name", "place", "industry", "alias")  # where a place or industry word is searched
-_PART, _ROW = "\x1e", "\x1f"                        # never in the texts, never in a query
+_PART, _ROW = "\x1e", "\x1f"  # never in the texts, never in a query
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
 _SPLIT = re.compile(r"[\s,，、;；]+")
 _LATIN = re.compile(r"^[a-z0-9][a-z0-9'’.\-_]*$")
 _ALNUM = np.array([chr(i).isascii() and chr(i).isalnum() for i in range(128)])
 _SEPARATORS = np.array([ord(_PART), ord(_ROW)], dtype=np.uint32)
-SNIPPET = 14                                        # characters of passage either side of a match
+SNIPPET = 14  # characters of passage either side of a match
 
 WHY_LABELS = {
-    "name": ("名称", "name"), "place": ("地点", "place"), "industry": ("产业", "industry"),
-    "project": ("项目", "project"), "alias": ("地名别称", "place as the plans write it"),
+    "name": ("名称", "name"),
+    "place": ("地点", "place"),
+    "industry": ("产业", "industry"),
+    "project": ("项目", "project"),
+    "alias": ("地名别称", "place as the plans write it"),
     "passage": ("原文段落提及", "named in the passage"),
 }
 
@@ -78,15 +82,17 @@ class _Field:
     """One field of every row as one string: a word is found in all rows with one scan."""
 
     original: str
-    text: str             # `original`, normalised character by character
-    starts: np.ndarray    # offset of each row in `text`
-    codes: np.ndarray = field(repr=False)   # `text` as code points: word-boundary checks without a loop
+    text: str  # `original`, normalised character by character
+    starts: np.ndarray  # offset of each row in `text`
+    codes: np.ndarray = field(repr=False)  # `text` as code points: word-boundary checks without a loop
 
     @classmethod
     def of(cls, rows: list[list[str]]) -> _Field:
         texts = [_PART.join(p) for p in rows]
         lengths = np.fromiter((len(t) + 1 for t in texts), int, len(texts))
-        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(int) if len(texts) else np.zeros(0, int)
+        starts = (
+            np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(int) if len(texts) else np.zeros(0, int)
+        )
         original = _ROW.join(texts)
         text = original.translate(_char_table(original))
         codes = np.frombuffer((_ROW + text + _ROW).encode("utf-32-le"), dtype=np.uint32)
@@ -98,7 +104,7 @@ class _Field:
         how: "any" anywhere; "start" at the start of a word (Latin); "whole" one whole part."""
         pos = np.fromiter((m.start() for m in re.finditer(re.escape(word), self.text)), int)
         if len(pos) and how != "any":
-            before = self.codes[pos]                 # codes are shifted by the leading separator
+            before = self.codes[pos]  # codes are shifted by the leading separator
             if how == "start":
                 pos = pos[~_ALNUM[np.minimum(before, 127)] | (before > 127)]
             else:
@@ -114,7 +120,7 @@ class _Field:
         """The whole part (a place name, a label) a match at `pos` sits in."""
         a = max(self.original.rfind(_PART, 0, pos), self.original.rfind(_ROW, 0, pos)) + 1
         ends = [e for e in (self.original.find(_PART, pos), self.original.find(_ROW, pos)) if e >= 0]
-        return self.original[a:min(ends) if ends else len(self.original)]
+        return self.original[a : min(ends) if ends else len(self.original)]
 
     def snippet_at(self, pos: int, length: int) -> str:
         """'…华电曹妃甸重工装备制造…': the match with a little text either side, within its part."""
@@ -128,12 +134,12 @@ class _Field:
 
 @dataclass(frozen=True)
 class SearchIndex:
-    ids: tuple[str, ...]                       # element ids, in the row order of the table it was built for
-    rows: dict[str, list[list[str]]] = field(repr=False)   # field -> per row, its parts
+    ids: tuple[str, ...]  # element ids, in the row order of the table it was built for
+    rows: dict[str, list[list[str]]] = field(repr=False)  # field -> per row, its parts
     fields: dict[str, _Field] = field(repr=False)
-    place_words: frozenset = field(repr=False)             # names (zh short/full, en) that are places
-    industry_words: frozenset = field(repr=False)          # codes, labels, terms, sector labels
-    phrases: frozenset = field(repr=False)                 # Latin names a query may spell in pieces
+    place_words: frozenset = field(repr=False)  # names (zh short/full, en) that are places
+    industry_words: frozenset = field(repr=False)  # codes, labels, terms, sector labels
+    phrases: frozenset = field(repr=False)  # Latin names a query may spell in pieces
     row_of: dict = field(repr=False, default_factory=dict)  # element id -> row
 
     @classmethod
@@ -150,14 +156,22 @@ class SearchIndex:
             rows["place"].append(_place_parts(r, en_of))
             rows["industry"].append(_industry_parts(r, vocab, sector_of))
             rec = records.get(r.id) or {}
-            rows["project"].append([p.get(k) for p in (rec.get("projects") or []) if isinstance(p, dict)
-                                    for k in ("name", "name_en") if p.get(k)])
+            rows["project"].append(
+                [
+                    p.get(k)
+                    for p in (rec.get("projects") or [])
+                    if isinstance(p, dict)
+                    for k in ("name", "name_en")
+                    if p.get(k)
+                ]
+            )
             units = set(str(r.shape_key).split("|"))
             rows["alias"].append([a for a, unit in aliases.items() if unit in units])
             rows["quote"].append(_quote_parts(r))
             rows["passage"].append(_passage_parts(r, texts.get(r.plan_number, "")))
-        index = cls._from_rows(tuple(elements["id"]), rows, _place_words(boundaries, aliases, en_of),
-                               _industry_words(vocab))
+        index = cls._from_rows(
+            tuple(elements["id"]), rows, _place_words(boundaries, aliases, en_of), _industry_words(vocab)
+        )
         _remember(elements, index)
         return index
 
@@ -166,9 +180,15 @@ class SearchIndex:
         fields = {f: _Field.of(rows[f]) for f in FIELDS}
         # "tang shan" -> tangshan, "new energy" -> the label "new energy" (not new AND energy)
         phrases = {w.replace(" ", "") for w in place_words} | {w for w in industry_words if " " in w}
-        return cls(ids, rows, fields, frozenset(place_words), frozenset(industry_words),
-                   frozenset(w for w in phrases if all(_LATIN.match(x) for x in w.split())),
-                   {e: i for i, e in enumerate(ids)})
+        return cls(
+            ids,
+            rows,
+            fields,
+            frozenset(place_words),
+            frozenset(industry_words),
+            frozenset(w for w in phrases if all(_LATIN.match(x) for x in w.split())),
+            {e: i for i, e in enumerate(ids)},
+        )
 
     def rows_of(self, ids) -> np.ndarray | None:
         """Index rows of these element ids (None if one is not in the index)."""
@@ -186,7 +206,7 @@ class SearchIndex:
 def _english_names(boundaries) -> dict[str, str]:
     """Chinese unit name -> English (pinyin) name, for provinces, prefectures and counties."""
     out = {}
-    for level in ("counties", "prefectures", "provinces"):   # prefectures overwrite same-named counties
+    for level in ("counties", "prefectures", "provinces"):  # prefectures overwrite same-named counties
         gdf = boundaries.get(level) if hasattr(boundaries, "get") else None
         if gdf is None or "name_en" not in gdf:
             continue
@@ -208,7 +228,7 @@ def _alias_units() -> dict[str, str]:
         try:
             out[a["name"]] = gaz.resolve(a["name"]).unit.key
         except PlaceError:
-            continue   # the gazetteer refuses broken aliases at load; nothing to index
+            continue  # the gazetteer refuses broken aliases at load; nothing to index
     return out
 
 
@@ -237,7 +257,7 @@ def _industry_words(vocab) -> set[str]:
 def _name_parts(r) -> list[str]:
     from layers.display import clean_entities
 
-    parts = [clean_entities(r.name), r.name, r.name_en or ""]   # the display form answers `why`
+    parts = [clean_entities(r.name), r.name, r.name_en or ""]  # the display form answers `why`
     return [p for p in dict.fromkeys(parts) if p]
 
 
@@ -293,9 +313,9 @@ def _passage_parts(r, text: str) -> list[str]:
 # --- searching ---------------------------------------------------------------------
 @dataclass(frozen=True)
 class SearchResult:
-    mask: np.ndarray            # bool per row: every word matched somewhere
-    score: np.ndarray           # float per row: sum over words of the best field's weight (0 off the mask)
-    why: dict                   # row -> (field, matched text): the weakest of the words' best matches
+    mask: np.ndarray  # bool per row: every word matched somewhere
+    score: np.ndarray  # float per row: sum over words of the best field's weight (0 off the mask)
+    why: dict  # row -> (field, matched text): the weakest of the words' best matches
     words: tuple[str, ...] = ()
 
 
@@ -305,7 +325,7 @@ def query_words(index: SearchIndex, q: str) -> list[str]:
     raw = [w for w in _SPLIT.split(normalize_query(q)) if w]
     out, i = [], 0
     while i < len(raw):
-        for j in range(len(raw), i + 1, -1):   # the longest run first
+        for j in range(len(raw), i + 1, -1):  # the longest run first
             run = raw[i:j]
             joined = next((x for x in ("".join(run), " ".join(run)) if x in index.phrases), None)
             if joined and all(_LATIN.match(w) for w in run):
@@ -332,7 +352,7 @@ def search(index: SearchIndex, q: str) -> SearchResult:
         return SearchResult(np.ones(n, bool), np.zeros(n), {}, ())
     mask = np.ones(n, bool)
     score = np.zeros(n)
-    weakest = np.full(n, np.inf)            # weight of the weakest best-field over the words
+    weakest = np.full(n, np.inf)  # weight of the weakest best-field over the words
     why_at: dict[int, tuple[str, int, int]] = {}
     for word in words:
         # an industry word is a whole label or term there: 钢铁 is steel, not the sector 钢铁冶金
@@ -340,7 +360,7 @@ def search(index: SearchIndex, q: str) -> SearchResult:
         industry_word = word in index.industry_words
         best = np.zeros(n)
         best_at: dict[int, tuple[str, int]] = {}
-        for f in fields:                     # best first: a row keeps its first (best) field
+        for f in fields:  # best first: a row keeps its first (best) field
             rows, pos = index.fields[f].find(word, _how(word, whole=f == "industry" and industry_word))
             if not len(rows):
                 continue
@@ -402,7 +422,7 @@ def _remember(elements, index: SearchIndex) -> None:
     try:
         _BUILT[id(elements)] = (weakref.ref(elements), index)
     except TypeError:
-        pass   # a table type without weak references: it is simply not remembered
+        pass  # a table type without weak references: it is simply not remembered
 
 
 def _locate(elements) -> tuple[SearchIndex, np.ndarray | None]:
@@ -414,7 +434,7 @@ def _locate(elements) -> tuple[SearchIndex, np.ndarray | None]:
     if hit and hit[0]() is elements and len(hit[1].ids) == len(elements):
         return hit[1], None
     ids = list(elements["id"])
-    for ref, full in sorted(_BUILT.values(), key=lambda x: -len(x[1].ids)):   # the store's first
+    for ref, full in sorted(_BUILT.values(), key=lambda x: -len(x[1].ids)):  # the store's first
         rows = full.rows_of(ids) if ref() is not None else None
         if rows is not None:
             return full, rows

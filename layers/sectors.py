@@ -5,10 +5,11 @@ main industry first); an element with no industry belongs to the general sector.
 When the user filters to a few industries, points are coloured by industry instead:
 `colour_code` says which code colours a point in either mode.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from typing import Iterable, Mapping
 
 import yaml
 
@@ -63,7 +64,9 @@ def sectors_of(industries: Iterable[str], industry_table=None) -> list[str]:
     return list(dict.fromkeys(table[c] for c in industries)) or [GENERAL]
 
 
-def colour_code(industries: Iterable[str], mode: str, filtered: tuple[str, ...] = (), industry_table=None) -> str:
+def colour_code(
+    industries: Iterable[str], mode: str, filtered: tuple[str, ...] = (), industry_table=None
+) -> str:
     """The key into the colour map of `style.point_colour_key` for one point.
 
     mode "sector": its primary sector. mode "industry": the first of its industries that the

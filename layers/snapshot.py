@@ -6,6 +6,7 @@
 - `render` draws PNG/SVG/PDF with one kaleido Chromium per process, kept warm, one request at a time;
   PDFs get their Chinese text repaired (layers/pdf_text.py) so it searches and copies as typed.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -75,7 +76,9 @@ def parse_size(size: str) -> tuple[int, int]:
         return _mm(w, h)
     if not mm and w == int(w) and h == int(h) and 300 <= w <= 6000 and 300 <= h <= 6000:
         return int(w), int(h)
-    raise SnapshotError(f"unknown size '{size}'; use {', '.join(SIZES)}, WxHmm (50-1200 mm) or WxH (300-6000 px)")
+    raise SnapshotError(
+        f"unknown size '{size}'; use {', '.join(SIZES)}, WxHmm (50-1200 mm) or WxH (300-6000 px)"
+    )
 
 
 def page_points(width: int, height: int) -> tuple[float, float]:
@@ -87,7 +90,11 @@ def default_title(filters: Filters, vocab, lang: str = "zh") -> str:
     """A title that says what the map shows, from the active filters."""
     parts = describe(filters, vocab, lang)
     base = t("map_title_default", lang)
-    return f"{base}：{'，'.join(parts)}" if parts and lang == "zh" else (f"{base}: {'; '.join(parts)}" if parts else base)
+    return (
+        f"{base}：{'，'.join(parts)}"
+        if parts and lang == "zh"
+        else (f"{base}: {'; '.join(parts)}" if parts else base)
+    )
 
 
 # --- text on paper -----------------------------------------------------------------------
@@ -186,15 +193,16 @@ def drawn_view(lon_range, lat_range) -> tuple[float, float, float, float]:
 @dataclass(frozen=True)
 class Page:
     """Where things go on a page of width x height px."""
+
     width: int
     height: int
-    fs: float                 # font scale: bigger pages, bigger type
+    fs: float  # font scale: bigger pages, bigger type
     title_lines: list
     subtitle_lines: list
     caption_lines: list
     source_lines: list
-    margin: dict              # l, r, t, b in px around the map frame
-    legend_h: float = 0.0     # px under the map kept for a legend in rows
+    margin: dict  # l, r, t, b in px around the map frame
+    legend_h: float = 0.0  # px under the map kept for a legend in rows
 
     @property
     def map_w(self) -> float:
@@ -209,8 +217,16 @@ TITLE_PX, SUBTITLE_PX, CAPTION_PX, SOURCE_PX, LEGEND_PX = 22, 14, 11, 9, 10
 LINE = 1.3  # line height in em
 
 
-def page_layout(width: int, height: int, title: str, subtitle: str | None, caption: str, source: str,
-                legend_w: float = 0.0, legend_h: float = 0.0) -> Page:
+def page_layout(
+    width: int,
+    height: int,
+    title: str,
+    subtitle: str | None,
+    caption: str,
+    source: str,
+    legend_w: float = 0.0,
+    legend_h: float = 0.0,
+) -> Page:
     """Wrap the texts to the page width and reserve exactly the margins they need."""
     fs = min(max(min(width, height) / 794, 0.85), 1.4)
     side = round(20 * fs)
@@ -220,7 +236,9 @@ def page_layout(width: int, height: int, title: str, subtitle: str | None, capti
     caption_lines = wrap_text(caption, text_w / (CAPTION_PX * fs))
     source_lines = wrap_text(source, text_w / (SOURCE_PX * fs))
     top = 14 * fs + (len(title_lines) * TITLE_PX + len(subtitle_lines) * SUBTITLE_PX) * fs * LINE + 12 * fs
-    bottom = (10 + (len(caption_lines) * CAPTION_PX + len(source_lines) * SOURCE_PX) * LINE + 14) * fs + legend_h
+    bottom = (
+        10 + (len(caption_lines) * CAPTION_PX + len(source_lines) * SOURCE_PX) * LINE + 14
+    ) * fs + legend_h
     margin = dict(l=side, r=side + round(legend_w), t=round(top), b=round(bottom))
     return Page(width, height, fs, title_lines, subtitle_lines, caption_lines, source_lines, margin, legend_h)
 
@@ -230,7 +248,7 @@ def nice_distance_km(span_km: float) -> float:
     """The 1-2-5 length (…, 10, 20, 50, 100, 200, 500, …) closest to a fifth of the map width."""
     target = span_km / 5
     k = math.floor(math.log10(target))
-    steps = [m * 10 ** e for e in (k - 1, k, k + 1) for m in (1, 2, 5)]
+    steps = [m * 10**e for e in (k - 1, k, k + 1) for m in (1, 2, 5)]
     best = min(steps, key=lambda s: abs(math.log(s / target)))
     return int(best) if best >= 1 else best
 
@@ -262,11 +280,26 @@ def scale_bar(view, corner: str, fs: float = 1.0) -> tuple[list, float]:
     tick = (view[3] - view[1]) * 0.008
     lons, lats = along_parallel(start, end, lat)
     traces = [
-        go.Scattergeo(lon=[start, *lons, end], lat=[lat + tick, *lats, lat + tick], mode="lines",
-                      line=dict(color="#222", width=2.5), hoverinfo="skip", showlegend=False, name="scale-bar"),
-        go.Scattergeo(lon=[(start + end) / 2], lat=[lat + tick * 2.5], mode="text", text=[f"{km:g} km"],
-                      textposition="top center", textfont=dict(size=12 * fs, color="#222"), hoverinfo="skip",
-                      showlegend=False, name="scale-label"),
+        go.Scattergeo(
+            lon=[start, *lons, end],
+            lat=[lat + tick, *lats, lat + tick],
+            mode="lines",
+            line=dict(color="#222", width=2.5),
+            hoverinfo="skip",
+            showlegend=False,
+            name="scale-bar",
+        ),
+        go.Scattergeo(
+            lon=[(start + end) / 2],
+            lat=[lat + tick * 2.5],
+            mode="text",
+            text=[f"{km:g} km"],
+            textposition="top center",
+            textfont=dict(size=12 * fs, color="#222"),
+            hoverinfo="skip",
+            showlegend=False,
+            name="scale-label",
+        ),
     ]
     return traces, km
 
@@ -274,8 +307,8 @@ def scale_bar(view, corner: str, fs: float = 1.0) -> tuple[list, float]:
 # --- legend: size and place -----------------------------------------------------------------
 @dataclass(frozen=True)
 class LegendBox:
-    columns: list            # [(group, title, [trace indices])], one per legend column
-    width: float             # px
+    columns: list  # [(group, title, [trace indices])], one per legend column
+    width: float  # px
     height: float
 
 
@@ -305,9 +338,12 @@ def legend_box(fig: go.Figure, rows: int, fs: float) -> LegendBox:
     columns, width, tallest = [], 12.0, 0
     for g, title, idx in legend_entries(fig):
         for k in range(0, len(idx), rows):
-            chunk = idx[k:k + rows]
+            chunk = idx[k : k + rows]
             names = [fig.data[i].name for i in chunk]
-            col_w = max(max(text_em(n) for n in names) * lf + 48 * fs, text_em(title) * lf * 1.05 + 12 if k == 0 else 0)
+            col_w = max(
+                max(text_em(n) for n in names) * lf + 48 * fs,
+                text_em(title) * lf * 1.05 + 12 if k == 0 else 0,
+            )
             columns.append((f"{g}#{k // rows}" if k else g, title if k == 0 else " ", chunk))
             width += col_w
             tallest = max(tallest, len(chunk))
@@ -382,11 +418,26 @@ def locator_traces(outlines, view) -> list:
     frame_lon = south[0] + north[0] + [lon0]
     frame_lat = south[1] + north[1] + [lat0]
     return [
-        go.Scattergeo(geo="geo2", lon=lons, lat=lats, mode="lines", line=dict(color="#777", width=0.8),
-                      hoverinfo="skip", showlegend=False, name="locator-provinces"),
-        go.Scattergeo(geo="geo2", lon=frame_lon, lat=frame_lat,
-                      mode="lines", line=dict(color="#c0392b", width=2), hoverinfo="skip", showlegend=False,
-                      name="locator-frame"),
+        go.Scattergeo(
+            geo="geo2",
+            lon=lons,
+            lat=lats,
+            mode="lines",
+            line=dict(color="#777", width=0.8),
+            hoverinfo="skip",
+            showlegend=False,
+            name="locator-provinces",
+        ),
+        go.Scattergeo(
+            geo="geo2",
+            lon=frame_lon,
+            lat=frame_lat,
+            mode="lines",
+            line=dict(color="#c0392b", width=2),
+            hoverinfo="skip",
+            showlegend=False,
+            name="locator-frame",
+        ),
     ]
 
 
@@ -408,15 +459,37 @@ LOCATOR_PAD = 0.4  # degrees around what the inset shows
 
 def _locator_geo(bounds, domain) -> dict:
     b0, b1, b2, b3 = bounds
-    return dict(projection_type="mercator", visible=False, domain=domain, bgcolor="white", showframe=True,
-                framecolor="#999", framewidth=1, lonaxis_range=[b0, b2], lataxis_range=list(plotly_lat_range(b1, b3)))
+    return dict(
+        projection_type="mercator",
+        visible=False,
+        domain=domain,
+        bgcolor="white",
+        showframe=True,
+        framecolor="#999",
+        framewidth=1,
+        lonaxis_range=[b0, b2],
+        lataxis_range=list(plotly_lat_range(b1, b3)),
+    )
 
 
 # --- the page -------------------------------------------------------------------------------
-def snapshot_figure(fig: go.Figure, filters: Filters, vocab, *, title: str | None = None,
-                    subtitle: str | None = None, lang: str = "zh", view=None, page: Page | None = None,
-                    legend: LegendBox | None = None, legend_at: str = "corner", area_points=(),
-                    locator=None, plans_cited: list[str] | None = None, today: dt.date | None = None) -> go.Figure:
+def snapshot_figure(
+    fig: go.Figure,
+    filters: Filters,
+    vocab,
+    *,
+    title: str | None = None,
+    subtitle: str | None = None,
+    lang: str = "zh",
+    view=None,
+    page: Page | None = None,
+    legend: LegendBox | None = None,
+    legend_at: str = "corner",
+    area_points=(),
+    locator=None,
+    plans_cited: list[str] | None = None,
+    today: dt.date | None = None,
+) -> go.Figure:
     """The page's figure dressed for paper; `plans_cited` are the plan numbers shown (all if None).
 
     `page` and `legend` come from `figure_for` (which sizes the map frame to them); without them the
@@ -444,8 +517,12 @@ def snapshot_figure(fig: go.Figure, filters: Filters, vocab, *, title: str | Non
     else:
         corner = emptiest_corner(points, lw, lh, [c for c in CORNERS if c not in taken])
         taken.add(corner)
-        leg = dict(x=1.0 if corner.endswith("right") else 0.0, xanchor="right" if corner.endswith("right") else "left",
-                   y=1.0 if corner.startswith("top") else 0.0, yanchor="top" if corner.startswith("top") else "bottom")
+        leg = dict(
+            x=1.0 if corner.endswith("right") else 0.0,
+            xanchor="right" if corner.endswith("right") else "left",
+            y=1.0 if corner.startswith("top") else 0.0,
+            yanchor="top" if corner.startswith("top") else "bottom",
+        )
     for col, (group, gtitle, idx) in enumerate(legend.columns):  # one legend column per group chunk
         for i in idx:
             out.data[i].legendgroup = group
@@ -461,45 +538,102 @@ def snapshot_figure(fig: go.Figure, filters: Filters, vocab, *, title: str | Non
         iw = min(0.2 * page.map_w, 0.32 * page.map_h / aspect)
         ih = iw * aspect
         wi, hi = iw / page.map_w, ih / page.map_h
-        corner = emptiest_corner(points, wi, hi, [c for c in ("bottom-right", "bottom-left", "top-left", "top-right")
-                                                   if c not in taken])
+        corner = emptiest_corner(
+            points,
+            wi,
+            hi,
+            [c for c in ("bottom-right", "bottom-left", "top-left", "top-right") if c not in taken],
+        )
         taken.add(corner)
         x0, y0, x1, y1 = corner_box(corner, wi, hi)
         geo2 = _locator_geo(b, dict(x=[x0, x1], y=[y0, y1]))
         out.add_traces(locator_traces(locator[0], view))
 
-    bar_corner = next((c for c in ("bottom-left", "bottom-right", "top-left", "top-right") if c not in taken))
+    bar_corner = next(c for c in ("bottom-left", "bottom-right", "top-left", "top-right") if c not in taken)
     taken.add(bar_corner)
     bar, _ = scale_bar(view, bar_corner, fs)
     out.add_traces(bar)
-    arrow_corner = next((c for c in ("top-left", "top-right", "bottom-left", "bottom-right") if c not in taken),
-                        "top-left")
+    arrow_corner = next(
+        (c for c in ("top-left", "top-right", "bottom-left", "bottom-right") if c not in taken), "top-left"
+    )
     arrow_x = 0.02 if arrow_corner.endswith("left") else 0.98
     arrow_y = 0.97 if arrow_corner.startswith("top") else 0.03
 
     head = f"<b>{_html_lines(page.title_lines)}</b>" + (
         f"<br><span style='font-size:{SUBTITLE_PX * fs:.0f}px'>{_html_lines(page.subtitle_lines)}</span>"
-        if page.subtitle_lines else "")
+        if page.subtitle_lines
+        else ""
+    )
     cap_h = len(page.caption_lines) * CAPTION_PX * fs * LINE
     below = page.legend_h  # captions go under a legend in rows
     layout = dict(
-        title=dict(text=head, x=page.margin["l"] / page.width, xanchor="left", xref="container",
-                   y=1 - 14 * fs / page.height, yanchor="top", yref="container", font=dict(size=TITLE_PX * fs)),
-        margin=page.margin, showlegend=True,
-        legend=dict(**leg, orientation="h", font=dict(size=LEGEND_PX * fs), tracegroupgap=0, entrywidth=0,
-                    itemsizing="trace", grouptitlefont=dict(size=LEGEND_PX * fs * 1.05),
-                    bgcolor="rgba(255,255,255,0.9)", bordercolor="#ccc", borderwidth=1),
+        title=dict(
+            text=head,
+            x=page.margin["l"] / page.width,
+            xanchor="left",
+            xref="container",
+            y=1 - 14 * fs / page.height,
+            yanchor="top",
+            yref="container",
+            font=dict(size=TITLE_PX * fs),
+        ),
+        margin=page.margin,
+        showlegend=True,
+        legend=dict(
+            **leg,
+            orientation="h",
+            font=dict(size=LEGEND_PX * fs),
+            tracegroupgap=0,
+            entrywidth=0,
+            itemsizing="trace",
+            grouptitlefont=dict(size=LEGEND_PX * fs * 1.05),
+            bgcolor="rgba(255,255,255,0.9)",
+            bordercolor="#ccc",
+            borderwidth=1,
+        ),
         annotations=[
             *out.layout.annotations,  # the size key's values and title
-            dict(text=_html_lines(page.caption_lines), x=0.0, y=0.0, xref="paper", yref="paper", xanchor="left",
-                 yanchor="top", yshift=-10 * fs - below, showarrow=False, align="left",
-                 font=dict(size=CAPTION_PX * fs, color="#333"), name="caption"),
-            dict(text=_html_lines(page.source_lines), x=0.0, y=0.0, xref="paper", yref="paper", xanchor="left",
-                 yanchor="top", yshift=-10 * fs - below - cap_h - 4, showarrow=False, align="left",
-                 font=dict(size=SOURCE_PX * fs, color="#555"), name="source"),
-            dict(text="<b>N</b><br>▲", x=arrow_x, y=arrow_y, xref="paper", yref="paper", showarrow=False,
-                 xanchor="left" if arrow_x < 0.5 else "right", yanchor="top" if arrow_y > 0.5 else "bottom",
-                 font=dict(size=16 * fs, color="#222"), align="center", name="north-arrow"),
+            dict(
+                text=_html_lines(page.caption_lines),
+                x=0.0,
+                y=0.0,
+                xref="paper",
+                yref="paper",
+                xanchor="left",
+                yanchor="top",
+                yshift=-10 * fs - below,
+                showarrow=False,
+                align="left",
+                font=dict(size=CAPTION_PX * fs, color="#333"),
+                name="caption",
+            ),
+            dict(
+                text=_html_lines(page.source_lines),
+                x=0.0,
+                y=0.0,
+                xref="paper",
+                yref="paper",
+                xanchor="left",
+                yanchor="top",
+                yshift=-10 * fs - below - cap_h - 4,
+                showarrow=False,
+                align="left",
+                font=dict(size=SOURCE_PX * fs, color="#555"),
+                name="source",
+            ),
+            dict(
+                text="<b>N</b><br>▲",
+                x=arrow_x,
+                y=arrow_y,
+                xref="paper",
+                yref="paper",
+                showarrow=False,
+                xanchor="left" if arrow_x < 0.5 else "right",
+                yanchor="top" if arrow_y > 0.5 else "bottom",
+                font=dict(size=16 * fs, color="#222"),
+                align="center",
+                name="north-arrow",
+            ),
         ],
     )
     if geo2:
@@ -512,10 +646,18 @@ def page_texts(filters, vocab, title, lang, plans_cited, today) -> tuple[str, st
     """The title, filter caption and source line (with the date) of a page."""
     sep = "；" if lang == "zh" else "; "
     title = title or default_title(filters, vocab, lang)
-    caption = t("filters_caption", lang, filters=sep.join(describe(filters, vocab, lang)) or t("no_filters", lang))
+    caption = t(
+        "filters_caption", lang, filters=sep.join(describe(filters, vocab, lang)) or t("no_filters", lang)
+    )
     plans = [p for p in vocab.plans if plans_cited is None or p["number"] in plans_cited]
-    source = t("source_note", lang, plans=sep.join(
-        f"{p['title']}（{p['period']}）" if lang == "zh" else f"{p['title_en']} ({p['period']})" for p in plans))
+    source = t(
+        "source_note",
+        lang,
+        plans=sep.join(
+            f"{p['title']}（{p['period']}）" if lang == "zh" else f"{p['title_en']} ({p['period']})"
+            for p in plans
+        ),
+    )
     return title, caption, f"{source} {(today or dt.date.today()).isoformat()}"
 
 
@@ -523,16 +665,26 @@ def plans_in(elements) -> list[str]:
     return sorted(set(elements["plan_number"]))
 
 
-def figure_for(store, filters: Filters, *, lang: str = "zh", view=None, layers=None, selected=None,
-               title: str | None = None, subtitle: str | None = None, size: tuple[int, int] | None = None,
-               today: dt.date | None = None) -> go.Figure:
+def figure_for(
+    store,
+    filters: Filters,
+    *,
+    lang: str = "zh",
+    view=None,
+    layers=None,
+    selected=None,
+    title: str | None = None,
+    subtitle: str | None = None,
+    size: tuple[int, int] | None = None,
+    today: dt.date | None = None,
+) -> go.Figure:
     """The snapshot figure for a view: the same figure function as the page, dressed for a page of `size` px.
 
     The map frame is what the page leaves after the wrapped texts and (on a wide page) the legend;
     the view is widened to fill it exactly, so paper and map coordinates agree.
     """
-    from layers.figure import DEFAULT_LAYERS, MapOptions, build_figure, fit_view
     from layers.coverage import coverage_notes
+    from layers.figure import DEFAULT_LAYERS, MapOptions, build_figure, fit_view
     from layers.filters import filter_mask
 
     width, height = size or SIZES["a4-landscape"]
@@ -540,9 +692,14 @@ def figure_for(store, filters: Filters, *, lang: str = "zh", view=None, layers=N
     shown = store.elements[mask]
     cited = plans_in(shown) or None
     full_title, caption, source = page_texts(filters, store.vocab, title, lang, cited, today)
-    opts = MapOptions(lang=lang, layers=tuple(layers) if layers is not None else DEFAULT_LAYERS, selected=selected,
-                      focus_industries=tuple(filters.industry), legend="none",  # the page places the legend
-                      notes=coverage_notes(filters, store.vocab, store.boundaries))
+    opts = MapOptions(
+        lang=lang,
+        layers=tuple(layers) if layers is not None else DEFAULT_LAYERS,
+        selected=selected,
+        focus_industries=tuple(filters.industry),
+        legend="none",  # the page places the legend
+        notes=coverage_notes(filters, store.vocab, store.boundaries),
+    )
     fig = build_figure(store.map, mask, opts)
 
     page, legend, where = place_legend(fig, width, height, (full_title, subtitle, caption, source))
@@ -550,21 +707,40 @@ def figure_for(store, filters: Filters, *, lang: str = "zh", view=None, layers=N
     # again, for this frame: element labels are placed in the paper's own pixels
     fig = build_figure(store.map, mask, replace(opts, view=view, size=(int(page.map_w), int(page.map_h))))
     # an explicit domain: with a second geo (the locator) plotly would otherwise shrink the map
-    fig.update_layout(geo=dict(lonaxis_range=[view[0], view[2]], lataxis_range=list(plotly_lat_range(view[1], view[3])),
-                               domain=dict(x=[0, 1], y=[0, 1])))
+    fig.update_layout(
+        geo=dict(
+            lonaxis_range=[view[0], view[2]],
+            lataxis_range=list(plotly_lat_range(view[1], view[3])),
+            domain=dict(x=[0, 1], y=[0, 1]),
+        )
+    )
     polys = shown[shown.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
     area_points = [(p.x, p.y) for p in polys.geometry.representative_point()]
-    return snapshot_figure(fig, filters, store.vocab, title=full_title, subtitle=subtitle, lang=lang, view=view,
-                           page=page, legend=legend, legend_at=where, area_points=area_points,
-                           locator=province_outlines(store.boundaries), plans_cited=cited, today=today)
+    return snapshot_figure(
+        fig,
+        filters,
+        store.vocab,
+        title=full_title,
+        subtitle=subtitle,
+        lang=lang,
+        view=view,
+        page=page,
+        legend=legend,
+        legend_at=where,
+        area_points=area_points,
+        locator=province_outlines(store.boundaries),
+        plans_cited=cited,
+        today=today,
+    )
 
 
 # --- atlas: a contents page and the views, one per page -------------------------------------
 ATLAS_HEAD = {"zh": ("图集目录", "共 {n} 幅"), "en": ("Atlas contents", "{n} maps")}
 
 
-def atlas_cover(entries: list[tuple[str, str]], width: int, height: int, lang: str = "zh",
-                today: dt.date | None = None) -> go.Figure:
+def atlas_cover(
+    entries: list[tuple[str, str]], width: int, height: int, lang: str = "zh", today: dt.date | None = None
+) -> go.Figure:
     """The first page of an atlas: number, title and filter caption of every view (page n + 1)."""
     fs = min(max(min(width, height) / 794, 0.85), 1.4)
     side = 40 * fs
@@ -572,25 +748,44 @@ def atlas_cover(entries: list[tuple[str, str]], width: int, height: int, lang: s
     notes, y = [], height - 40 * fs
     notes.append(dict(text=f"<b>{html.escape(head)}</b>", x=side, y=y, font=dict(size=24 * fs)))
     y -= 34 * fs
-    notes.append(dict(text=f"{count.format(n=len(entries))} · {(today or dt.date.today()).isoformat()}", x=side, y=y,
-                      font=dict(size=12 * fs, color="#555")))
+    notes.append(
+        dict(
+            text=f"{count.format(n=len(entries))} · {(today or dt.date.today()).isoformat()}",
+            x=side,
+            y=y,
+            font=dict(size=12 * fs, color="#555"),
+        )
+    )
     y -= 34 * fs
     text_em_w = (width - 2 * side - 40 * fs) / (15 * fs)
     for i, (title, caption) in enumerate(entries, 1):
         t_lines = wrap_text(f"{title}", text_em_w)
         notes.append(dict(text=f"<b>{i}</b>", x=side, y=y, font=dict(size=15 * fs)))
-        notes.append(dict(text=f"<b>{_html_lines(t_lines)}</b>", x=side + 40 * fs, y=y, font=dict(size=15 * fs)))
+        notes.append(
+            dict(text=f"<b>{_html_lines(t_lines)}</b>", x=side + 40 * fs, y=y, font=dict(size=15 * fs))
+        )
         y -= len(t_lines) * 15 * fs * LINE + 2 * fs
         c_lines = wrap_text(caption, text_em_w * 15 / 11)
-        notes.append(dict(text=_html_lines(c_lines), x=side + 40 * fs, y=y, font=dict(size=11 * fs, color="#444")))
+        notes.append(
+            dict(text=_html_lines(c_lines), x=side + 40 * fs, y=y, font=dict(size=11 * fs, color="#444"))
+        )
         y -= len(c_lines) * 11 * fs * LINE + 16 * fs
     fig = go.Figure()
     fig.update_layout(
-        width=width, height=height, margin=dict(l=0, r=0, t=0, b=0), paper_bgcolor="white", plot_bgcolor="white",
-        font=dict(family=_font_family(), color="#222"), showlegend=False,
-        xaxis=dict(visible=False, range=[0, width]), yaxis=dict(visible=False, range=[0, height]),
-        annotations=[dict(n, xref="x", yref="y", xanchor="left", yanchor="top", showarrow=False, align="left")
-                     for n in notes])
+        width=width,
+        height=height,
+        margin=dict(l=0, r=0, t=0, b=0),
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        font=dict(family=_font_family(), color="#222"),
+        showlegend=False,
+        xaxis=dict(visible=False, range=[0, width]),
+        yaxis=dict(visible=False, range=[0, height]),
+        annotations=[
+            dict(n, xref="x", yref="y", xanchor="left", yanchor="top", showarrow=False, align="left")
+            for n in notes
+        ],
+    )
     return fig
 
 
@@ -623,15 +818,19 @@ def merge_pdfs(pdfs: list[bytes]) -> bytes:
 def check_renderer() -> None:
     """Say what is missing, with the command that installs it, before kaleido fails obscurely."""
     if not (shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")):
-        raise SnapshotError("no Chromium found for rendering; install it with: sudo apt-get install -y chromium "
-                            "(or run `make system`)")
+        raise SnapshotError(
+            "no Chromium found for rendering; install it with: sudo apt-get install -y chromium "
+            "(or run `make system`)"
+        )
     try:
         fonts = subprocess.run(["fc-list"], capture_output=True, text=True, timeout=20).stdout
     except (OSError, subprocess.TimeoutExpired):
         fonts = ""
     if "CJK" not in fonts:
-        raise SnapshotError("no CJK font installed: Chinese would render as empty boxes; install it with: "
-                            "sudo apt-get install -y fonts-noto-cjk (or run `make system`)")
+        raise SnapshotError(
+            "no CJK font installed: Chinese would render as empty boxes; install it with: "
+            "sudo apt-get install -y fonts-noto-cjk (or run `make system`)"
+        )
 
 
 class _Chromium:
@@ -693,9 +892,11 @@ def _warm() -> _Chromium:
         try:
             _WARM = _Chromium()
         except concurrent.futures.TimeoutError:
-            raise SnapshotError(f"rendering failed: Chromium did not start within {START_TIMEOUT_S:g} s")
+            raise SnapshotError(
+                f"rendering failed: Chromium did not start within {START_TIMEOUT_S:g} s"
+            ) from None
         except Exception as e:
-            raise SnapshotError(f"rendering failed: cannot start Chromium ({type(e).__name__}: {e})")
+            raise SnapshotError(f"rendering failed: cannot start Chromium ({type(e).__name__}: {e})") from e
     return _WARM
 
 
@@ -734,10 +935,10 @@ def render(fig: go.Figure, fmt: str, width: int, height: int, scale: float = 1.0
             data = chromium.calc(fig_dict, opts, RENDER_TIMEOUT_S)
         except concurrent.futures.TimeoutError:
             _drop_warm()
-            raise SnapshotError(f"rendering took longer than {RENDER_TIMEOUT_S:g} s")
+            raise SnapshotError(f"rendering took longer than {RENDER_TIMEOUT_S:g} s") from None
         except Exception as e:
             _drop_warm()
-            raise SnapshotError(f"rendering failed: {type(e).__name__}: {e}")
+            raise SnapshotError(f"rendering failed: {type(e).__name__}: {e}") from e
     finally:
         _LOCK.release()
     if fmt == "pdf":
@@ -746,7 +947,9 @@ def render(fig: go.Figure, fmt: str, width: int, height: int, scale: float = 1.0
         try:
             data = repair_to_unicode(data)
         except Exception as e:  # a PDF we cannot read back is a failed render, not a crash
-            raise SnapshotError(f"rendering failed: the PDF could not be read back ({type(e).__name__}: {e})")
+            raise SnapshotError(
+                f"rendering failed: the PDF could not be read back ({type(e).__name__}: {e})"
+            ) from e
     return data
 
 

@@ -1,4 +1,5 @@
 """Everything the app reads, loaded and validated once per process (read-only, shared by all users)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ class Store:
     elements: gpd.GeoDataFrame
     vocab: Vocabulary
     map: MapData = field(repr=False)
-    hits: HitIndex = field(repr=False, default=None)   # "what is here" for a click anywhere
+    hits: HitIndex = field(repr=False, default=None)  # "what is here" for a click anywhere
     element_ids: frozenset = field(repr=False, default=frozenset())
     prefecture_names: frozenset = field(repr=False, default=frozenset())
     search_index: SearchIndex | None = field(repr=False, default=None)  # layers/search.py, built once
@@ -39,16 +40,26 @@ def build_store(dataset: Dataset, boundaries: dict[str, gpd.GeoDataFrame]) -> St
     """The store for one dataset: elements placed, vocabulary and figure data prepared."""
     elements = build_elements(dataset, boundaries)
     vocab = Vocabulary.from_dataset(dataset)
-    return Store(dataset, boundaries, elements, vocab, prepare_map(elements, boundaries, vocab),
-                 HitIndex(elements, boundaries, marks=drawn_marks(elements)),
-                 frozenset(elements["id"]), frozenset(boundaries["prefectures"]["name"]),
-                 SearchIndex.build(elements, dataset, boundaries, vocab))
+    return Store(
+        dataset,
+        boundaries,
+        elements,
+        vocab,
+        prepare_map(elements, boundaries, vocab),
+        HitIndex(elements, boundaries, marks=drawn_marks(elements)),
+        frozenset(elements["id"]),
+        frozenset(boundaries["prefectures"]["name"]),
+        SearchIndex.build(elements, dataset, boundaries, vocab),
+    )
 
 
 def drawn_marks(elements) -> pd.DataFrame:
     """One row per point mark where the map draws it (element row, lon, lat): what a click can hit."""
-    rows = [(k, lon, lat) for k, (lons, lats) in enumerate(zip(elements["mark_lon"], elements["mark_lat"]))
-            for lon, lat in zip(lons, lats)]
+    rows = [
+        (k, lon, lat)
+        for k, (lons, lats) in enumerate(zip(elements["mark_lon"], elements["mark_lat"]))
+        for lon, lat in zip(lons, lats)
+    ]
     return pd.DataFrame(rows, columns=["row", "lon", "lat"])
 
 

@@ -1,4 +1,5 @@
 """One place for colours, symbols, sizes and fonts: map, legend, table and export all read them here."""
+
 from __future__ import annotations
 
 import math
@@ -13,20 +14,29 @@ FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaH
 # Closest pair (CIEDE2000, layers/colour.py): 20.5 (orange/yellow); simulated deuteranopia 9.5,
 # protanopia 12.3, tritanopia 11.1 (Machado 2009). tests/test_palette.py keeps it >= 15 / >= 8.
 SECTOR_COLOURS = {
-    "equipment_mfg": "#0072B2",       # blue
-    "consumer": "#E69F00",            # orange
-    "general": "#555555",             # dark grey: no one sector
-    "green_tech": "#009E73",          # bluish green
-    "chem_energy": "#CC79A7",         # reddish purple
-    "metallurgy": "#000000",          # black
-    "digital": "#56B4E9",             # sky blue
-    "services": "#E7DB38",            # yellow, darkened
-    "health": "#D55E00",              # vermillion
+    "equipment_mfg": "#0072B2",  # blue
+    "consumer": "#E69F00",  # orange
+    "general": "#555555",  # dark grey: no one sector
+    "green_tech": "#009E73",  # bluish green
+    "chem_energy": "#CC79A7",  # reddish purple
+    "metallurgy": "#000000",  # black
+    "digital": "#56B4E9",  # sky blue
+    "services": "#E7DB38",  # yellow, darkened
+    "health": "#D55E00",  # vermillion
     "building_materials": "#863C2A",  # brick
 }
 # When the user filters to a few industries, those industries get these, in filter order
 # (closest pair 20.5, the same orange/yellow).
-INDUSTRY_FOCUS_PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#E7DB38", "#000000"]
+INDUSTRY_FOCUS_PALETTE = [
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#E7DB38",
+    "#000000",
+]
 INDUSTRY_FOCUS_MAX = len(INDUSTRY_FOCUS_PALETTE)
 
 
@@ -47,8 +57,17 @@ def point_colour_key(filtered_industries: tuple[str, ...] = ()) -> tuple[str, di
 # 9 colours, closest pair 10.5; all lighter (L* >= 88) than every point colour (L* <= 86) and
 # >= 18 from each of them. Beyond 9, colours repeat with another outline dash:
 # plotly's choropleth has no fill pattern, so outlines and labels carry identity.
-AREA_PALETTE = ["#9CECDC", "#FDDAAE", "#D3DCFF", "#E6F6D9", "#D4F3FD", "#FFE5EB", "#FED4C3",
-                "#F9D1F4", "#97EAF6"]
+AREA_PALETTE = [
+    "#9CECDC",
+    "#FDDAAE",
+    "#D3DCFF",
+    "#E6F6D9",
+    "#D4F3FD",
+    "#FFE5EB",
+    "#FED4C3",
+    "#F9D1F4",
+    "#97EAF6",
+]
 AREA_DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 AREA_PATTERNS = ["", "/", "\\", "x", ".", "+", "-", "|"]  # for bar charts / export, where fills take patterns
 
@@ -60,7 +79,10 @@ def area_palette(n: int) -> list[str]:
 
 def area_outline(fill: str) -> str:
     """A darker colour of the same hue for an area's outline and label (L* 45, chroma x 1.6)."""
-    from layers.colour import hex_to_lab, lab_to_hex  # local: style stays importable without numpy work at import
+    from layers.colour import (
+        hex_to_lab,
+        lab_to_hex,
+    )  # local: style stays importable without numpy work at import
 
     lab = hex_to_lab(fill)
     return lab_to_hex([45.0, lab[1] * 1.6, lab[2] * 1.6])
@@ -70,8 +92,12 @@ def area_style(i: int) -> dict[str, str]:
     """Fill, outline and dash of the i-th area shown: colour cycles first, then the dash changes."""
     n = len(AREA_PALETTE)
     fill = AREA_PALETTE[i % n]
-    return {"fill": fill, "outline": area_outline(fill), "dash": AREA_DASHES[(i // n) % len(AREA_DASHES)],
-            "pattern": AREA_PATTERNS[(i // n) % len(AREA_PATTERNS)]}
+    return {
+        "fill": fill,
+        "outline": area_outline(fill),
+        "dash": AREA_DASHES[(i // n) % len(AREA_DASHES)],
+        "pattern": AREA_PATTERNS[(i // n) % len(AREA_PATTERNS)],
+    }
 
 
 NO_INDUSTRY_COLOUR = "#7f7f7f"
@@ -91,6 +117,7 @@ def rgba(hex_colour: str, alpha: float) -> str:
     h = hex_colour.lstrip("#")
     return f"rgba({int(h[0:2], 16)},{int(h[2:4], 16)},{int(h[4:6], 16)},{alpha})"
 
+
 # Base map: quiet, so colour is kept for plan elements.
 CONTEXT_FILL = "#ececec"
 CONTEXT_LINE = "#ffffff"
@@ -103,13 +130,15 @@ LABEL_COLOUR = "#444444"
 CONTEXT_LABEL_COLOUR = "#9a9a9a"
 HIGHLIGHT = "#ff2d55"
 MARK_LABEL_COLOUR = "#222222"
-LABEL_HALO = "1px 1px 1px #fff, -1px -1px 1px #fff, 1px -1px 1px #fff, -1px 1px 1px #fff"  # white halo behind names
+LABEL_HALO = (
+    "1px 1px 1px #fff, -1px -1px 1px #fff, 1px -1px 1px #fff, -1px 1px 1px #fff"  # white halo behind names
+)
 
 # Marker size by revenue target (亿元): area-true, diameter = SIZE_MAX * sqrt(value / vmax),
 # where vmax is the largest target in view (size_vmax), so nothing below it is ever capped.
 # The floor keeps a small target visible; it bites only below vmax * (SIZE_FLOOR / SIZE_MAX)^2
 # (80 亿 when vmax is the plans' largest, 2,000 亿), i.e. never for the plans' 100 亿 and up.
-SIZE_NO_TARGET = 7     # points without a revenue target: smaller than any target mark
+SIZE_NO_TARGET = 7  # points without a revenue target: smaller than any target mark
 SIZE_FLOOR = 8
 SIZE_MAX = 40
 SIZE_VMAX_FLOOR = 500  # a view showing only small targets does not blow a 100 亿 mark up to SIZE_MAX
@@ -135,7 +164,7 @@ def _nice_steps(lo: float, hi: float) -> list[float]:
     out, e = [], math.floor(math.log10(lo))
     while True:
         for m in (1, 2, 5):
-            v = m * 10.0 ** e
+            v = m * 10.0**e
             if v > hi * (1 + 1e-9):
                 return out
             if v >= lo * (1 - 1e-9):
@@ -156,7 +185,7 @@ def size_key_values(vmin: float, vmax: float, scale: float | None = None) -> lis
         ladder = _nice_steps(max(true_from, 1.0), max(vmax, scale))
         top = max([i for i, v in enumerate(ladder) if v <= vmax] or [0])
         start = max(0, min(top - 2, len(ladder) - 3))
-        steps = ladder[start:start + 3]
+        steps = ladder[start : start + 3]
     if len(steps) <= 4:
         return steps
     k = 3 if len(steps) <= 5 else 4

@@ -1,4 +1,5 @@
 """The data contract: filtered elements as table rows, CSV and GeoJSON (page downloads and `export-data`)."""
+
 from __future__ import annotations
 
 import io
@@ -13,11 +14,35 @@ from layers.display import display_name, fmt_number, fmt_year, plain_number
 
 # `name` is the name as shown (&8226; artefacts cleaned), `name_as_written` the record's own;
 # `plan` is the text file, `plan_number` / `plan_title` / `plan_title_en` say which plan it is
-CONTRACT_FIELDS = ("id", "name", "name_as_written", "name_en", "kind", "plan", "plan_number", "plan_title",
-                   "plan_title_en", "plan_period", "province", "prefectures",
-                   "counties", "industries", "industry_labels", "revenue_target_yi", "revenue_metric",
-                   "target_year", "tier_floor_yi", "tier_group", "quote", "precision", "composition_source",
-                   "composition_reference", "section", "places_as_written", "lineage")
+CONTRACT_FIELDS = (
+    "id",
+    "name",
+    "name_as_written",
+    "name_en",
+    "kind",
+    "plan",
+    "plan_number",
+    "plan_title",
+    "plan_title_en",
+    "plan_period",
+    "province",
+    "prefectures",
+    "counties",
+    "industries",
+    "industry_labels",
+    "revenue_target_yi",
+    "revenue_metric",
+    "target_year",
+    "tier_floor_yi",
+    "tier_group",
+    "quote",
+    "precision",
+    "composition_source",
+    "composition_reference",
+    "section",
+    "places_as_written",
+    "lineage",
+)
 LIST_FIELDS = ("prefectures", "counties", "industries", "industry_labels", "places_as_written")
 
 
@@ -39,12 +64,18 @@ def contract_records(elements: pd.DataFrame) -> list[dict]:
     for r in elements.itertuples(index=False):
         d = r._asdict()
         plan = plans.get(d["plan_number"], {})
-        d.update(name=display_name(d), name_as_written=d["name"], plan_title=plan.get("title", ""),
-                 plan_title_en=plan.get("title_en", ""))
+        d.update(
+            name=display_name(d),
+            name_as_written=d["name"],
+            plan_title=plan.get("title", ""),
+            plan_title_en=plan.get("title_en", ""),
+        )
         rev = d["revenue_yi"]
         d["revenue_target_yi"] = _yi(rev)  # the element's own target only
         d["tier_floor_yi"] = _yi(d["tier_yi"])  # a floor set for a group it belongs to
-        d["target_year"] = int(d["target_year"]) if d["target_year"] and not pd.isna(d["target_year"]) else None
+        d["target_year"] = (
+            int(d["target_year"]) if d["target_year"] and not pd.isna(d["target_year"]) else None
+        )
         out.append({k: (list(d[k]) if k in LIST_FIELDS else d[k]) for k in CONTRACT_FIELDS})
     return out
 
@@ -67,8 +98,14 @@ def to_csv(elements: pd.DataFrame) -> str:
 def to_geojson(elements: pd.DataFrame) -> str:
     feats = []
     for props, geom in zip(contract_records(elements), elements.geometry.values):
-        feats.append({"type": "Feature", "id": props["id"], "properties": props,
-                      "geometry": json.loads(shapely.to_geojson(shapely.set_precision(geom, 1e-5)))})
+        feats.append(
+            {
+                "type": "Feature",
+                "id": props["id"],
+                "properties": props,
+                "geometry": json.loads(shapely.to_geojson(shapely.set_precision(geom, 1e-5))),
+            }
+        )
     return json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False)
 
 
@@ -89,15 +126,26 @@ def grid_rows(elements: pd.DataFrame, vocab, lang: str = "zh", q: str = "") -> l
     sep = ", " if lang == "en" else "、"
     rows = []
     for k, r in enumerate(elements.itertuples(index=False)):
-        rows.append({
-            "id": r.id, "name": r.name_en if lang == "en" and r.name_en else display_name(r._asdict()),
-            "kind": label(KIND_LABELS, r.kind, lang),
-            "plan": next(p for p in vocab.plans if p["file"] == r.plan)["short_en" if lang == "en" else "short"],
-            "period": r.plan_period, "prefectures": sep.join(r.prefectures), "counties": sep.join(r.counties),
-            "industries": sep.join(vocab.industry(c)["en" if lang == "en" else "zh"] for c in r.industries),
-            "revenue": None if np.isnan(r.revenue_yi) else float(r.revenue_yi),   # a number: the grid sorts it
-            "revenue_label": fmt_number(r.revenue_yi, lang),                        # 1,000 for a formatter
-        })
+        rows.append(
+            {
+                "id": r.id,
+                "name": r.name_en if lang == "en" and r.name_en else display_name(r._asdict()),
+                "kind": label(KIND_LABELS, r.kind, lang),
+                "plan": next(p for p in vocab.plans if p["file"] == r.plan)[
+                    "short_en" if lang == "en" else "short"
+                ],
+                "period": r.plan_period,
+                "prefectures": sep.join(r.prefectures),
+                "counties": sep.join(r.counties),
+                "industries": sep.join(
+                    vocab.industry(c)["en" if lang == "en" else "zh"] for c in r.industries
+                ),
+                "revenue": None
+                if np.isnan(r.revenue_yi)
+                else float(r.revenue_yi),  # a number: the grid sorts it
+                "revenue_label": fmt_number(r.revenue_yi, lang),  # 1,000 for a formatter
+            }
+        )
         if why is not None:
             rows[-1]["why"] = why[k]
     return rows

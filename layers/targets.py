@@ -6,6 +6,7 @@ Where a plan states one target with two figures (a `pair-…` tag in the records
 are kept, next to each other, and marked as a pair. `target_lines` words an element's own
 revenue targets and the tier floors it shares with its group, for the details panel.
 """
+
 from __future__ import annotations
 
 import io
@@ -16,19 +17,46 @@ from dash import html
 
 from layers.filters import in_period
 
-COLUMNS = ("id", "plan", "plan_number", "plan_period", "province", "subject", "subject_en", "industries",
-           "metric", "value_yi", "year", "quote", "scope", "pair")
+COLUMNS = (
+    "id",
+    "plan",
+    "plan_number",
+    "plan_period",
+    "province",
+    "subject",
+    "subject_en",
+    "industries",
+    "metric",
+    "value_yi",
+    "year",
+    "quote",
+    "scope",
+    "pair",
+)
 MAX_BARS = 20
 
 
 def target_rows(dataset) -> list[dict]:
     """One row per target in file order, the two figures of a pair side by side."""
-    rows = [{"id": t["id"], "plan": t["plan"], "plan_number": t["plan_number"], "plan_period": t["plan_period"],
-             "province": t["province"], "subject": t["subject"] or "", "subject_en": t.get("subject_en") or "",
-             "industries": list(t["industries"]), "metric": t["metric"] or "", "value_yi": t["value_yi"],
-             "year": t["year"], "quote": t["quote"], "scope": t["scope"],
-             "pair": next((g for g in t.get("tags") or [] if str(g).startswith("pair-")), "")}
-            for t in dataset.targets]
+    rows = [
+        {
+            "id": t["id"],
+            "plan": t["plan"],
+            "plan_number": t["plan_number"],
+            "plan_period": t["plan_period"],
+            "province": t["province"],
+            "subject": t["subject"] or "",
+            "subject_en": t.get("subject_en") or "",
+            "industries": list(t["industries"]),
+            "metric": t["metric"] or "",
+            "value_yi": t["value_yi"],
+            "year": t["year"],
+            "quote": t["quote"],
+            "scope": t["scope"],
+            "pair": next((g for g in t.get("tags") or [] if str(g).startswith("pair-")), ""),
+        }
+        for t in dataset.targets
+    ]
     out, done = [], set()
     for r in rows:
         if r["id"] in done:
@@ -84,13 +112,18 @@ def target_lines(row, lang: str = "zh") -> list[str]:
     targets = list(row["revenue_targets"])
     own = [t for t in targets if t.get("scope", "element") == "element"]
     tiers = [t for t in targets if t.get("scope") == "tier"]
-    lines = [f"{t['metric']} {t['value_yi']:g} {'100m yuan' if en else '亿元'}" + (f" ({t['year']})" if t["year"] else "")
-             for t in own]
+    lines = [
+        f"{t['metric']} {t['value_yi']:g} {'100m yuan' if en else '亿元'}"
+        + (f" ({t['year']})" if t["year"] else "")
+        for t in own
+    ]
     for t in tiers:
         when = "，".join(x for x in (t["metric"], str(t["year"] or "")) if x)
         if en:
-            lines.append(f"≥ {t['value_yi']:g} (100m yuan), tier of {t['group_en'] or t['group']}"
-                         + (f" ({when.replace('，', ', ')})" if when else ""))
+            lines.append(
+                f"≥ {t['value_yi']:g} (100m yuan), tier of {t['group_en'] or t['group']}"
+                + (f" ({when.replace('，', ', ')})" if when else "")
+            )
         else:
             lines.append(f"≥{t['value_yi']:g} 亿元，{t['group']}的层级目标" + (f"（{when}）" if when else ""))
     return lines
@@ -106,14 +139,22 @@ def _subject(r: dict, lang: str) -> str:
 
 
 def _industries(r: dict, vocab, lang: str) -> str:
-    return (", " if lang == "en" else "、").join(vocab.industry(c)["en" if lang == "en" else "zh"]
-                                                 for c in r["industries"])
+    return (", " if lang == "en" else "、").join(
+        vocab.industry(c)["en" if lang == "en" else "zh"] for c in r["industries"]
+    )
 
 
 # --- the card --------------------------------------------------------------------------
-HEAD = (("plan", "规划", "Plan"), ("period", "规划期", "Period"), ("subject", "目标对象", "Subject"),
-        ("industries", "产业", "Industries"), ("value", "目标值（亿元）", "Target (100m yuan)"),
-        ("year", "年份", "Year"), ("metric", "指标", "Metric"), ("quote", "规划原文", "The plan's words"))
+HEAD = (
+    ("plan", "规划", "Plan"),
+    ("period", "规划期", "Period"),
+    ("subject", "目标对象", "Subject"),
+    ("industries", "产业", "Industries"),
+    ("value", "目标值（亿元）", "Target (100m yuan)"),
+    ("year", "年份", "Year"),
+    ("metric", "指标", "Metric"),
+    ("quote", "规划原文", "The plan's words"),
+)
 
 
 def targets_table(rows: list[dict], vocab, lang: str = "zh") -> html.Table:
@@ -124,24 +165,38 @@ def targets_table(rows: list[dict], vocab, lang: str = "zh") -> html.Table:
     for r in rows:
         subject = [_subject(r, lang)]
         if r["pair"]:
-            subject += [" ", html.Span("⇄", className="target-pair", title=pair_note, **{"aria-label": pair_note})]
-        body.append(html.Tr(className="target-row pair" if r["pair"] else "target-row",
-                            **{"data-target": r["id"], "data-pair": r["pair"]}, children=[
-            html.Td(_plan_label(vocab, r["plan_number"], lang)),
-            html.Td(r["plan_period"]),
-            html.Td(subject),
-            html.Td(_industries(r, vocab, lang)),
-            html.Td(f"{r['value_yi']:,.12g}", className="num"),
-            html.Td(str(r["year"]) if r["year"] else "—"),
-            html.Td(r["metric"]),
-            html.Td(html.Q(r["quote"], className="target-quote")),
-        ]))
-    return html.Table(id="targets-table", className="targets-table", children=[
-        html.Caption(f"{len(rows)} {'targets' if en else '项目标'}"
-                     + (f" · ⇄ {pair_note}" if any(r['pair'] for r in rows) else "")),
-        html.Thead(html.Tr([html.Th(en_ if en else zh, scope="col") for _, zh, en_ in HEAD])),
-        html.Tbody(body),
-    ])
+            subject += [
+                " ",
+                html.Span("⇄", className="target-pair", title=pair_note, **{"aria-label": pair_note}),
+            ]
+        body.append(
+            html.Tr(
+                className="target-row pair" if r["pair"] else "target-row",
+                **{"data-target": r["id"], "data-pair": r["pair"]},
+                children=[
+                    html.Td(_plan_label(vocab, r["plan_number"], lang)),
+                    html.Td(r["plan_period"]),
+                    html.Td(subject),
+                    html.Td(_industries(r, vocab, lang)),
+                    html.Td(f"{r['value_yi']:,.12g}", className="num"),
+                    html.Td(str(r["year"]) if r["year"] else "—"),
+                    html.Td(r["metric"]),
+                    html.Td(html.Q(r["quote"], className="target-quote")),
+                ],
+            )
+        )
+    return html.Table(
+        id="targets-table",
+        className="targets-table",
+        children=[
+            html.Caption(
+                f"{len(rows)} {'targets' if en else '项目标'}"
+                + (f" · ⇄ {pair_note}" if any(r["pair"] for r in rows) else "")
+            ),
+            html.Thead(html.Tr([html.Th(en_ if en else zh, scope="col") for _, zh, en_ in HEAD])),
+            html.Tbody(body),
+        ],
+    )
 
 
 def targets_chart(rows: list[dict], vocab, lang: str = "zh") -> html.Figure:
@@ -149,18 +204,39 @@ def targets_chart(rows: list[dict], vocab, lang: str = "zh") -> html.Figure:
     en = lang == "en"
     items = sorted((r for r in rows if r["scope"] == "industry"), key=lambda r: -r["value_yi"])
     top = max((r["value_yi"] for r in items), default=0)
-    bars = [html.Li(className="bar-row", children=[
-        html.Span(f"{r['plan_number']} {_subject(r, lang)}" + (" ⇄" if r["pair"] else ""), className="bar-label"),
-        html.Span(className="bar-track", children=html.Span(className="bar", style={
-            "width": f"{100 * r['value_yi'] / top:.1f}%" if top else "0", "background": "#6b7b8c"})),
-        html.Span(f"{r['value_yi']:,.12g}", className="bar-value"),
-    ]) for r in items[:MAX_BARS]]
+    bars = [
+        html.Li(
+            className="bar-row",
+            children=[
+                html.Span(
+                    f"{r['plan_number']} {_subject(r, lang)}" + (" ⇄" if r["pair"] else ""),
+                    className="bar-label",
+                ),
+                html.Span(
+                    className="bar-track",
+                    children=html.Span(
+                        className="bar",
+                        style={
+                            "width": f"{100 * r['value_yi'] / top:.1f}%" if top else "0",
+                            "background": "#6b7b8c",
+                        },
+                    ),
+                ),
+                html.Span(f"{r['value_yi']:,.12g}", className="bar-value"),
+            ],
+        )
+        for r in items[:MAX_BARS]
+    ]
     more = len(items) - MAX_BARS
-    return html.Figure(id="targets-chart", className="bars", children=[
-        html.Figcaption("Industry targets (100m yuan)" if en else "行业目标（亿元）"),
-        html.Ol(bars, className="bar-list") if bars else html.P("—"),
-        html.P(f"+{more}", className="bar-more") if more > 0 else None,
-    ])
+    return html.Figure(
+        id="targets-chart",
+        className="bars",
+        children=[
+            html.Figcaption("Industry targets (100m yuan)" if en else "行业目标（亿元）"),
+            html.Ol(bars, className="bar-list") if bars else html.P("—"),
+            html.P(f"+{more}", className="bar-more") if more > 0 else None,
+        ],
+    )
 
 
 def targets_view(rows: list[dict], vocab, lang: str = "zh") -> list:
@@ -169,8 +245,17 @@ def targets_view(rows: list[dict], vocab, lang: str = "zh") -> list:
 
     en = lang == "en"
     if not rows:
-        return [html.H2(t("targets", lang), id="targets-heading"),
-                html.P("No province or industry target matches the filters." if en else "没有符合筛选条件的省级或行业目标。",
-                       id="targets-empty")]
-    return [html.H2(t("targets", lang), id="targets-heading"), targets_chart(rows, vocab, lang),
-            targets_table(rows, vocab, lang)]
+        return [
+            html.H2(t("targets", lang), id="targets-heading"),
+            html.P(
+                "No province or industry target matches the filters."
+                if en
+                else "没有符合筛选条件的省级或行业目标。",
+                id="targets-empty",
+            ),
+        ]
+    return [
+        html.H2(t("targets", lang), id="targets-heading"),
+        targets_chart(rows, vocab, lang),
+        targets_table(rows, vocab, lang),
+    ]

@@ -18,15 +18,16 @@ extra dependency, works offline and inside the app's own start-up. MIGRATIONS is
 at open, the ones the database has not had yet run in one transaction, so an interrupted upgrade
 leaves the old schema intact.
 """
+
 from __future__ import annotations
 
 import os
 import re
 import weakref
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Iterator
 from urllib.parse import parse_qsl, quote
 
 import sqlalchemy as sa
@@ -76,7 +77,8 @@ def default_url() -> str:
 # --- schema --------------------------------------------------------------
 _meta = sa.MetaData()
 views = sa.Table(
-    "views", _meta,
+    "views",
+    _meta,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("name", sa.String(MAX_NAME), nullable=False),
     sa.Column("query", sa.String(MAX_QUERY), nullable=False),
@@ -92,13 +94,16 @@ def _v1_views_table(conn) -> None:
     """Version 1: the views themselves (what the YAML file held: a name and the page's query)."""
     m = sa.MetaData()
     # AUTOINCREMENT on SQLite: ids are never reused, so undoing a delete can give the id back
-    sa.Table("views", m,
-             sa.Column("id", sa.Integer, primary_key=True),
-             sa.Column("name", sa.String(MAX_NAME), nullable=False),
-             sa.Column("query", sa.String(MAX_QUERY), nullable=False),
-             sa.Column("position", sa.Integer, nullable=False),
-             sa.Column("created", sa.DateTime(timezone=True), nullable=False),
-             sqlite_autoincrement=True)
+    sa.Table(
+        "views",
+        m,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("name", sa.String(MAX_NAME), nullable=False),
+        sa.Column("query", sa.String(MAX_QUERY), nullable=False),
+        sa.Column("position", sa.Integer, nullable=False),
+        sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+        sqlite_autoincrement=True,
+    )
     m.create_all(conn)
 
 
@@ -115,7 +120,7 @@ MIGRATIONS: list[Callable] = [_v1_views_table, _v2_note_and_updated]
 
 # --- values --------------------------------------------------------------
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _iso(dt: datetime | None) -> str | None:
@@ -123,14 +128,21 @@ def _iso(dt: datetime | None) -> str | None:
     if dt is None:
         return None
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _as_dict(row) -> dict:
     m = row._mapping
-    return {"id": m["id"], "name": m["name"], "query": m["query"], "note": m["note"], "position": m["position"],
-            "created": _iso(m["created"]), "updated": _iso(m["updated"])}
+    return {
+        "id": m["id"],
+        "name": m["name"],
+        "query": m["query"],
+        "note": m["note"],
+        "position": m["position"],
+        "created": _iso(m["created"]),
+        "updated": _iso(m["updated"]),
+    }
 
 
 def check_name(name) -> str:
@@ -169,7 +181,9 @@ def _tour_scalar(value) -> str | None:
         return "show" if value else "hide"
     if isinstance(value, (str, int, float)):
         return str(value)
-    if isinstance(value, list) and all(isinstance(x, (str, int, float)) and not isinstance(x, bool) for x in value):
+    if isinstance(value, list) and all(
+        isinstance(x, (str, int, float)) and not isinstance(x, bool) for x in value
+    ):
         return ",".join(str(x) for x in value)
     return None
 
@@ -208,8 +222,14 @@ def query_to_tour_entry(view: dict) -> dict:
 
 # --- the database --------------------------------------------------------
 class ViewsDB:
-    def __init__(self, url: str | None = None, *, validate_query: Callable[[str], list[str]] | None = None,
-                 busy_timeout_ms: int = BUSY_TIMEOUT_MS, max_views: int = MAX_VIEWS):
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        validate_query: Callable[[str], list[str]] | None = None,
+        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+        max_views: int = MAX_VIEWS,
+    ):
         self.validate_query = validate_query or (lambda q: [])
         self.max_views, self.busy_timeout_ms = max_views, busy_timeout_ms
         self.engine = _engine(url or default_url(), busy_timeout_ms)
@@ -240,7 +260,8 @@ class ViewsDB:
             if "locked" in str(e.orig) or "busy" in str(e.orig):
                 raise ViewsDBError(
                     f"the saved views database {self.where} is locked by another writer (waited "
-                    f"{self.busy_timeout_ms / 1000:g} s); nothing was changed, try again") from e
+                    f"{self.busy_timeout_ms / 1000:g} s); nothing was changed, try again"
+                ) from e
             raise ViewsDBError(f"the saved views database {self.where} failed: {_reason(e)}") from e
         except sa.exc.DBAPIError as e:
             raise ViewsDBError(f"the saved views database {self.where} failed: {_reason(e)}") from e
@@ -264,8 +285,10 @@ class ViewsDB:
                 conn.execute(schema_version.insert().values(version=0))
             version = conn.execute(sa.select(schema_version.c.version)).scalar_one()
             if version > len(MIGRATIONS):
-                raise ViewsDBError(f"the saved views database {self.where} has schema version {version}, "
-                                   f"newer than this program knows ({len(MIGRATIONS)}): upgrade planmap")
+                raise ViewsDBError(
+                    f"the saved views database {self.where} has schema version {version}, "
+                    f"newer than this program knows ({len(MIGRATIONS)}): upgrade planmap"
+                )
             for number in range(version, len(MIGRATIONS)):
                 MIGRATIONS[number](conn)
                 conn.execute(schema_version.update().values(version=number + 1))
@@ -309,22 +332,39 @@ class ViewsDB:
     def _room_for(self, conn, n: int) -> int:
         count = self._count(conn)
         if count + n > self.max_views:
-            raise ViewsFull(f"the saved views database {self.where} holds {count} views, at most "
-                            f"{self.max_views} are kept: delete some before saving more")
+            raise ViewsFull(
+                f"the saved views database {self.where} holds {count} views, at most "
+                f"{self.max_views} are kept: delete some before saving more"
+            )
         return count
 
-    def _insert(self, conn, name: str, query: str, note: str, position: int | None = None,
-                view_id: int | None = None, created: datetime | None = None) -> dict:
+    def _insert(
+        self,
+        conn,
+        name: str,
+        query: str,
+        note: str,
+        position: int | None = None,
+        view_id: int | None = None,
+        created: datetime | None = None,
+    ) -> dict:
         count = self._room_for(conn, 1)
         last = conn.execute(sa.select(sa.func.max(views.c.position))).scalar() or 0
         if position is None or position > count:
             position = last + 1
         else:
             position = max(1, position)
-            conn.execute(views.update().where(views.c.position >= position).values(position=views.c.position + 1))
+            conn.execute(
+                views.update().where(views.c.position >= position).values(position=views.c.position + 1)
+            )
         now = _now()
-        values = dict(name=name, query=query, note=note, position=position, created=created or now, updated=now)
-        if view_id is not None and conn.execute(sa.select(views.c.id).where(views.c.id == view_id)).first() is None:
+        values = dict(
+            name=name, query=query, note=note, position=position, created=created or now, updated=now
+        )
+        if (
+            view_id is not None
+            and conn.execute(sa.select(views.c.id).where(views.c.id == view_id)).first() is None
+        ):
             values["id"] = view_id
         new_id = conn.execute(views.insert().values(**values)).inserted_primary_key[0]
         if "id" in values and conn.dialect.name == "postgresql":
@@ -351,8 +391,11 @@ class ViewsDB:
                 count = self._count(conn)
                 if not 1 <= position <= count:
                     raise ViewsInvalid("position", f"position must be between 1 and {count}")
-                shift = (views.c.position.between(position, old - 1), +1) if position < old else \
-                        (views.c.position.between(old + 1, position), -1)
+                shift = (
+                    (views.c.position.between(position, old - 1), +1)
+                    if position < old
+                    else (views.c.position.between(old + 1, position), -1)
+                )
                 conn.execute(views.update().where(shift[0]).values(position=views.c.position + shift[1]))
                 changes["position"] = position
             if changes:
@@ -364,16 +407,22 @@ class ViewsDB:
         with self._write() as conn:
             gone = _as_dict(self._row(conn, view_id))
             conn.execute(views.delete().where(views.c.id == view_id))
-            conn.execute(views.update().where(views.c.position > gone["position"])
-                         .values(position=views.c.position - 1))
+            conn.execute(
+                views.update()
+                .where(views.c.position > gone["position"])
+                .values(position=views.c.position - 1)
+            )
             return gone
 
     def restore(self, view: dict) -> dict:
         """Undo a delete: the view goes back at its position (its id too, when still free)."""
         if not isinstance(view, dict):
             raise ViewsInvalid("view", "restore needs the deleted view")
-        name, note, query = check_name(view.get("name")), check_note(view.get("note")), \
-            self.check_query(view.get("query"))
+        name, note, query = (
+            check_name(view.get("name")),
+            check_note(view.get("note")),
+            self.check_query(view.get("query")),
+        )
         position = check_position(view.get("position", 10**9))
         view_id = view.get("id")
         if view_id is not None and (isinstance(view_id, bool) or not isinstance(view_id, int)):
@@ -390,8 +439,10 @@ class ViewsDB:
     # the tour file
     def export_tour(self) -> str:
         entries = [query_to_tour_entry(v) for v in self.list_views()]
-        head = ("# Saved views exported from planmap, in the format of geodata/views.yaml:\n"
-                "# name, filters (same keys as the URL), layers, view, optional sel, compare and note.\n")
+        head = (
+            "# Saved views exported from planmap, in the format of geodata/views.yaml:\n"
+            "# name, filters (same keys as the URL), layers, view, optional sel, compare and note.\n"
+        )
         return head + yaml.safe_dump({"views": entries}, allow_unicode=True, sort_keys=False, width=1000)
 
     def import_tour(self, text: str) -> tuple[list[dict], list[str]]:
@@ -410,7 +461,9 @@ class ViewsDB:
             raise ViewsInvalid("body", "a tour file is a mapping with a list under 'views:'")
         good, notices = [], []
         for number, entry in enumerate(entries, 1):
-            label = f"view {number}" + (f" ({str(entry.get('name'))[:40]})" if isinstance(entry, dict) else "")
+            label = f"view {number}" + (
+                f" ({str(entry.get('name'))[:40]})" if isinstance(entry, dict) else ""
+            )
             try:
                 if not isinstance(entry, dict):
                     raise ValueError("not a mapping with name and filters")

@@ -1,4 +1,5 @@
 """Shared fixtures: the loaded store, a real server on 127.0.0.1, and a real headless Chromium."""
+
 from __future__ import annotations
 
 import os
@@ -21,14 +22,24 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.load import free_port  # noqa: E402  (one helper for tests and benchmarks)
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session", autouse=True)
 def views_data_folder(tmp_path_factory):
     """Saved views go to a throw-away folder: no test writes to the user's own database."""
-    old = {k: os.environ.pop(k, None) for k in ("PLANMAP_DATA", "PLANMAP_DB", "PLANMAP_PUBLIC", "PLANMAP_EDIT_TOKEN")}
+    old = {
+        k: os.environ.pop(k, None)
+        for k in ("PLANMAP_DATA", "PLANMAP_DB", "PLANMAP_PUBLIC", "PLANMAP_EDIT_TOKEN")
+    }
     os.environ["PLANMAP_DATA"] = str(tmp_path_factory.mktemp("planmap-data"))
     yield Path(os.environ["PLANMAP_DATA"])
     for k, v in old.items():
@@ -68,8 +79,13 @@ def live_server(tmp_path_factory):
     # then blocks on its next log line, so a long browser session stopped answering
     log = tmp_path_factory.mktemp("live-log") / "server.log"
     with open(log, "wb") as err:
-        proc = subprocess.Popen([sys.executable, "app.py", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                                stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(
+            [sys.executable, "app.py", "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for(url + "/", proc, log=log)
@@ -107,24 +123,32 @@ def open_map(pg, query: str = "") -> None:
     """Open the page and wait until the map and its callbacks have settled."""
     pg.goto(pg.base + "/" + query)
     pg.wait_for_selector("#map .geo", timeout=30000)
-    pg.wait_for_function("document.querySelector('#summary') && document.querySelector('#summary').innerText.length > 0",
-                         timeout=30000)
+    pg.wait_for_function(
+        "document.querySelector('#summary') && document.querySelector('#summary').innerText.length > 0",
+        timeout=30000,
+    )
     wait_settled(pg)
 
 
 def wait_settled(pg, timeout: int = 30000) -> None:
     """Until the map has been fitted to its real size (the page's last start-up patch, see assets/map.js)."""
-    pg.wait_for_function("() => { const gd = document.querySelector('#map .js-plotly-plot');"
-                         " return gd && gd.layout && String(gd.layout.uirevision || '').startsWith('zoom-'); }",
-                         timeout=timeout)
+    pg.wait_for_function(
+        "() => { const gd = document.querySelector('#map .js-plotly-plot');"
+        " return gd && gd.layout && String(gd.layout.uirevision || '').startsWith('zoom-'); }",
+        timeout=timeout,
+    )
 
 
 def wait_for_points(pg, allowed_ids, timeout: int = 15000) -> None:
     """Until every mark the map draws is one of `allowed_ids` (a filter's patch has been applied)."""
-    pg.wait_for_function("""(ids) => { const gd = document.querySelector('#map .js-plotly-plot'); const ok = new Set(ids);
+    pg.wait_for_function(
+        """(ids) => { const gd = document.querySelector('#map .js-plotly-plot'); const ok = new Set(ids);
         const pts = gd._fullData.filter(t => (t.uid || '').startsWith('points-'));
         const drawn = pts.flatMap(t => (t.customdata || []).map(c => c && c[0]));
-        return drawn.length > 0 && drawn.every(i => ok.has(i)); }""", arg=sorted(allowed_ids), timeout=timeout)
+        return drawn.length > 0 && drawn.every(i => ok.has(i)); }""",
+        arg=sorted(allowed_ids),
+        timeout=timeout,
+    )
 
 
 def map_data(pg, graph: str = "map") -> list:

@@ -1,4 +1,5 @@
 """The derived boundary files: counts, tiling, winding, datum."""
+
 import numpy as np
 import pytest
 import shapely
@@ -40,7 +41,7 @@ def test_prefectures_tile_province(store, province):
     outline = prov[prov["name"] == province].geometry.item()
     parts = prefs[prefs["province"] == province].geometry
     union = shapely.union_all(parts.values)
-    assert abs(parts.area.sum() - union.area) / union.area < 1e-4      # no overlaps
+    assert abs(parts.area.sum() - union.area) / union.area < 1e-4  # no overlaps
     assert outline.symmetric_difference(union).area / outline.area < 1e-4  # no gaps
 
 

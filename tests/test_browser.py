@@ -9,7 +9,13 @@ pytestmark = pytest.mark.browser
 
 
 def _points(pg):
-    return {i for t in map_data(pg) if t["name"] not in ("highlight",) for i in t["ids"] if not i.startswith("pref:")}
+    return {
+        i
+        for t in map_data(pg)
+        if t["name"] not in ("highlight",)
+        for i in t["ids"]
+        if not i.startswith("pref:")
+    }
 
 
 def test_map_shows_all_prefectures_and_asks_no_other_host(page):
@@ -72,9 +78,13 @@ def test_table_selection_zooms_the_map(page, store):
     before = page.evaluate("() => document.querySelector('#map .js-plotly-plot').layout.geo.lonaxis.range")
     page.click(".ag-center-cols-container .ag-row >> nth=0")
     page.wait_for_selector("#details mark", timeout=15000)
-    page.wait_for_function("""(b) => {
+    page.wait_for_function(
+        """(b) => {
         const r = document.querySelector('#map .js-plotly-plot').layout.geo.lonaxis.range;
-        return r && (r[1] - r[0]) < (b[1] - b[0]) / 2; }""", arg=before, timeout=15000)
+        return r && (r[1] - r[0]) < (b[1] - b[0]) / 2; }""",
+        arg=before,
+        timeout=15000,
+    )
     assert "sel=" in page.url
 
 
@@ -97,8 +107,11 @@ def test_presentation_mode_and_saved_views_from_keyboard(page):
     page.keyboard.press("ArrowLeft")
     page.wait_for_function("document.querySelector('#summary').innerText.includes('组团')", timeout=15000)
     # the saved extent (the coast), not both provinces nor the previous view's
-    page.wait_for_function("""() => { const r = document.querySelector('#map .js-plotly-plot').layout.geo.lonaxis.range;
-        return 116.5 < (r[0] + r[1]) / 2 && (r[0] + r[1]) / 2 < 119 && r[1] - r[0] < 9; }""", timeout=15000)
+    page.wait_for_function(
+        """() => { const r = document.querySelector('#map .js-plotly-plot').layout.geo.lonaxis.range;
+        return 116.5 < (r[0] + r[1]) / 2 && (r[0] + r[1]) / 2 < 119 && r[1] - r[0] < 9; }""",
+        timeout=15000,
+    )
     assert page.hosts <= {page.base.split("/")[2]}
 
 
@@ -117,8 +130,10 @@ def test_export_dialog_downloads_a_pdf_with_title(page, tmp_path):
     path = tmp_path / dl.value.suggested_filename
     dl.value.save_as(path)
     assert path.name == "河北钢铁基地.pdf"
-    text = unicodedata.normalize("NFKC", subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
-                                                        text=True, check=True).stdout)
+    text = unicodedata.normalize(
+        "NFKC",
+        subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout,
+    )
     assert "河北钢铁基地" in text and "资料来源" in text and "钢铁" in text
 
 
@@ -127,7 +142,10 @@ def test_zoom_to_prefecture_lists_its_elements(page):
     page.click("#f-zoom")
     page.keyboard.type("唐山")
     page.locator(".dash-dropdown-option", has_text="唐山市").first.click()
-    page.wait_for_function("document.querySelector('#details-title') && "
-                           "document.querySelector('#details-title').innerText.includes('唐山市')", timeout=15000)
+    page.wait_for_function(
+        "document.querySelector('#details-title') && "
+        "document.querySelector('#details-title').innerText.includes('唐山市')",
+        timeout=15000,
+    )
     assert "2011-2015" in page.inner_text("#details")
     assert "pref=" in page.url or "view=" in page.url

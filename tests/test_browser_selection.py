@@ -1,6 +1,7 @@
 """One selection across map, table and charts; downloads equal the table; dropdowns take typing (issue 12).
 
 Real headless Chromium against `python app.py serve`."""
+
 import csv
 import io
 from urllib.parse import parse_qs, urlparse
@@ -23,16 +24,22 @@ def _sel(pg):
 
 
 def _grid_filled(pg):
-    pg.wait_for_function("() => { try { return dash_ag_grid.getApi('grid').getDisplayedRowCount() > 0; }"
-                         " catch (e) { return false; } }", timeout=30000)
+    pg.wait_for_function(
+        "() => { try { return dash_ag_grid.getApi('grid').getDisplayedRowCount() > 0; }"
+        " catch (e) { return false; } }",
+        timeout=30000,
+    )
 
 
 def _row_in_grid_viewport(pg, rid):
-    return pg.evaluate("""(id) => { const row = document.querySelector(`#grid .ag-center-cols-container [row-id="${id}"]`);
+    return pg.evaluate(
+        """(id) => { const row = document.querySelector(`#grid .ag-center-cols-container [row-id="${id}"]`);
         const port = document.querySelector('#grid .ag-body-viewport');
         if (!row || !port) return false;
         const r = row.getBoundingClientRect(), p = port.getBoundingClientRect();
-        return r.height > 0 && r.top >= p.top - 1 && r.bottom <= p.bottom + 1; }""", rid)
+        return r.height > 0 && r.top >= p.top - 1 && r.bottom <= p.bottom + 1; }""",
+        rid,
+    )
 
 
 def test_a_mark_click_selects_its_row_in_view(page, store):
@@ -50,10 +57,14 @@ def test_a_mark_click_selects_its_row_in_view(page, store):
     sel = _sel(page)
     assert sel in steel  # the mark under the pointer (a neighbour may lie on top of it)
     page.wait_for_function(f"() => ({GRID_SELECTED_JS})().join() === {sel!r}", timeout=15000)
-    page.wait_for_function("""(id) => { const row = document.querySelector(`#grid .ag-center-cols-container [row-id="${id}"]`);
+    page.wait_for_function(
+        """(id) => { const row = document.querySelector(`#grid .ag-center-cols-container [row-id="${id}"]`);
         const port = document.querySelector('#grid .ag-body-viewport'); if (!row) return false;
         const r = row.getBoundingClientRect(), p = port.getBoundingClientRect();
-        return r.top >= p.top - 1 && r.bottom <= p.bottom + 1; }""", arg=sel, timeout=10000)
+        return r.top >= p.top - 1 && r.bottom <= p.bottom + 1; }""",
+        arg=sel,
+        timeout=10000,
+    )
     assert _row_in_grid_viewport(page, sel)
     assert not page.errors
 
@@ -63,19 +74,29 @@ def test_a_row_selects_its_mark_and_brings_the_map_into_view(page, store):
     _grid_filled(page)
     rid = page.evaluate(GRID_IDS_JS)[2]
     page.locator(f'#grid .ag-center-cols-container [row-id="{rid}"] .ag-cell').first.click()
-    page.wait_for_function("(id) => new URLSearchParams(location.search).get('sel') === id", arg=rid, timeout=15000)
+    page.wait_for_function(
+        "(id) => new URLSearchParams(location.search).get('sel') === id", arg=rid, timeout=15000
+    )
     # the highlight is drawn on the element's own mark (the point trace that carries its id)
-    page.wait_for_function("""(id) => { const gd = document.querySelector('#map .js-plotly-plot');
+    page.wait_for_function(
+        """(id) => { const gd = document.querySelector('#map .js-plotly-plot');
         const h = gd._fullData.find(t => t.uid === 'highlight'); if (!h || !h.lon || !h.lon.length) return false;
         for (const t of gd._fullData) {
           if (!(t.uid || '').startsWith('points-') || !t.customdata) continue;
           const i = Array.from(t.customdata).findIndex(c => c && c[0] === id);
-          if (i >= 0) return Array.from(h.lon).some((x, k) => Math.abs(x - t.lon[i]) < 1e-6 && Math.abs(h.lat[k] - t.lat[i]) < 1e-6);
+          const near = (x, k) => Math.abs(x - t.lon[i]) < 1e-6 && Math.abs(h.lat[k] - t.lat[i]) < 1e-6;
+          if (i >= 0) return Array.from(h.lon).some(near);
         }
-        return false; }""", arg=rid, timeout=15000)
+        return false; }""",
+        arg=rid,
+        timeout=15000,
+    )
     # the table is below the map: the map is scrolled back into view
-    page.wait_for_function("() => { const r = document.getElementById('map').getBoundingClientRect();"
-                           " return r.bottom > 0 && r.top < window.innerHeight; }", timeout=10000)
+    page.wait_for_function(
+        "() => { const r = document.getElementById('map').getBoundingClientRect();"
+        " return r.bottom > 0 && r.top < window.innerHeight; }",
+        timeout=10000,
+    )
     # the row stays the one selection (no loop back from the map)
     page.wait_for_timeout(800)
     assert page.evaluate(GRID_SELECTED_JS) == [rid] and _sel(page) == rid
@@ -92,13 +113,19 @@ def test_a_bar_click_filters_by_its_industry(page, store):
     name = bar.locator(".bar-label").inner_text()
     code = next(i["code"] for i in store.vocab.industries if i["zh"] == name)
     bar.click()
-    page.wait_for_function("(c) => new URLSearchParams(location.search).get('industry') === c", arg=code, timeout=15000)
-    page.wait_for_function("(n) => document.querySelector('#summary').innerText.includes('产业: ' + n)", arg=name,
-                           timeout=15000)
+    page.wait_for_function(
+        "(c) => new URLSearchParams(location.search).get('industry') === c", arg=code, timeout=15000
+    )
+    page.wait_for_function(
+        "(n) => document.querySelector('#summary').innerText.includes('产业: ' + n)", arg=name, timeout=15000
+    )
     # the filter control says it too, and the table holds only that industry
     assert name in page.locator("#f-industry").inner_text()
-    page.wait_for_function(f"(n) => ({GRID_IDS_JS})().length === n",
-                           arg=int(sum(code in c for c in store.elements["industries"])), timeout=15000)
+    page.wait_for_function(
+        f"(n) => ({GRID_IDS_JS})().length === n",
+        arg=int(sum(code in c for c in store.elements["industries"])),
+        timeout=15000,
+    )
 
 
 def test_a_prefecture_bar_filters_by_its_prefecture(page, store):
@@ -108,17 +135,21 @@ def test_a_prefecture_bar_filters_by_its_prefecture(page, store):
     bar.wait_for(timeout=15000)
     name = bar.locator(".bar-label").inner_text()
     bar.click()
-    page.wait_for_function("(n) => new URLSearchParams(location.search).get('prefecture') === n", arg=name,
-                           timeout=15000)
-    page.wait_for_function("(n) => document.querySelector('#summary').innerText.includes('地市: ' + n)", arg=name,
-                           timeout=15000)
+    page.wait_for_function(
+        "(n) => new URLSearchParams(location.search).get('prefecture') === n", arg=name, timeout=15000
+    )
+    page.wait_for_function(
+        "(n) => document.querySelector('#summary').innerText.includes('地市: ' + n)", arg=name, timeout=15000
+    )
 
 
 def test_download_rows_equal_the_grid_rows_in_order(page, tmp_path):
     open_map(page, "?q=钢铁")
     _grid_filled(page)
     # a column sort by the user: the download follows the order the table shows
-    page.evaluate("() => dash_ag_grid.getApi('grid').applyColumnState({state: [{colId: 'name', sort: 'desc'}]})")
+    page.evaluate(
+        "() => dash_ag_grid.getApi('grid').applyColumnState({state: [{colId: 'name', sort: 'desc'}]})"
+    )
     page.wait_for_timeout(600)
     shown = page.evaluate(GRID_IDS_JS)
     assert len(shown) > 3
@@ -158,21 +189,33 @@ def test_j_steps_through_the_table_but_not_while_typing(page):
     order = page.evaluate(GRID_IDS_JS)
     page.evaluate("document.activeElement.blur()")
     page.keyboard.press("j")
-    page.wait_for_function("(id) => new URLSearchParams(location.search).get('sel') === id", arg=order[0], timeout=15000)
+    page.wait_for_function(
+        "(id) => new URLSearchParams(location.search).get('sel') === id", arg=order[0], timeout=15000
+    )
     page.keyboard.press("j")
-    page.wait_for_function("(id) => new URLSearchParams(location.search).get('sel') === id", arg=order[1], timeout=15000)
+    page.wait_for_function(
+        "(id) => new URLSearchParams(location.search).get('sel') === id", arg=order[1], timeout=15000
+    )
     page.keyboard.press("k")
-    page.wait_for_function("(id) => new URLSearchParams(location.search).get('sel') === id", arg=order[0], timeout=15000)
+    page.wait_for_function(
+        "(id) => new URLSearchParams(location.search).get('sel') === id", arg=order[0], timeout=15000
+    )
 
 
 def test_export_dialog_takes_the_focus_and_esc_gives_it_back(page):
     open_map(page)
     page.click("#open-export")
-    page.wait_for_function("() => !document.getElementById('export-dialog').hidden"
-                           " && document.getElementById('export-dialog').contains(document.activeElement)", timeout=10000)
+    page.wait_for_function(
+        "() => !document.getElementById('export-dialog').hidden"
+        " && document.getElementById('export-dialog').contains(document.activeElement)",
+        timeout=10000,
+    )
     for _ in range(12):
         page.keyboard.press("Tab")
         assert page.evaluate("document.getElementById('export-dialog').contains(document.activeElement)")
     page.keyboard.press("Escape")
-    page.wait_for_function("() => document.getElementById('export-dialog').hidden"
-                           " && document.activeElement.id === 'open-export'", timeout=10000)
+    page.wait_for_function(
+        "() => document.getElementById('export-dialog').hidden"
+        " && document.activeElement.id === 'open-export'",
+        timeout=10000,
+    )

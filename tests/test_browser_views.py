@@ -1,4 +1,5 @@
 """Saved views and presentation in a real browser: save, manage, a presentation link at 1280×720, keys."""
+
 import uuid
 
 import pytest
@@ -28,8 +29,11 @@ def _names_in_dialog(pg, ids: list[int], expected: list[str] | None = None) -> l
     """The names of our views as the manage dialog lists them, in its order (once it shows `expected`)."""
     if expected is not None:
         try:
-            pg.wait_for_function(f"([ids, want]) => JSON.stringify(({NAMES_JS})(ids)) === JSON.stringify(want)",
-                                 arg=[ids, expected], timeout=15000)
+            pg.wait_for_function(
+                f"([ids, want]) => JSON.stringify(({NAMES_JS})(ids)) === JSON.stringify(want)",
+                arg=[ids, expected],
+                timeout=15000,
+            )
         except Exception:
             pass  # the assertion below shows what the list holds instead
     return pg.evaluate(NAMES_JS, ids)
@@ -41,37 +45,47 @@ def test_save_confirms_with_the_name_and_selects_the_view(page):
     page.fill("#view-name", name)
     page.fill("#view-note", "十二五与十三五")
     page.click("#view-save")
-    page.wait_for_function("(n) => document.querySelector('#view-status').innerText.includes(n)", arg=name,
-                           timeout=15000)
+    page.wait_for_function(
+        "(n) => document.querySelector('#view-status').innerText.includes(n)", arg=name, timeout=15000
+    )
     assert page.inner_text("#view-status") == f"已保存：{name}"
     assert page.get_attribute("#view-status", "role") == "status"
-    page.wait_for_function("(n) => document.querySelector('#view-pick').innerText.includes(n)", arg=name,
-                           timeout=15000)
-    saved = [v for v in requests.get(page.base + "/api/views", timeout=10).json()["views"] if v["name"] == name]
+    page.wait_for_function(
+        "(n) => document.querySelector('#view-pick').innerText.includes(n)", arg=name, timeout=15000
+    )
+    saved = [
+        v for v in requests.get(page.base + "/api/views", timeout=10).json()["views"] if v["name"] == name
+    ]
     assert [(v["query"], v["note"]) for v in saved] == [("?industry=steel&province=hebei", "十二五与十三五")]
     assert not page.errors
 
 
 def test_manage_dialog_renames_moves_deletes_and_undoes(page):
     a, b, c = (_unique(x) for x in ("甲", "乙", "丙"))
-    ids = [_saved(page.base, a, "?province=hebei"), _saved(page.base, b, "?province=henan"),
-           _saved(page.base, c, "?industry=steel")]
+    ids = [
+        _saved(page.base, a, "?province=hebei"),
+        _saved(page.base, b, "?province=henan"),
+        _saved(page.base, c, "?industry=steel"),
+    ]
     open_map(page)
     page.click("#manage-open")
     page.wait_for_selector("#manage-dialog:not([hidden])")
     assert page.get_attribute("#manage-dialog", "aria-modal") == "true"
-    page.wait_for_function("() => document.activeElement && document.activeElement.closest('#manage-dialog')",
-                           timeout=5000)
-    page.wait_for_function("(id) => document.querySelector(`#manage-list li[data-view='${id}']`)", arg=ids[2],
-                           timeout=15000)
+    page.wait_for_function(
+        "() => document.activeElement && document.activeElement.closest('#manage-dialog')", timeout=5000
+    )
+    page.wait_for_function(
+        "(id) => document.querySelector(`#manage-list li[data-view='${id}']`)", arg=ids[2], timeout=15000
+    )
     assert _names_in_dialog(page, ids, [a, b, c]) == [a, b, c]
     for _ in range(40):  # aria-modal: Tab never leaves the dialog
         page.keyboard.press("Tab")
         assert page.evaluate("() => !!document.activeElement.closest('#manage-dialog')")
 
     def status_says(text):
-        page.wait_for_function("(t) => document.querySelector('#manage-status').innerText.includes(t)", arg=text,
-                               timeout=15000)
+        page.wait_for_function(
+            "(t) => document.querySelector('#manage-status').innerText.includes(t)", arg=text, timeout=15000
+        )
 
     renamed = _unique("乙改")
     field = page.locator(f"#manage-list li[data-view='{ids[1]}'] input").first
@@ -91,10 +105,14 @@ def test_manage_dialog_renames_moves_deletes_and_undoes(page):
     # the picker follows: the renamed view is listed under its new name
     page.keyboard.press("Escape")
     page.wait_for_selector("#manage-dialog[hidden]", state="attached", timeout=5000)
-    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'manage-open'",
-                           timeout=5000)
-    stored = [v["name"] for v in requests.get(page.base + "/api/views", timeout=10).json()["views"]
-              if v["id"] in ids]
+    page.wait_for_function(
+        "() => document.activeElement && document.activeElement.id === 'manage-open'", timeout=5000
+    )
+    stored = [
+        v["name"]
+        for v in requests.get(page.base + "/api/views", timeout=10).json()["views"]
+        if v["id"] in ids
+    ]
     assert stored == [renamed, a, c]
     assert not page.errors
 
@@ -123,8 +141,11 @@ def test_presentation_link_opens_at_a_tour_view_at_1280x720(room):
     first = yaml.safe_load(TOUR.read_text(encoding="utf-8"))["views"][0]
     open_map(room, "?present=1&tour=t1")
     room.wait_for_selector("#page-body.presenting")
-    room.wait_for_function("(n) => document.querySelector('#present-caption').innerText.includes(n)",
-                           arg=first["name"], timeout=15000)
+    room.wait_for_function(
+        "(n) => document.querySelector('#present-caption').innerText.includes(n)",
+        arg=first["name"],
+        timeout=15000,
+    )
     room.wait_for_function("document.querySelector('#summary').innerText.includes('组团')", timeout=15000)
     room.wait_for_timeout(800)
     room.screenshot(path=f"{SHOTS}-t1.png")
@@ -139,8 +160,9 @@ def test_presentation_link_opens_at_a_tour_view_at_1280x720(room):
     assert _legend_size(room) > 15  # legend scaled up for the room (11 on a laptop)
     room.keyboard.press("Escape")
     room.wait_for_selector("#page-body:not(.presenting)")
-    room.wait_for_function("() => document.querySelector('#map .js-plotly-plot')._fullLayout.legend.font.size < 12",
-                           timeout=5000)
+    room.wait_for_function(
+        "() => document.querySelector('#map .js-plotly-plot')._fullLayout.legend.font.size < 12", timeout=5000
+    )
     assert not room.errors
 
 
@@ -148,8 +170,11 @@ def test_presented_comparison_fits_the_screen(room):
     open_map(room, "?present=1&tour=t8")  # Hebei steel, 2011-2015 against 2016-2020: the difference map
     room.wait_for_selector("#page-body.presenting")
     room.wait_for_selector("#compare-map .geo", timeout=30000)
-    room.wait_for_function("() => { const g = document.querySelector('#compare-map .js-plotly-plot');"
-                           " return g && g._fullLayout && g._fullLayout.height < 520; }", timeout=15000)
+    room.wait_for_function(
+        "() => { const g = document.querySelector('#compare-map .js-plotly-plot');"
+        " return g && g._fullLayout && g._fullLayout.height < 520; }",
+        timeout=15000,
+    )
     room.screenshot(path=f"{SHOTS}-t8.png")
     bar = room.locator("#present-bar").bounding_box()
     box = room.locator("#compare-map .main-svg").first.bounding_box()  # the drawn map, not only its box
@@ -193,14 +218,23 @@ def public_server(tmp_path_factory):
     import subprocess
     import sys
 
-    from conftest import ROOT, wait_for
     from benchmarks.load import free_port
+    from conftest import ROOT, wait_for
 
     port = free_port()
-    env = dict(os.environ, PLANMAP_DATA=str(tmp_path_factory.mktemp("public-views")), PLANMAP_PUBLIC="1",
-               PLANMAP_EDIT_TOKEN="room-42-secret")
-    proc = subprocess.Popen([sys.executable, "app.py", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # never an unread pipe
+    env = dict(
+        os.environ,
+        PLANMAP_DATA=str(tmp_path_factory.mktemp("public-views")),
+        PLANMAP_PUBLIC="1",
+        PLANMAP_EDIT_TOKEN="room-42-secret",
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "app.py", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # never an unread pipe
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for(url + "/", proc)
@@ -218,24 +252,31 @@ def test_public_server_asks_for_the_edit_token_once(browser, public_server):
         open_map(pg, "?industry=steel")
         pg.fill("#view-name", "公开服务器")
         pg.click("#view-save")
-        pg.wait_for_function("document.querySelector('#view-status').innerText.includes('编辑口令')", timeout=15000)
+        pg.wait_for_function(
+            "document.querySelector('#view-status').innerText.includes('编辑口令')", timeout=15000
+        )
         assert requests.get(public_server + "/api/views", timeout=10).json()["views"] == []
         pg.click("#manage-open")
         pg.fill("#edit-token-input", "wrong")
         pg.keyboard.press("Escape")
         pg.click("#view-save")
-        pg.wait_for_function("document.querySelector('#view-status').innerText.includes('编辑口令不正确')",
-                             timeout=15000)
+        pg.wait_for_function(
+            "document.querySelector('#view-status').innerText.includes('编辑口令不正确')", timeout=15000
+        )
         pg.click("#manage-open")
         pg.fill("#edit-token-input", "room-42-secret")
         pg.keyboard.press("Escape")
         pg.click("#view-save")
-        pg.wait_for_function("document.querySelector('#view-status').innerText === '已保存：公开服务器'", timeout=15000)
+        pg.wait_for_function(
+            "document.querySelector('#view-status').innerText === '已保存：公开服务器'", timeout=15000
+        )
         pg.reload()  # the token is kept for the tab (sessionStorage), not asked again
         pg.wait_for_selector("#map .geo", timeout=30000)
         pg.fill("#view-name", "第二个")
         pg.click("#view-save")
-        pg.wait_for_function("document.querySelector('#view-status').innerText === '已保存：第二个'", timeout=15000)
+        pg.wait_for_function(
+            "document.querySelector('#view-status').innerText === '已保存：第二个'", timeout=15000
+        )
         names = [v["name"] for v in requests.get(public_server + "/api/views", timeout=10).json()["views"]]
         assert names == ["公开服务器", "第二个"]
     finally:

@@ -1,23 +1,28 @@
 """Each callback called as Dash calls it, with good and invalid inputs (no exception, a clear answer)."""
+
 from contextvars import copy_context
 
 import pytest
-
 from dash import Patch, no_update
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
 from dash.exceptions import PreventUpdate
 
-from callbacks import details, export, map as map_cb, page, present, table
+from callbacks import details, export, page, present, table
+from callbacks import map as map_cb
 from layers.figure import N_BASE, element_slots, trace_index
 from layers.filters import SPECS
 
 
 def run(fn, trigger: str, *args):
     """Call a callback with `trigger` ('id.prop') as the input that fired."""
+
     def go():
-        context_value.set(AttributeDict(triggered_inputs=[{"prop_id": t, "value": None} for t in trigger.split(" ")]))
+        context_value.set(
+            AttributeDict(triggered_inputs=[{"prop_id": t, "value": None} for t in trigger.split(" ")])
+        )
         return fn(*args)
+
     return copy_context().run(go)
 
 
@@ -48,13 +53,23 @@ def controls(**values):
 
 
 def test_sync_filters_canonical_and_link(store):
-    out = run(page.sync_filters, "f-industry.value",
-              controls(industry=["钢铁"], period=["2011-2015"], min_revenue=1000, province=["河北省"]), {}, "zh")
+    out = run(
+        page.sync_filters,
+        "f-industry.value",
+        controls(industry=["钢铁"], period=["2011-2015"], min_revenue=1000, province=["河北省"]),
+        {},
+        "zh",
+    )
     data = out["filters"]
     assert data == {"industry": "steel", "period": "2011-2015", "min_revenue": "1000", "province": "hebei"}
     assert "显示" in out["summary"] and "钢铁" in out["summary"]
-    search = run(page.sync_link, "filters.data", data, ["labels", "context"], "河北省", "", None, None, None, "zh")
-    assert search == "?industry=steel&period=2011-2015&min_revenue=1000&province=hebei&view=%E6%B2%B3%E5%8C%97%E7%9C%81"
+    search = run(
+        page.sync_link, "filters.data", data, ["labels", "context"], "河北省", "", None, None, None, "zh"
+    )
+    assert (
+        search
+        == "?industry=steel&period=2011-2015&min_revenue=1000&province=hebei&view=%E6%B2%B3%E5%8C%97%E7%9C%81"
+    )
 
 
 def test_unchanged_filters_do_not_cascade(store):
@@ -64,47 +79,109 @@ def test_unchanged_filters_do_not_cascade(store):
 
 
 def test_sync_filters_invalid_values_become_notices(store):
-    out = run(page.sync_filters, "f-q.value",
-              controls(q="x" * 1000, industry=["<script>"], period=["1999", "2030-2040"], year="abc", plan=["999"],
-                       min_revenue="lots", no_target="maybe", province=["mars"], kind=["castle"]), None, "zh")
+    out = run(
+        page.sync_filters,
+        "f-q.value",
+        controls(
+            q="x" * 1000,
+            industry=["<script>"],
+            period=["1999", "2030-2040"],
+            year="abc",
+            plan=["999"],
+            min_revenue="lots",
+            no_target="maybe",
+            province=["mars"],
+            kind=["castle"],
+        ),
+        None,
+        "zh",
+    )
     assert out["filters"] == {"q": "x" * 200}  # only the (shortened) search was understood
     text = str(out["notices"].to_plotly_json())
-    for word in ("unknown industry", "unknown plan period '2030-2040'", "no plan period covers the year '1999'",
-                 "unknown plan document '999'", "min_revenue", "no_target",
-                 "unknown province", "unknown element kind", "too long"):
+    for word in (
+        "unknown industry",
+        "unknown plan period '2030-2040'",
+        "no plan period covers the year '1999'",
+        "unknown plan document '999'",
+        "min_revenue",
+        "no_target",
+        "unknown province",
+        "unknown element kind",
+        "too long",
+    ):
         assert word in text, word
 
 
 def test_update_map_patches_only_elements(store):
-    p = run(map_cb.update_map, "filters.data", {"industry": "steel"}, None, ["labels"], "all", None, "zh", None)
+    p = run(
+        map_cb.update_map, "filters.data", {"industry": "steel"}, None, ["labels"], "all", None, "zh", None
+    )
     assert isinstance(p, Patch)
     ops = p.to_plotly_json()["operations"]
     touched = {op["location"][1] for op in ops if op["location"][0] == "data"}
     assert min(touched) >= N_BASE  # the boundaries are never re-sent on a filter change
     assert touched == set(range(N_BASE, N_BASE + len(element_slots())))
     layout_keys = {op["location"][1] for op in ops if op["location"][0] == "layout"}
-    assert layout_keys == {"shapes", "annotations", "legend", "margin"}  # the size key and where the legend sits
+    assert layout_keys == {
+        "shapes",
+        "annotations",
+        "legend",
+        "margin",
+    }  # the size key and where the legend sits
 
 
 def test_update_map_zoom_and_selection_together(store):
     rid = store.elements["id"].iloc[0]
-    p = run(map_cb.update_map, "selection.data f-zoom.value", {}, {"type": "element", "id": rid}, ["labels"],
-            "河北省", None, "zh", None)
+    p = run(
+        map_cb.update_map,
+        "selection.data f-zoom.value",
+        {},
+        {"type": "element", "id": rid},
+        ["labels"],
+        "河北省",
+        None,
+        "zh",
+        None,
+    )
     ops = {tuple(op["location"]) for op in p.to_plotly_json()["operations"]}
-    assert ("layout", "geo", "lonaxis", "range") in ops and any(o[0] == "data" and o[1] >= N_BASE for o in ops)
+    assert ("layout", "geo", "lonaxis", "range") in ops and any(
+        o[0] == "data" and o[1] >= N_BASE for o in ops
+    )
 
 
 def test_selection_alone_moves_only_the_highlight(store):
     rid = store.elements["id"].iloc[0]
-    p = run(map_cb.update_map, "selection.data", {}, {"type": "element", "id": rid}, ["labels"], "all", None, "zh", None)
+    p = run(
+        map_cb.update_map,
+        "selection.data",
+        {},
+        {"type": "element", "id": rid},
+        ["labels"],
+        "all",
+        None,
+        "zh",
+        None,
+    )
     slots = {op["location"][1] for op in p.to_plotly_json()["operations"] if op["location"][0] == "data"}
     index = trace_index(store.vocab)
     # prefecture fill, the ring, and the labels (the selected element is named first)
-    assert slots == {index[n] for n in ("prefectures", "highlight", "labels-marks", "labels-areas", "leaders")}
+    assert slots == {
+        index[n] for n in ("prefectures", "highlight", "labels-marks", "labels-areas", "leaders")
+    }
 
 
 def test_update_map_bad_store_is_harmless(store):
-    p = run(map_cb.update_map, "filters.data", {"industry": ["??"], "min_revenue": "x"}, "junk", None, None, None, "zh", None)
+    p = run(
+        map_cb.update_map,
+        "filters.data",
+        {"industry": ["??"], "min_revenue": "x"},
+        "junk",
+        None,
+        None,
+        None,
+        "zh",
+        None,
+    )
     assert isinstance(p, Patch)
 
 
@@ -151,7 +228,9 @@ def test_download_csv_contract(store):
 
 def test_table_row_selects_and_zooms(store):
     rid = store.elements["id"].iloc[0]
-    sel, zoom, options = table.select_from_table([{"id": rid, "name": "x"}], [{"label": "all", "value": "all"}])
+    sel, zoom, options = table.select_from_table(
+        [{"id": rid, "name": "x"}], [{"label": "all", "value": "all"}]
+    )
     assert sel == {"type": "element", "id": rid, "from": "table"} and zoom.count(",") == 3
     assert options[-1] == {"label": "要素：x", "value": zoom}
     assert table.select_from_table([], []) == (no_update,) * 3
@@ -169,8 +248,10 @@ def db(tmp_path, store):
     from layers.page_state import parse_page
     from layers.views_db import ViewsDB
 
-    return ViewsDB(f"sqlite:///{tmp_path / 'views.sqlite3'}",
-                   validate_query=lambda q: [n.text("en") for n in parse_page(q, store)[1]])
+    return ViewsDB(
+        f"sqlite:///{tmp_path / 'views.sqlite3'}",
+        validate_query=lambda q: [n.text("en") for n in parse_page(q, store)[1]],
+    )
 
 
 LOCAL = "127.0.0.1"
@@ -199,8 +280,16 @@ def test_picker_lists_tour_then_saved_views(db):
 
 
 def test_save_view_confirms_and_selects_it(db):
-    out = present.save_view(db, 1, " 钢铁视图 ", "给领导看", "?industry=steel&present=1&tour=t2&lang=en", "zh",
-                            None, remote_addr=LOCAL)
+    out = present.save_view(
+        db,
+        1,
+        " 钢铁视图 ",
+        "给领导看",
+        "?industry=steel&present=1&tour=t2&lang=en",
+        "zh",
+        None,
+        remote_addr=LOCAL,
+    )
     [saved] = db.list_views()
     assert out["message"] == "已保存：钢铁视图" and out["pick"] == str(saved["id"])
     # the saved query is the view itself: no language, no presentation keys
@@ -217,22 +306,36 @@ def test_save_view_refusals_are_messages(db, monkeypatch, tmp_path):
     full = ViewsDB(f"sqlite:///{tmp_path / 'full.sqlite3'}", max_views=1)
     full.create("一", "?industry=steel")
     out = present.save_view(full, 1, "二", None, "?industry=steel", "zh", None, remote_addr=LOCAL)
-    assert out["message"].startswith("未能保存：") and "at most 1" in out["message"] and out["pick"] is no_update
+    assert (
+        out["message"].startswith("未能保存：") and "at most 1" in out["message"] and out["pick"] is no_update
+    )
     monkeypatch.setenv("PLANMAP_PUBLIC", "1")
     monkeypatch.setenv("PLANMAP_EDIT_TOKEN", "s3cret-token")
-    assert present.save_view(db, 1, "x", None, "", "zh", None, remote_addr=LOCAL)["message"] == \
-        "本服务器需要编辑口令才能保存：请在“管理视图”中输入"
-    assert present.save_view(db, 1, "x", None, "", "en", "guess", remote_addr=LOCAL)["message"] == \
-        "the edit token is wrong"
+    assert (
+        present.save_view(db, 1, "x", None, "", "zh", None, remote_addr=LOCAL)["message"]
+        == "本服务器需要编辑口令才能保存：请在“管理视图”中输入"
+    )
+    assert (
+        present.save_view(db, 1, "x", None, "", "en", "guess", remote_addr=LOCAL)["message"]
+        == "the edit token is wrong"
+    )
     assert db.list_views() == []
-    assert present.save_view(db, 1, "x", None, "", "en", "s3cret-token", remote_addr=LOCAL)["message"] == "Saved: x"
+    assert (
+        present.save_view(db, 1, "x", None, "", "en", "s3cret-token", remote_addr=LOCAL)["message"]
+        == "Saved: x"
+    )
     monkeypatch.delenv("PLANMAP_EDIT_TOKEN")
-    assert "PLANMAP_EDIT_TOKEN" in present.save_view(db, 1, "y", None, "", "en", "any", remote_addr=LOCAL)["message"]
+    assert (
+        "PLANMAP_EDIT_TOKEN"
+        in present.save_view(db, 1, "y", None, "", "en", "any", remote_addr=LOCAL)["message"]
+    )
 
 
 def test_manage_rename_note_move_delete_undo(db):
-    a, b, c = (db.create(n, q)["id"] for n, q in (("甲", "?province=hebei"), ("乙", "?province=henan"),
-                                                  ("丙", "?industry=steel")))
+    a, b, c = (
+        db.create(n, q)["id"]
+        for n, q in (("甲", "?province=hebei"), ("乙", "?province=henan"), ("丙", "?industry=steel"))
+    )
     names = lambda: [v["name"] for v in db.list_views()]  # noqa: E731
     out = present.rename_view(db, b, "乙：河南", None, "zh", remote_addr=LOCAL)
     assert out["message"] == "已更名：乙：河南" and names() == ["甲", "乙：河南", "丙"]
@@ -308,6 +411,10 @@ def test_importing_app_builds_nothing():
     import subprocess
     import sys
 
-    code = ("import sys, app; assert not hasattr(app, 'server') and not hasattr(app, 'app'); "
-            "assert 'layers.store' not in sys.modules and 'callbacks.page' not in sys.modules")
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=__import__("pathlib").Path(__file__).parents[1])
+    code = (
+        "import sys, app; assert not hasattr(app, 'server') and not hasattr(app, 'app'); "
+        "assert 'layers.store' not in sys.modules and 'callbacks.page' not in sys.modules"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code], check=True, cwd=__import__("pathlib").Path(__file__).parents[1]
+    )

@@ -1,11 +1,11 @@
 """The rules of ../shared/guide/data.md, over every record, and loud failures for bad rows."""
+
 from pathlib import Path
 
 import pytest
 import yaml
 
-from geodata.records import (RECORDS_DIR, DataErrors, load_dataset,
-                             load_plans)
+from geodata.records import RECORDS_DIR, DataErrors, load_dataset, load_plans
 
 
 def test_every_plan_has_records(store):
@@ -46,8 +46,11 @@ def _rec(store, rid):
 
 
 def _find(store, plan, name_part, kind=None):
-    hits = [r for r in store.dataset.records if r["plan_number"] == plan and name_part in r["name"]
-            and (kind is None or r["kind"] == kind)]
+    hits = [
+        r
+        for r in store.dataset.records
+        if r["plan_number"] == plan and name_part in r["name"] and (kind is None or r["kind"] == kind)
+    ]
     assert hits, (plan, name_part)
     return hits
 
@@ -70,7 +73,9 @@ def test_henan_food_target_two_trillion(store):
 
 
 def test_henan_light_industry_two_figures_kept(store):
-    light = [t for t in store.dataset.targets if t["plan_number"] == "004" and "light_industry" in t["industries"]]
+    light = [
+        t for t in store.dataset.targets if t["plan_number"] == "004" and "light_industry" in t["industries"]
+    ]
     assert {10000, 12000} <= {t["value_yi"] for t in light}
 
 
@@ -78,8 +83,10 @@ def test_plan_003_national_bases_targets(store):
     expected = {"石家庄": 1500, "保定": 1700, "张家口": 1000, "廊坊": 1000}
     nat = [r for r in store.dataset.records if r["plan_number"] == "003" and r["revenue_targets"]]
     for city, value in expected.items():
-        assert any(city in "".join(r["prefectures"]) and any(t["value_yi"] == value for t in r["revenue_targets"])
-                   for r in nat), city
+        assert any(
+            city in "".join(r["prefectures"]) and any(t["value_yi"] == value for t in r["revenue_targets"])
+            for r in nat
+        ), city
 
 
 def test_belts_named_by_abbreviation_are_text_compositions(store):
@@ -105,26 +112,43 @@ def _write_bad(tmp_path, record: dict) -> Path:
     return d
 
 
-GOOD = {"id": "hb12-test-base", "name": "测试基地", "name_en": "Test base", "kind": "base", "places": ["唐山市"],
-        "industries": ["steel"], "quote": "清河羊绒基地。"}
+GOOD = {
+    "id": "hb12-test-base",
+    "name": "测试基地",
+    "name_en": "Test base",
+    "kind": "base",
+    "places": ["唐山市"],
+    "industries": ["steel"],
+    "quote": "清河羊绒基地。",
+}
 
 
-@pytest.mark.parametrize("change, field, message", [
-    ({"quote": "规划里没有这句话"}, "quote", "not found verbatim"),
-    ({"places": ["火星县"]}, "places", "unknown place '火星县'"),
-    ({"places": ["新华区"]}, "places", "ambiguous place"),
-    ({"industries": ["stee1"]}, "industries", "unknown industry 'stee1'"),
-    ({"kind": "castle"}, "kind", "unknown kind"),
-    ({"plan_period": "2015-2011"}, "plan_period", "not YYYY-YYYY"),
-    ({"revenue_targets": [{"value_yi": "很多", "metric": "产值", "year": 2015, "quote": "清河羊绒基地。"}]},
-     "revenue_targets[0].value_yi", "not a positive number"),
-    ({"kind": "belt"}, "composition_source", "must be 'text' or 'outside'"),
-    ({"more_quotes": ["也不在规划里"]}, "more_quotes[0]", "not found verbatim"),
-    ({"name_en": ""}, "name_en", "missing"),
-    ({"name_en": "Tangshan 钢铁 base"}, "name_en", "Chinese characters"),
-    ({"industries": "steel"}, "industries", "must be a list"),
-    ({"bogus": 1}, "bogus", "unknown field"),
-])
+@pytest.mark.parametrize(
+    "change, field, message",
+    [
+        ({"quote": "规划里没有这句话"}, "quote", "not found verbatim"),
+        ({"places": ["火星县"]}, "places", "unknown place '火星县'"),
+        ({"places": ["新华区"]}, "places", "ambiguous place"),
+        ({"industries": ["stee1"]}, "industries", "unknown industry 'stee1'"),
+        ({"kind": "castle"}, "kind", "unknown kind"),
+        ({"plan_period": "2015-2011"}, "plan_period", "not YYYY-YYYY"),
+        (
+            {
+                "revenue_targets": [
+                    {"value_yi": "很多", "metric": "产值", "year": 2015, "quote": "清河羊绒基地。"}
+                ]
+            },
+            "revenue_targets[0].value_yi",
+            "not a positive number",
+        ),
+        ({"kind": "belt"}, "composition_source", "must be 'text' or 'outside'"),
+        ({"more_quotes": ["也不在规划里"]}, "more_quotes[0]", "not found verbatim"),
+        ({"name_en": ""}, "name_en", "missing"),
+        ({"name_en": "Tangshan 钢铁 base"}, "name_en", "Chinese characters"),
+        ({"industries": "steel"}, "industries", "must be a list"),
+        ({"bogus": 1}, "bogus", "unknown field"),
+    ],
+)
 def test_bad_record_names_file_record_field(tmp_path, change, field, message):
     d = _write_bad(tmp_path, {**GOOD, **change})
     with pytest.raises(DataErrors) as e:
@@ -134,8 +158,9 @@ def test_bad_record_names_file_record_field(tmp_path, change, field, message):
     assert message in err.message and "000.yaml: hb12-test-base: " + field in str(e.value)
 
 
-@pytest.mark.parametrize("rid, message", [("hb13-test-base", "must start with 'hb12-'"),
-                                          ("HB12 test", "lowercase ascii")])
+@pytest.mark.parametrize(
+    "rid, message", [("hb13-test-base", "must start with 'hb12-'"), ("HB12 test", "lowercase ascii")]
+)
 def test_bad_ids_refused(tmp_path, rid, message):
     with pytest.raises(DataErrors, match=message):
         load_dataset(_write_bad(tmp_path, {**GOOD, "id": rid}))
@@ -144,8 +169,16 @@ def test_bad_ids_refused(tmp_path, rid, message):
 def test_target_id_needs_the_plan_prefix(tmp_path):
     d = _write_bad(tmp_path, GOOD)
     doc = yaml.safe_load((d / "000.yaml").read_text(encoding="utf-8"))
-    doc["targets"] = [{"id": "hn12-target-x", "scope": "province", "value_yi": 100, "metric": "产值",
-                       "year": 2015, "quote": "清河羊绒基地。"}]
+    doc["targets"] = [
+        {
+            "id": "hn12-target-x",
+            "scope": "province",
+            "value_yi": 100,
+            "metric": "产值",
+            "year": 2015,
+            "quote": "清河羊绒基地。",
+        }
+    ]
     (d / "000.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     with pytest.raises(DataErrors, match="000.yaml: hn12-target-x: id: must start with 'hb12-'"):
         load_dataset(d)
@@ -156,7 +189,10 @@ def test_duplicate_id_across_files_fails_make_check(tmp_path, capsys):
     from geodata.check import check_startup
 
     d = _write_bad(tmp_path, GOOD)
-    other = {"plan": "002_76953d0cbe4a466d.txt", "records": [{**GOOD, "id": "hb12-test-base", "places": ["保定市"]}]}
+    other = {
+        "plan": "002_76953d0cbe4a466d.txt",
+        "records": [{**GOOD, "id": "hb12-test-base", "places": ["保定市"]}],
+    }
     (d / "002.yaml").write_text(yaml.safe_dump(other, allow_unicode=True), encoding="utf-8")
     assert check_startup(d) > 0
     assert "id used twice" in capsys.readouterr().out
@@ -192,6 +228,19 @@ def test_county_clusters_carry_the_hundred_yi_tier(store):
 
 
 def test_henan_food_bases_carry_the_500_yi_tier(store):
-    bases = [r for r in store.dataset.records if r["plan_number"] == "004" and r["kind"] == "base"
-             and "food" in r["industries"] and any(t["value_yi"] == 500 for t in r["revenue_targets"])]
-    assert {p for r in bases for p in r["prefectures"]} >= {"漯河市", "郑州市", "许昌市", "商丘市", "周口市", "驻马店市"}
+    bases = [
+        r
+        for r in store.dataset.records
+        if r["plan_number"] == "004"
+        and r["kind"] == "base"
+        and "food" in r["industries"]
+        and any(t["value_yi"] == 500 for t in r["revenue_targets"])
+    ]
+    assert {p for r in bases for p in r["prefectures"]} >= {
+        "漯河市",
+        "郑州市",
+        "许昌市",
+        "商丘市",
+        "周口市",
+        "驻马店市",
+    }

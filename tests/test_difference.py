@@ -1,5 +1,6 @@
 """The difference view of two plan periods: its counts against a set computation on the records,
 its legend, its map marks, the patch a filter change sends, its zoom, and its download."""
+
 from contextvars import copy_context
 
 import pytest
@@ -10,8 +11,16 @@ from dash.exceptions import PreventUpdate
 from plotly.io.json import to_json_plotly
 
 from callbacks import compare
-from layers.difference import (STATES, counts_by_prefecture, diff_slots, diff_trace_index, difference,
-                               difference_figure, state_counts, to_csv)
+from layers.difference import (
+    STATES,
+    counts_by_prefecture,
+    diff_slots,
+    diff_trace_index,
+    difference,
+    difference_figure,
+    state_counts,
+    to_csv,
+)
 from layers.figure import N_BASE, view_ranges
 from layers.filters import Filters
 from layers.page_state import page_view, parse_page
@@ -21,9 +30,13 @@ PAIR = ("2011-2015", "2016-2020")
 
 def run(fn, trigger: str, *args):
     """Call a callback as Dash does, with `trigger` ('id.prop', space-separated) as what fired."""
+
     def go():
-        context_value.set(AttributeDict(triggered_inputs=[{"prop_id": t, "value": None} for t in trigger.split(" ")]))
+        context_value.set(
+            AttributeDict(triggered_inputs=[{"prop_id": t, "value": None} for t in trigger.split(" ")])
+        )
         return fn(*args)
+
     return copy_context().run(go)
 
 
@@ -32,19 +45,32 @@ def by_records(store, period_a, period_b, industry=None):
     member_of = {m: lid for lid, entry in store.dataset.lineages.items() for m in entry["members"]}
 
     def shown(period):
-        return {r["id"]: r for r in store.dataset.records
-                if r["plan_period"] == period and (industry is None or industry in r["industries"])}
+        return {
+            r["id"]: r
+            for r in store.dataset.records
+            if r["plan_period"] == period and (industry is None or industry in r["industries"])
+        }
 
     a, b = shown(period_a), shown(period_b)
     same = {rid: member_of.get(rid, "self:" + rid) for rid in (*a, *b)}
     lineages_a, lineages_b = {same[x] for x in a}, {same[x] for x in b}
     continued = {x for x in b if same[x] in lineages_a}
-    return {"continued": continued, "new": set(b) - continued,
-            "dropped": {x for x in a if same[x] not in lineages_b}}, {**a, **b}
+    return {
+        "continued": continued,
+        "new": set(b) - continued,
+        "dropped": {x for x in a if same[x] not in lineages_b},
+    }, {**a, **b}
 
 
-@pytest.mark.parametrize("pair, industry", [(PAIR, None), (PAIR, "steel"), (("2015-2025", "2016-2020"), None),
-                                            (("2011-2015", "2015-2025"), "equipment")])
+@pytest.mark.parametrize(
+    "pair, industry",
+    [
+        (PAIR, None),
+        (PAIR, "steel"),
+        (("2015-2025", "2016-2020"), None),
+        (("2011-2015", "2015-2025"), "equipment"),
+    ],
+)
 def test_counts_equal_a_set_computation_on_the_records(store, pair, industry):
     expected, records = by_records(store, *pair, industry)
     filters = Filters(industry=(industry,)) if industry else Filters()
@@ -57,12 +83,18 @@ def test_counts_equal_a_set_computation_on_the_records(store, pair, industry):
     # per prefecture: the same sets, restricted to the elements naming it (province-wide ones under the province)
     table = {p: (c, n, d) for p, c, n, d in counts_by_prefecture(diff)}
     places = {p for rid in records for p in (records[rid]["prefectures"] or [records[rid]["province"]])}
-    assert set(table) == {p for p in places
-                          if any(p in (records[x]["prefectures"] or [records[x]["province"]])
-                                 for s in STATES for x in expected[s])}
+    assert set(table) == {
+        p
+        for p in places
+        if any(
+            p in (records[x]["prefectures"] or [records[x]["province"]]) for s in STATES for x in expected[s]
+        )
+    }
     for place, got in table.items():
-        want = tuple(sum(1 for x in expected[s] if place in (records[x]["prefectures"] or [records[x]["province"]]))
-                     for s in STATES)
+        want = tuple(
+            sum(1 for x in expected[s] if place in (records[x]["prefectures"] or [records[x]["province"]]))
+            for s in STATES
+        )
         assert got == want, place
 
 
@@ -76,7 +108,10 @@ def test_continued_pairs_are_one_lineage_across_the_two_periods(store):
         assert r.a_id in members and r.b_id == r.id in members
         assert (periods[r.a_id], periods[r.b_id]) == PAIR
     caofeidian = continued[continued["lineage"] == "caofeidian-new-area"].iloc[0]
-    assert (caofeidian["a_id"], caofeidian["b_id"]) == ("hb12-caofeidian-new-area", "hbpz-caofeidian-district")
+    assert (caofeidian["a_id"], caofeidian["b_id"]) == (
+        "hb12-caofeidian-new-area",
+        "hbpz-caofeidian-district",
+    )
     assert set(diff.loc[diff["state"] == "new", "a_id"]) == {""}
     assert set(diff.loc[diff["state"] == "dropped", "b_id"]) == {""}
 
@@ -90,12 +125,16 @@ def test_overlapping_periods_are_compared_by_plan_not_by_year(store):
     assert state_counts(diff) == state_counts(difference(store.elements, Filters(), "2015-2025", "2016-2020"))
 
 
-@pytest.mark.parametrize("lang, words", [("zh", ("延续", "新增", "未再列入")), ("en", ("Continued", "New", "Dropped"))])
+@pytest.mark.parametrize(
+    "lang, words", [("zh", ("延续", "新增", "未再列入")), ("en", ("Continued", "New", "Dropped"))]
+)
 def test_legend_names_the_three_states_with_counts(store, lang, words):
     fig = difference_figure(store, Filters(industry=("steel",)), *PAIR, lang=lang)
     counts = state_counts(difference(store.elements, Filters(industry=("steel",)), *PAIR))
     legend = [t.name for t in fig.data if t.showlegend]
-    assert legend == [f"{w} ({counts[s]})" for s, w in zip(("dropped", "continued", "new"), (words[2], words[0], words[1]))]
+    assert legend == [
+        f"{w} ({counts[s]})" for s, w in zip(("dropped", "continued", "new"), (words[2], words[0], words[1]))
+    ]
     assert [t.marker.symbol for t in fig.data if t.showlegend] == ["x", "circle", "circle-open"]
     assert "2011-2015" in fig.layout.legend.title.text and "2016-2020" in fig.layout.legend.title.text
 
@@ -107,8 +146,13 @@ def test_marks_sit_at_the_elements_drawn_positions(store):
     for state in STATES:
         ids = diff.loc[(diff["state"] == state) & (diff["drawn_as"] == "point"), "id"]
         want = sorted((lo, la) for i in ids for lo, la in zip(el.at[i, "mark_lon"], el.at[i, "mark_lat"]))
-        got = sorted((lo, la) for t in fig.data if (t.uid or "").startswith(f"diff-points-{state}-")
-                     for lo, la in zip(t.lon, t.lat) if lo is not None)
+        got = sorted(
+            (lo, la)
+            for t in fig.data
+            if (t.uid or "").startswith(f"diff-points-{state}-")
+            for lo, la in zip(t.lon, t.lat)
+            if lo is not None
+        )
         assert got == want and want, state
 
 
@@ -130,7 +174,9 @@ def test_a_filter_change_sends_a_small_patch_of_the_difference_traces_only(store
 
 
 def test_a_new_comparison_draws_the_whole_map_and_off_hides_it(store):
-    out = run(compare.update_compare, "f-compare.value", "|".join(PAIR), {"industry": "steel"}, "all", None, "zh")
+    out = run(
+        compare.update_compare, "f-compare.value", "|".join(PAIR), {"industry": "steel"}, "all", None, "zh"
+    )
     assert {t.uid for t in out["figure"].data} >= {name for name, _, _ in diff_slots(store, PAIR)}
     assert "延续 6" in out["title"] and out["style"] is None
     off = run(compare.update_compare, "f-compare.value", "", {}, "all", None, "zh")
@@ -154,19 +200,37 @@ def test_the_page_without_a_comparison_carries_no_second_map(store):
 
 def test_the_map_follows_the_main_maps_zoom_and_pans(store):
     out = run(compare.update_compare, "f-zoom.value", "|".join(PAIR), {}, "唐山市", None, "zh")
-    ops = {tuple(op["location"]): op["params"]["value"] for op in out["figure"].to_plotly_json()["operations"]}
+    ops = {
+        tuple(op["location"]): op["params"]["value"] for op in out["figure"].to_plotly_json()["operations"]
+    }
     rng = view_ranges(page_view("唐山市", store))
     assert ops[("layout", "geo", "lonaxis", "range")] == list(rng["lon"])
     assert ops[("layout", "geo", "center")] is None  # an earlier pan copied from the main map is undone
 
-    pan = {"geo.center.lon": 118.2, "geo.center.lat": 39.6, "geo.projection.scale": 2.5,
-           "geo.projection.rotation.lon": 118.2, "geo.fitbounds": False}
+    pan = {
+        "geo.center.lon": 118.2,
+        "geo.center.lat": 39.6,
+        "geo.projection.scale": 2.5,
+        "geo.projection.rotation.lon": 118.2,
+        "geo.fitbounds": False,
+    }
     out = run(compare.update_compare, "map.relayoutData", "|".join(PAIR), {}, "all", pan, "zh")
-    ops = {tuple(op["location"]): op["params"]["value"] for op in out["figure"].to_plotly_json()["operations"]}
-    assert ops == {("layout", "geo", "center", "lon"): 118.2, ("layout", "geo", "center", "lat"): 39.6,
-                   ("layout", "geo", "projection", "scale"): 2.5,
-                   ("layout", "geo", "projection", "rotation", "lon"): 118.2}
-    for junk in ({"autosize": True}, {"geo.center.lon": "x"}, {"geo.projection.scale": float("nan")}, "x", None):
+    ops = {
+        tuple(op["location"]): op["params"]["value"] for op in out["figure"].to_plotly_json()["operations"]
+    }
+    assert ops == {
+        ("layout", "geo", "center", "lon"): 118.2,
+        ("layout", "geo", "center", "lat"): 39.6,
+        ("layout", "geo", "projection", "scale"): 2.5,
+        ("layout", "geo", "projection", "rotation", "lon"): 118.2,
+    }
+    for junk in (
+        {"autosize": True},
+        {"geo.center.lon": "x"},
+        {"geo.projection.scale": float("nan")},
+        "x",
+        None,
+    ):
         with pytest.raises(PreventUpdate):
             run(compare.update_compare, "map.relayoutData", "|".join(PAIR), {}, "all", junk, "zh")
 

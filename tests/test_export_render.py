@@ -1,4 +1,5 @@
 """Rendered pages read back: titles inside the page, the legend over no marker, the warm renderer's behaviour."""
+
 import re
 import struct
 import threading
@@ -10,7 +11,9 @@ from layers.filters import parse_filters
 from layers.snapshot import PAGE_PRESETS, SnapshotError, drawn_view, figure_for, render, to_paper
 
 pytestmark = pytest.mark.export
-LONG_TITLE = "河北沿海经济隆起带 2011-2015：石油化工、钢铁、装备制造与现代物流的布局和 coastal industrial belts"
+LONG_TITLE = (
+    "河北沿海经济隆起带 2011-2015：石油化工、钢铁、装备制造与现代物流的布局和 coastal industrial belts"
+)
 
 
 def svg_of(fig, width, height) -> str:
@@ -23,7 +26,9 @@ def title_box(svg: str) -> tuple[float, float, float, int]:
     assert m, "no title in the SVG"
     attr = dict(re.findall(r'([\w-]+)="([^"]*)"', m[1]))
     x, y = float(attr["x"]), float(attr["y"])
-    dy = float(attr.get("dy", "0em").removesuffix("em"))  # plotly anchors the first line's baseline 0.7 em down
+    dy = float(
+        attr.get("dy", "0em").removesuffix("em")
+    )  # plotly anchors the first line's baseline 0.7 em down
     size = float(re.search(r"font-size: ([\d.]+)px", attr["style"])[1])
     return x, y + dy * size, size, max(1, m[2].count('class="line"'))
 
@@ -31,8 +36,13 @@ def title_box(svg: str) -> tuple[float, float, float, int]:
 @pytest.mark.parametrize("preset", list(PAGE_PRESETS))
 def test_title_inside_the_page_at_every_preset(store, preset):
     width, height = PAGE_PRESETS[preset][:2]
-    fig = figure_for(store, parse_filters({"q": "沿海"}, store.vocab)[0], size=(width, height), title=LONG_TITLE,
-                     subtitle="钢铁与石化 · 2011-2015")
+    fig = figure_for(
+        store,
+        parse_filters({"q": "沿海"}, store.vocab)[0],
+        size=(width, height),
+        title=LONG_TITLE,
+        subtitle="钢铁与石化 · 2011-2015",
+    )
     x, baseline, size, lines = title_box(svg_of(fig, width, height))
     assert baseline - size >= 0 and x >= 0  # the first line's top is on the page (it was cut off on 16:9)
     assert baseline + (lines - 1) * size * 1.3 < fig.layout.margin.t  # the last line ends above the map frame
@@ -41,21 +51,35 @@ def test_title_inside_the_page_at_every_preset(store, preset):
 
 
 def legend_rect(svg: str):
-    m = re.search(r'<g class="legend"[^>]*transform="translate\(([\d.]+),\s?([\d.]+)\)"><rect class="bg"[^>]*'
-                  r'width="([\d.]+)" height="([\d.]+)"', svg)
+    m = re.search(
+        r'<g class="legend"[^>]*transform="translate\(([\d.]+),\s?([\d.]+)\)"><rect class="bg"[^>]*'
+        r'width="([\d.]+)" height="([\d.]+)"',
+        svg,
+    )
     assert m, "no legend in the SVG"
     return tuple(float(v) for v in m.groups())
 
 
 def svg_points(svg: str) -> list[tuple[float, float]]:
     """Centres of the drawn map markers (not the legend's keys)."""
-    geo = svg[svg.index('class="geolayer"'):svg.index('class="legend"')] if 'class="geolayer"' in svg else svg
-    return [(float(a), float(b)) for a, b in re.findall(r'class="point"[^>]*transform="translate\(([\d.]+),([\d.]+)\)', geo)]
+    geo = (
+        svg[svg.index('class="geolayer"') : svg.index('class="legend"')] if 'class="geolayer"' in svg else svg
+    )
+    return [
+        (float(a), float(b))
+        for a, b in re.findall(r'class="point"[^>]*transform="translate\(([\d.]+),([\d.]+)\)', geo)
+    ]
 
 
-@pytest.mark.parametrize("filters, size", [({"industry": "textiles"}, (1123, 794)), ({"q": "钢铁"}, (1123, 794)),
-                                           ({"industry": "steel", "plan": "004"}, (794, 1123)),
-                                           ({"industry": "steel"}, (1280, 720))])
+@pytest.mark.parametrize(
+    "filters, size",
+    [
+        ({"industry": "textiles"}, (1123, 794)),
+        ({"q": "钢铁"}, (1123, 794)),
+        ({"industry": "steel", "plan": "004"}, (794, 1123)),
+        ({"industry": "steel"}, (1280, 720)),
+    ],
+)
 def test_legend_covers_no_marker(store, filters, size):
     fig = figure_for(store, parse_filters(filters, store.vocab)[0], size=size)
     svg = svg_of(fig, *size)
@@ -63,10 +87,16 @@ def test_legend_covers_no_marker(store, filters, size):
     m = fig.layout.margin
     view = drawn_view(fig.layout.geo.lonaxis.range, fig.layout.geo.lataxis.range)
     map_w, map_h = size[0] - m.l - m.r, size[1] - m.t - m.b
-    markers = [(m.l + x * map_w, m.t + (1 - y) * map_h) for x, y in
-               (to_paper(lon, lat, view) for tr in fig.data if tr.type == "scattergeo"
-                and (tr.uid or "").startswith("points-") and tr.lon for lon, lat in zip(tr.lon, tr.lat))
-               if 0 <= x <= 1 and 0 <= y <= 1]
+    markers = [
+        (m.l + x * map_w, m.t + (1 - y) * map_h)
+        for x, y in (
+            to_paper(lon, lat, view)
+            for tr in fig.data
+            if tr.type == "scattergeo" and (tr.uid or "").startswith("points-") and tr.lon
+            for lon, lat in zip(tr.lon, tr.lat)
+        )
+        if 0 <= x <= 1 and 0 <= y <= 1
+    ]
     assert markers
     drawn = svg_points(svg)
     # paper coordinates from the Mercator ranges are where plotly drew the markers
@@ -136,6 +166,9 @@ def test_export_dialog_reports_a_failure(store, monkeypatch):
     data, status = export_snapshot(1, "pdf", "a4-landscape", 2, "钢铁", None, "all", None, "zh")
     assert status.startswith("✓") and data["base64"]
     import base64
+
     pdf = base64.b64decode(data["content"])
     box = re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", pdf)
-    assert box and abs(float(box[1]) - 842) <= 1 and abs(float(box[2]) - 595) <= 1  # A4 at scale 2 is still A4
+    assert (
+        box and abs(float(box[1]) - 842) <= 1 and abs(float(box[2]) - 595) <= 1
+    )  # A4 at scale 2 is still A4

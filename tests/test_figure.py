@@ -1,13 +1,24 @@
 """The figure builders: what traces, how many points, which legend entries, for given filters."""
+
 import numpy as np
 
 from layers import style
-from layers.figure import (N_BASE, TOP_TRACES, MapOptions, build_figure, element_slots, element_traces, prepare_map,
-                           trace_index)
+from layers.figure import (
+    N_BASE,
+    TOP_TRACES,
+    MapOptions,
+    build_figure,
+    element_slots,
+    element_traces,
+    prepare_map,
+    trace_index,
+)
 from layers.filters import Filters, filter_mask
 
+NO_FILTERS = Filters()
 
-def _fig(store, filters=Filters(), **opts):
+
+def _fig(store, filters=NO_FILTERS, **opts):
     return build_figure(store.map, filter_mask(store.elements, filters), MapOptions(**opts))
 
 
@@ -71,14 +82,18 @@ def test_colour_is_the_sector_everywhere(store):
     key = {t.name: t.marker.color for t in fig.data if t.legendgroup == "colours" and t.showlegend}
     marks = {t.name: t.marker.color for t in _points(fig) if t.lon}
     assert key == {n: c for n, c in marks.items() if n in key}
-    assert all(t.marker.symbol == "circle" for t in fig.data if t.legendgroup == "colours")  # not the kind symbols
+    assert all(
+        t.marker.symbol == "circle" for t in fig.data if t.legendgroup == "colours"
+    )  # not the kind symbols
 
 
 def test_sizes_are_area_true_up_to_the_largest_target(store):
     """No cap below the largest target drawn: 1,000 / 1,500 / 2,000 亿 marks differ, area ~ value."""
     fig = _fig(store)
     rev = dict(zip(store.elements["id"], store.elements["revenue_yi"]))
-    pairs = {(rev[c[0]], s) for tr in _points(fig) for c, s in zip(tr.customdata, tr.marker.size) if rev[c[0]] > 0}
+    pairs = {
+        (rev[c[0]], s) for tr in _points(fig) for c, s in zip(tr.customdata, tr.marker.size) if rev[c[0]] > 0
+    }
     by_value = {}
     for v, d in pairs:
         by_value.setdefault(v, set()).add(round(d, 1))
@@ -96,7 +111,9 @@ def test_sizes_are_area_true_up_to_the_largest_target(store):
 
 
 def test_marker_size_grows_with_target():
-    assert style.marker_size(None) < style.marker_size(100) < style.marker_size(1000) < style.marker_size(2000)
+    assert (
+        style.marker_size(None) < style.marker_size(100) < style.marker_size(1000) < style.marker_size(2000)
+    )
 
 
 def test_areas_carry_all_shapes_but_show_filtered(store):
@@ -105,8 +122,8 @@ def test_areas_carry_all_shapes_but_show_filtered(store):
     zone = fig.data[trace_index(store.vocab)["area-zone"]]
     shown = store.elements[filter_mask(store.elements, f)]
     areas = shown[shown["drawn_as"] == "area"]
-    assert [c[0] for c in zone.customdata] == areas["id"].tolist()   # clicks name the element
-    assert set(zone.locations) == set(areas["shape_key"])             # shapes shared by same-unit zones
+    assert [c[0] for c in zone.customdata] == areas["id"].tolist()  # clicks name the element
+    assert set(zone.locations) == set(areas["shape_key"])  # shapes shared by same-unit zones
     assert {f["id"] for f in zone.geojson["features"]} >= set(zone.locations)
 
 
@@ -137,6 +154,7 @@ def test_first_view_size_reasonable(store):
 def test_markers_cluster_only_beyond_the_budget(store):
     """The plans' own data is drawn marker by marker; a dataset far larger merges co-located markers."""
     import pandas as pd
+
     from layers import figure
 
     full = _fig(store)
@@ -148,7 +166,9 @@ def test_markers_cluster_only_beyond_the_budget(store):
         c["id"] = c["id"] + f"-c{k}"
         copies.append(c)
     big = pd.concat(copies, ignore_index=True).set_geometry("geometry")
-    traces = element_traces(prepare_map(big, store.boundaries, store.vocab), np.ones(len(big), bool), MapOptions())
+    traces = element_traces(
+        prepare_map(big, store.boundaries, store.vocab), np.ones(len(big), bool), MapOptions()
+    )
     drawn = [t for t in traces if t["uid"].startswith("points-")]
     prep = store.map.prepared["zh"]
     places = {(u, prep["sector"][k]) for u, k in zip(prep["pt_unit"], prep["pt_elem"])}
@@ -160,7 +180,10 @@ def test_many_overlapping_zones_fade_to_outlines(store):
     few = _fig(store, Filters(kind=("group",)))
     many = _fig(store)
     index = trace_index(store.vocab)
-    alpha = lambda fig, kind: float(fig.data[index[f"area-{kind}"]].colorscale[0][1].rsplit(",", 1)[1].rstrip(")"))
+
+    def alpha(fig, kind):
+        return float(fig.data[index[f"area-{kind}"]].colorscale[0][1].rsplit(",", 1)[1].rstrip(")"))
+
     assert alpha(few, "group") == style.AREA_FILL_ALPHA and alpha(many, "zone") <= 0.1
 
 
@@ -171,7 +194,7 @@ def test_sub_tables_never_share_prepared_arrays(store):
     45 sub-tables, silently wrong marks for equal shapes.)"""
     el = store.elements
     for k in range(60):
-        sub = el.iloc[k: k + 40 + (k % 3)].copy()
+        sub = el.iloc[k : k + 40 + (k % 3)].copy()
         md = prepare_map(sub, store.boundaries, store.vocab)
         traces = element_traces(md, np.ones(len(sub), bool), MapOptions())
         ids = {c[0] for t in traces if t["uid"].startswith("points-") for c in t["customdata"]}

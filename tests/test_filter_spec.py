@@ -1,5 +1,6 @@
 """Adding a filter is one FilterSpec: the URL parser, the CLI, the filter panel, reset and the caption
 pick it up with no other change."""
+
 import sys
 
 import pytest
@@ -17,11 +18,16 @@ def _parse_horizon(values, vocab, notice):
 
 
 HORIZON = FilterSpec(
-    "horizon", ("目标年", "Milestone year"), "a milestone year of plan 001 (2017, 2020, 2025)", None,
-    _parse_horizon, lambda v: str(v) if v else "",
+    "horizon",
+    ("目标年", "Milestone year"),
+    "a milestone year of plan 001 (2017, 2020, 2025)",
+    None,
+    _parse_horizon,
+    lambda v: str(v) if v else "",
     lambda el, v: (el["horizon"] == v).to_numpy(),
     lambda v, vocab, lang: f"{'Milestone' if lang == 'en' else '目标年'}: {v}",
-    Control("single", lambda vocab, lang: [{"label": y, "value": y} for y in ("", "2017", "2020", "2025")]))
+    Control("single", lambda vocab, lang: [{"label": y, "value": y} for y in ("", "2017", "2020", "2025")]),
+)
 
 
 @pytest.fixture
@@ -73,18 +79,32 @@ def test_filter_panel_reset_and_callbacks_have_the_new_control(store, with_horiz
     assert page.reset_filters(1)["controls"]["horizon"] == ""
 
     import app
+
     dash_app = app.create_app()
-    sync = next(cb for cb in dash_app.callback_map.values()
-                if any(i["id"] == "f-industry" for i in cb["inputs"]) and any(i["id"] == "f-horizon"
-                                                                            for i in cb["inputs"]))
+    sync = next(
+        cb
+        for cb in dash_app.callback_map.values()
+        if any(i["id"] == "f-industry" for i in cb["inputs"])
+        and any(i["id"] == "f-horizon" for i in cb["inputs"])
+    )
     assert sync
 
 
 def test_every_spec_round_trips_its_own_value(store):
     """Each real spec: a value set through the URL comes back from the canonical link unchanged."""
-    samples = {"q": "曹妃甸", "industry": "steel,petrochem", "period": "2011-2015", "year": "2017", "plan": "000",
-               "min_revenue": "500", "no_target": "hide", "province": "hebei", "kind": "base",
-               "tiers": "exclude", "prefecture": "唐山市"}
+    samples = {
+        "q": "曹妃甸",
+        "industry": "steel,petrochem",
+        "period": "2011-2015",
+        "year": "2017",
+        "plan": "000",
+        "min_revenue": "500",
+        "no_target": "hide",
+        "province": "hebei",
+        "kind": "base",
+        "tiers": "exclude",
+        "prefecture": "唐山市",
+    }
     assert set(samples) == set(filters.filter_keys())  # a new spec must add its sample here
     for key, raw in samples.items():
         f, notices = filters.parse_filters({key: raw}, store.vocab)
@@ -109,13 +129,16 @@ def _find(component, cid):
 
 
 def test_prefecture_filter_reads_names_and_says_so(store):
-    """A bar of the prefecture chart sets `prefecture=唐山市`: the elements placed there, a caption, a notice for junk."""
+    """A bar of the prefecture chart sets `prefecture=唐山市`: the elements placed there, a caption, and a
+    notice for junk."""
     f, notices = filters.parse_filters({"prefecture": "唐山,Handan"}, store.vocab)
     assert notices == [] and f.prefecture == ("唐山市", "邯郸市")
     shown = store.elements[filters.filter_mask(store.elements, f)]
     assert len(shown) and all({"唐山市", "邯郸市"} & set(p) for p in shown["prefectures"])
     assert filters.describe(filters.Filters(prefecture=("唐山市",)), store.vocab, "zh") == ["地市: 唐山市"]
-    assert filters.describe(filters.Filters(prefecture=("唐山市",)), store.vocab, "en") == ["Prefecture: Tangshan"]
+    assert filters.describe(filters.Filters(prefecture=("唐山市",)), store.vocab, "en") == [
+        "Prefecture: Tangshan"
+    ]
     _, bad = filters.parse_filters({"prefecture": "北京市"}, store.vocab)
     assert [n.code for n in bad] == ["unknown_value"] and "北京市" in bad[0].text("zh")
     assert len(filters.prefecture_table()) == 29

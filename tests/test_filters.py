@@ -1,7 +1,8 @@
 """One filter vocabulary: parsing, round trips, and what each filter shows."""
+
 import pytest
 
-from layers.filters import Filters, FilterError, describe, filter_mask, parse_filters, parse_query, to_query
+from layers.filters import FilterError, Filters, describe, filter_mask, parse_filters, parse_query, to_query
 
 
 @pytest.fixture(scope="module")
@@ -9,8 +10,17 @@ def vocab(store):
     return store.vocab
 
 
-@pytest.mark.parametrize("raw, code", [("steel", "steel"), ("钢铁", "steel"), ("Steel", "steel"),
-                                       ("精品钢铁", "steel"), ("石化", "petrochem"), ("Petrochemicals", "petrochem")])
+@pytest.mark.parametrize(
+    "raw, code",
+    [
+        ("steel", "steel"),
+        ("钢铁", "steel"),
+        ("Steel", "steel"),
+        ("精品钢铁", "steel"),
+        ("石化", "petrochem"),
+        ("Petrochemicals", "petrochem"),
+    ],
+)
 def test_industry_by_code_label_or_term(vocab, raw, code):
     assert parse_filters({"industry": raw}, vocab)[0].industry == (code,)
 
@@ -27,8 +37,15 @@ def test_strict_raises_for_cli(vocab):
         parse_filters({"province": ["mars"]}, vocab, strict=True)
 
 
-@pytest.mark.parametrize("raw, periods, year", [("2011-2015", ("2011-2015",), None), ("十二五", ("2011-2015",), None),
-                                                ("2017", (), 2017), ("2011–2015", ("2011-2015",), None)])
+@pytest.mark.parametrize(
+    "raw, periods, year",
+    [
+        ("2011-2015", ("2011-2015",), None),
+        ("十二五", ("2011-2015",), None),
+        ("2017", (), 2017),
+        ("2011–2015", ("2011-2015",), None),
+    ],
+)
 def test_period_or_year(vocab, raw, periods, year):
     f, notices = parse_filters({"period": raw}, vocab)
     assert (f.period, f.year, notices) == (periods, year, [])
@@ -38,10 +55,14 @@ def test_period_or_year(vocab, raw, periods, year):
 def test_bad_period_noticed(vocab, raw):
     f, notices = parse_filters({"period": raw}, vocab)
     assert f == Filters() and len(notices) == 1
-    assert "unknown plan period" in str(notices[0]) or "no plan period covers the year '1990'" in str(notices[0])
+    assert "unknown plan period" in str(notices[0]) or "no plan period covers the year '1990'" in str(
+        notices[0]
+    )
 
 
-@pytest.mark.parametrize("raw, expected", [("hebei", "河北省"), ("河北", "河北省"), ("河南省", "河南省"), ("HENAN", "河南省")])
+@pytest.mark.parametrize(
+    "raw, expected", [("hebei", "河北省"), ("河北", "河北省"), ("河南省", "河南省"), ("HENAN", "河南省")]
+)
 def test_province_spellings(vocab, raw, expected):
     assert parse_filters({"province": raw}, vocab)[0].province == (expected,)
 
@@ -53,8 +74,17 @@ def test_bad_min_revenue(vocab, raw):
 
 
 def test_query_round_trip(vocab):
-    f = Filters(industry=("steel", "petrochem"), period=("2011-2015",), year=None, plan=("000",),
-                min_revenue=500.0, no_target="hide", province=("河北省",), kind=("base", "park"), q="曹妃甸")
+    f = Filters(
+        industry=("steel", "petrochem"),
+        period=("2011-2015",),
+        year=None,
+        plan=("000",),
+        min_revenue=500.0,
+        no_target="hide",
+        province=("河北省",),
+        kind=("base", "park"),
+        q="曹妃甸",
+    )
     query = to_query(f, {"sel": "hb12-x"})
     back, page, notices = parse_query(query, vocab, ["sel"])
     assert back == f and page == {"sel": "hb12-x"} and notices == []

@@ -2,6 +2,7 @@
 
 Each must answer with a notice, a no-op or a clear error; never an exception.
 """
+
 from contextvars import copy_context
 
 from dash._callback_context import context_value
@@ -9,23 +10,41 @@ from dash._utils import AttributeDict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from callbacks import details, map as map_cb, page, present, table
+from callbacks import details, page, present, table
+from callbacks import map as map_cb
 from layers.filters import SPECS, filter_keys, filters_to_params, parse_filters, parse_query, to_query
 from layers.i18n import Notice
 from layers.page_state import page_query, parse_page
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-junk_text = st.text(max_size=300) | st.sampled_from(["<script>alert(1)</script>", "' OR 1=1 --", "../../etc/passwd",
-                                                      "%00", "１０００", "1e309", "NaN", "-1", "钢铁", "steel,,,"])
-junk = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | junk_text,
-                    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(junk_text, inner, max_size=4),
-                    max_leaves=12)
+SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+junk_text = st.text(max_size=300) | st.sampled_from(
+    [
+        "<script>alert(1)</script>",
+        "' OR 1=1 --",
+        "../../etc/passwd",
+        "%00",
+        "１０００",
+        "1e309",
+        "NaN",
+        "-1",
+        "钢铁",
+        "steel,,,",
+    ]
+)
+junk = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | junk_text,
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(junk_text, inner, max_size=4),
+    max_leaves=12,
+)
 
 
 def run(fn, trigger, *args):
     def go():
         context_value.set(AttributeDict(triggered_inputs=[{"prop_id": trigger, "value": None}]))
         return fn(*args)
+
     return copy_context().run(go)
 
 
@@ -60,7 +79,9 @@ def test_sync_filters_any_controls(store, controls, layers, zoom, compare, selec
     assert isinstance(out["summary"], str)
     expected = filters_to_params(parse_filters(controls, store.vocab)[0])
     assert out["filters"] == expected
-    link = run(page.sync_link, "filters.data", out["filters"], layers, zoom, compare, selection, None, None, "zh")
+    link = run(
+        page.sync_link, "filters.data", out["filters"], layers, zoom, compare, selection, None, None, "zh"
+    )
     state, _ = parse_page(link, store)
     assert state.filters == parse_filters(controls, store.vocab)[0]
 
@@ -68,7 +89,17 @@ def test_sync_filters_any_controls(store, controls, layers, zoom, compare, selec
 @SETTINGS
 @given(junk, junk, st.sampled_from(["filters.data", "selection.data", "f-layers.value", "f-zoom.value"]))
 def test_update_map_any_state(store, filters_data, selection, trigger):
-    run(map_cb.update_map, trigger, filters_data, selection, ["labels", "counties"], "河北省", None, "zh", None)
+    run(
+        map_cb.update_map,
+        trigger,
+        filters_data,
+        selection,
+        ["labels", "counties"],
+        "河北省",
+        None,
+        "zh",
+        None,
+    )
 
 
 @SETTINGS
@@ -110,12 +141,28 @@ def _empty_db():
     return ViewsDB("sqlite://")
 
 
-CLI_FLAGS = ["--industry", "--period", "--plan", "--min-revenue", "--no-target", "--province", "--kind", "--q",
-             "--size", "--scale", "--view", "--lang"]
+CLI_FLAGS = [
+    "--industry",
+    "--period",
+    "--plan",
+    "--min-revenue",
+    "--no-target",
+    "--province",
+    "--kind",
+    "--q",
+    "--size",
+    "--scale",
+    "--view",
+    "--lang",
+]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.tuples(st.sampled_from(CLI_FLAGS), junk_text.filter(lambda s: not s.startswith("-"))), max_size=4))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(CLI_FLAGS), junk_text.filter(lambda s: not s.startswith("-"))), max_size=4
+    )
+)
 def test_cli_options_never_crash(tmp_path_factory, capsys, flags):
     """Oracle: the CLI writes a file exactly when every filter value parses strictly; otherwise exit 2 and a message."""
     from app import main

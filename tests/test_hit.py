@@ -1,5 +1,6 @@
-""""What is here" on the real store: the prefecture and county under a click, every zone covering
+""" "What is here" on the real store: the prefecture and county under a click, every zone covering
 it, lines and marks within a few screen pixels, only what the filters show, at displayed positions."""
+
 import time
 
 import numpy as np
@@ -46,7 +47,9 @@ def test_empty_ground_in_handan_names_prefecture_and_county(store, index):
     rows, mx, my = _all_marks_m(store.elements)
     # walk a grid inside 邯郸 outwards from its representative point to the first spot far from any mark
     lon0, lat0 = handan["label_lon"], handan["label_lat"]
-    grid = [(lon0 + dx, lat0 + dy) for dx in np.arange(-1.5, 1.51, 0.02) for dy in np.arange(-1.2, 1.21, 0.02)]
+    grid = [
+        (lon0 + dx, lat0 + dy) for dx in np.arange(-1.5, 1.51, 0.02) for dy in np.arange(-1.2, 1.21, 0.02)
+    ]
     grid.sort(key=lambda p: (p[0] - lon0) ** 2 + (p[1] - lat0) ** 2)
     hd_counties = counties[counties["prefecture"] == "邯郸市"]
     spot = county = None
@@ -77,7 +80,9 @@ def test_overlapping_zones_of_plan_002_are_all_listed(store, index):
     assert len(covering[best]) >= 3
     out = index.what_is_here(spots[best].x, spots[best].y, PX_M)
     listed = {a["id"] for a in out["areas"]}
-    assert {a["id"] for a in out["areas"] if a["plan_number"] == "002" and a["kind"] == "zone"} == covering[best]
+    assert {a["id"] for a in out["areas"] if a["plan_number"] == "002" and a["kind"] == "zone"} == covering[
+        best
+    ]
     geom = dict(zip(el["id"], el.geometry))
     assert all(geom[i].covers(spots[best]) for i in listed)  # nothing listed that does not cover the spot
     sizes = [a["area_km2"] for a in out["areas"]]
@@ -115,8 +120,11 @@ def test_mask_keeps_only_what_the_filters_show(store, index):
 
 def test_displayed_positions_are_used_when_given(store):
     el = store.elements
-    k = next(k for k in range(len(el)) if el["drawn_as"].iat[k] == "point"
-             and len(getattr(el.geometry.iat[k], "geoms", [0])) == 1)
+    k = next(
+        k
+        for k in range(len(el))
+        if el["drawn_as"].iat[k] == "point" and len(getattr(el.geometry.iat[k], "geoms", [0])) == 1
+    )
     p = el.geometry.iat[k].geoms[0]
     marks = pd.DataFrame({"elem": [k], "id": [el["id"].iat[k]], "lon": [p.x + 0.3], "lat": [p.y]})
     idx = HitIndex(el, store.boundaries, marks)
@@ -133,7 +141,9 @@ def test_a_click_on_the_rim_of_a_large_mark_hits_it(store):
     x, y = TO_M.transform(p.x, p.y)
     lon, lat = TO_DEG.transform(x + 15 * PX_M, y)  # 15 px east: outside 8 px, inside a 40 px mark
     small = HitIndex(el, store.boundaries, pd.DataFrame({"elem": [k], "lon": [p.x], "lat": [p.y]}))
-    big = HitIndex(el, store.boundaries, pd.DataFrame({"elem": [k], "lon": [p.x], "lat": [p.y], "size": [40.0]}))
+    big = HitIndex(
+        el, store.boundaries, pd.DataFrame({"elem": [k], "lon": [p.x], "lat": [p.y], "size": [40.0]})
+    )
     assert small.what_is_here(lon, lat, PX_M)["points"] == []
     assert [it["id"] for it in big.what_is_here(lon, lat, PX_M)["points"]] == [el["id"].iat[k]]
 
@@ -147,12 +157,19 @@ def test_corridors_hit_within_6px_of_the_line(store, index):
     nx, ny = np.array([-(y1 - y0), x1 - x0]) / np.hypot(x1 - x0, y1 - y0)  # unit normal
     rid = el["id"].iat[k]
     near = index.what_is_here(*TO_DEG.transform(mx + nx * 4 * PX_M, my + ny * 4 * PX_M), PX_M)
-    far = index.what_is_here(*TO_DEG.transform(mx + nx * (LINE_TOL_PX + 4) * PX_M, my + ny * (LINE_TOL_PX + 4) * PX_M), PX_M)
+    far = index.what_is_here(
+        *TO_DEG.transform(mx + nx * (LINE_TOL_PX + 4) * PX_M, my + ny * (LINE_TOL_PX + 4) * PX_M), PX_M
+    )
     hit = next(it for it in near["lines"] if it["id"] == rid)
     assert hit["distance_px"] == pytest.approx(4, abs=0.1)
     assert rid not in {it["id"] for it in far["lines"]}
     # zoomed in 4x, the same ground distance is 16 px: no longer a hit
-    assert rid not in {it["id"] for it in index.what_is_here(*TO_DEG.transform(mx + nx * 4 * PX_M, my + ny * 4 * PX_M), PX_M / 4)["lines"]}
+    assert rid not in {
+        it["id"]
+        for it in index.what_is_here(*TO_DEG.transform(mx + nx * 4 * PX_M, my + ny * 4 * PX_M), PX_M / 4)[
+            "lines"
+        ]
+    }
 
 
 def test_random_spots_name_the_right_prefecture_and_report_timing(store, index):
@@ -174,4 +191,6 @@ def test_random_spots_name_the_right_prefecture_and_report_timing(store, index):
         if inside:
             assert out["prefecture"]["name"] == inside[0]
         elif out["prefecture"] is not None:  # only a border sliver may snap to the nearest prefecture
-            assert prefs.set_index("name").geometry[out["prefecture"]["name"]].distance(Point(lon, lat)) < 0.01
+            assert (
+                prefs.set_index("name").geometry[out["prefecture"]["name"]].distance(Point(lon, lat)) < 0.01
+            )

@@ -1,4 +1,5 @@
 """Element labels: never on each other, an obstacle or the frame's edge; the important ones first."""
+
 import itertools
 import re
 import xml.etree.ElementTree as ET
@@ -31,15 +32,31 @@ def crowd(n=120, seed=7):
     """Marks bunched like the plans' cities: a few dense clusters, varied names and targets."""
     rng = np.random.default_rng(seed)
     centres = [(200, 150), (420, 300), (610, 210), (300, 470)]
-    names = ["钢铁基地", "唐山曹妃甸", "石家庄装备制造基地", "Zhengzhou", "安阳 A区", "新区", "正定新区高端装备园"]
+    names = [
+        "钢铁基地",
+        "唐山曹妃甸",
+        "石家庄装备制造基地",
+        "Zhengzhou",
+        "安阳 A区",
+        "新区",
+        "正定新区高端装备园",
+    ]
     out = []
     for i in range(n):
         cx, cy = centres[i % len(centres)]
-        out.append(Candidate(
-            text=names[i % len(names)] + str(i), x=float(cx + rng.normal(0, 25)), y=float(cy + rng.normal(0, 25)),
-            radius=float(rng.uniform(3, 12)), font_size=12.0, selected=(i == 57),
-            revenue_yi=float(rng.choice([np.nan, 50, 300, 1200, 5000])),
-            kind=["base", "park", "cluster", "project", "new_area", "city_role"][i % 6], key=f"e{i:03d}"))
+        out.append(
+            Candidate(
+                text=names[i % len(names)] + str(i),
+                x=float(cx + rng.normal(0, 25)),
+                y=float(cy + rng.normal(0, 25)),
+                radius=float(rng.uniform(3, 12)),
+                font_size=12.0,
+                selected=(i == 57),
+                revenue_yi=float(rng.choice([np.nan, 50, 300, 1200, 5000])),
+                kind=["base", "park", "cluster", "project", "new_area", "city_role"][i % 6],
+                key=f"e{i:03d}",
+            )
+        )
     return out
 
 
@@ -65,7 +82,10 @@ def test_no_label_on_an_obstacle_or_off_the_frame(placed):
 
 
 def test_budget_respected_and_spent_on_the_most_important():
-    cands = [Candidate(f"园区{i}", 40.0 + 70 * i, 300.0, 4, 12, revenue_yi=float(i), key=f"k{i}") for i in range(10)]
+    cands = [
+        Candidate(f"园区{i}", 40.0 + 70 * i, 300.0, 4, 12, revenue_yi=float(i), key=f"k{i}")
+        for i in range(10)
+    ]
     got = place_labels(cands, [], 800, 600, budget=4)
     assert [p.key for p in got] == ["k9", "k8", "k7", "k6"]  # largest targets, in order
     assert len(place_labels(cands, [], 800, 600, budget=0)) == 0
@@ -83,7 +103,7 @@ def test_selected_wins_the_only_free_spot():
 def test_priority_order_selection_target_kind():
     a = Candidate("a", 0, 0, kind="city_role", revenue_yi=10, key="a")
     b = Candidate("b", 0, 0, kind="project", revenue_yi=10, key="b")
-    c = Candidate("c", 0, 0, kind="base", key="c")                  # no target: after any target
+    c = Candidate("c", 0, 0, kind="base", key="c")  # no target: after any target
     d = Candidate("d", 0, 0, kind="city_role", selected=True, key="d")
     e = Candidate("e", 0, 0, kind="park", revenue_yi=500, key="e")
     assert [x.key for x in sorted([a, b, c, d, e], key=priority)] == ["d", "e", "b", "a", "c"]
@@ -136,8 +156,14 @@ def test_budget_adapts_to_zoom():
     assert budgets == sorted(budgets, reverse=True)
 
 
-@pytest.mark.parametrize("view, w, h", [(DEFAULT_VIEW, 1100, 900), ((113.3, 37.3, 115.6, 38.8), 1440, 900),
-                                        ((110.3, 31.3, 116.7, 36.4), 700, 900)])
+@pytest.mark.parametrize(
+    "view, w, h",
+    [
+        (DEFAULT_VIEW, 1100, 900),
+        ((113.3, 37.3, 115.6, 38.8), 1440, 900),
+        ((110.3, 31.3, 116.7, 36.4), 700, 900),
+    ],
+)
 def test_project_unproject_round_trip(view, w, h):
     lon = np.linspace(view[0], view[2], 7)
     lat = np.linspace(view[1], view[3], 7)
@@ -161,31 +187,58 @@ def _translate(s):
 def _render_svg(traces, view, w, h):
     import plotly.graph_objects as go
     import plotly.io as pio
+
     from conftest import ROOT
+
     pio.defaults.topojson = Path(ROOT / "assets" / "topojson").resolve().as_uri() + "/"
     fig = go.Figure(traces)
-    fig.update_layout(margin=dict(l=0, r=0, t=0, b=0), showlegend=False,
-                      geo=dict(projection_type="mercator", visible=False, fitbounds=False, showframe=False,
-                               lonaxis_range=[view[0], view[2]], lataxis_range=[view[1], view[3]]))
+    fig.update_layout(
+        margin=dict(l=0, r=0, t=0, b=0),
+        showlegend=False,
+        geo=dict(
+            projection_type="mercator",
+            visible=False,
+            fitbounds=False,
+            showframe=False,
+            lonaxis_range=[view[0], view[2]],
+            lataxis_range=[view[1], view[3]],
+        ),
+    )
     return ET.fromstring(fig.to_image(format="svg", width=w, height=h).decode())
 
 
 @pytest.mark.export
-@pytest.mark.parametrize("view, w, h", [(DEFAULT_VIEW, 1440, 900), ((113.3, 37.3, 115.6, 38.8), 1100, 800),
-                                        ((110.3, 31.3, 116.7, 36.4), 600, 900)])
+@pytest.mark.parametrize(
+    "view, w, h",
+    [
+        (DEFAULT_VIEW, 1440, 900),
+        ((113.3, 37.3, 115.6, 38.8), 1100, 800),
+        ((110.3, 31.3, 116.7, 36.4), 600, 900),
+    ],
+)
 def test_project_matches_plotly_render(view, w, h):
     import plotly.graph_objects as go
 
-    lon = np.array([view[0] + 0.1, view[2] - 0.1, (view[0] + view[2]) / 2, view[0] + 0.3 * (view[2] - view[0])])
-    lat = np.array([view[1] + 0.1, view[3] - 0.1, view[1] + 0.7 * (view[3] - view[1]), (view[1] + view[3]) / 2])
+    lon = np.array(
+        [view[0] + 0.1, view[2] - 0.1, (view[0] + view[2]) / 2, view[0] + 0.3 * (view[2] - view[0])]
+    )
+    lat = np.array(
+        [view[1] + 0.1, view[3] - 0.1, view[1] + 0.7 * (view[3] - view[1]), (view[1] + view[3]) / 2]
+    )
     # labels placed by us, drawn by plotly as text at unproject(x, y) with our textposition
-    cands = [Candidate(name, *np.array(project(lo, la, view, w, h)).tolist(), 5, 12, key=name)
-             for name, lo, la in zip(("石家庄", "郑州"), lon[2:], lat[2:])]
+    cands = [
+        Candidate(name, *np.array(project(lo, la, view, w, h)).tolist(), 5, 12, key=name)
+        for name, lo, la in zip(("石家庄", "郑州"), lon[2:], lat[2:])
+    ]
     labels = place_labels(cands, [], w, h, 5)
     tl, ta = unproject([p.x for p in labels], [p.y for p in labels], view, w, h)
     traces = [go.Scattergeo(lon=lon, lat=lat, mode="markers")]
-    traces += [go.Scattergeo(lon=[a], lat=[b], mode="text", text=[p.text], textposition=p.textposition,
-                             textfont=dict(size=12)) for p, a, b in zip(labels, tl, ta)]
+    traces += [
+        go.Scattergeo(
+            lon=[a], lat=[b], mode="text", text=[p.text], textposition=p.textposition, textfont=dict(size=12)
+        )
+        for p, a, b in zip(labels, tl, ta)
+    ]
     svg = _render_svg(traces, view, w, h)
     drawn = [_translate(e.get("transform")) for e in svg.iter() if e.get("class") == "point"]
     x, y = project(lon, lat, view, w, h)

@@ -1,5 +1,6 @@
 """Colours a reader can tell apart: CIEDE2000 done right, sector and focus palettes far apart
 (also for colour-blind readers), every industry in a sector, and the switch to industry colours."""
+
 import itertools
 
 import numpy as np
@@ -8,8 +9,15 @@ import yaml
 
 from geodata.records import GEODATA, DataErrors, load_industries
 from layers import sectors, style
-from layers.colour import (closest_pair, delta_e00, delta_e00_hex, hex_to_lab, lab_to_hex, pairwise_delta_e,
-                           simulate_cvd)
+from layers.colour import (
+    closest_pair,
+    delta_e00,
+    delta_e00_hex,
+    hex_to_lab,
+    lab_to_hex,
+    pairwise_delta_e,
+    simulate_cvd,
+)
 
 # Sharma, Wu & Dalal (2005), Table 1: all 34 pairs (L1 a1 b1, L2 a2 b2, ΔE00)
 SHARMA = [
@@ -81,17 +89,55 @@ def test_srgb_to_lab_known_values():
 def test_reference_palettes_measure_as_the_guide_says():
     """Okabe-Ito's closest pair 21.7, tab10's 16.2 (cartography guide): same conversion as ours."""
     assert _min_pair(OKABE_ITO) == pytest.approx(21.7, abs=0.05)
-    tab10 = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-             "#bcbd22", "#17becf"]
+    tab10 = [
+        "#1f77b4",
+        "#ff7f0e",
+        "#2ca02c",
+        "#d62728",
+        "#9467bd",
+        "#8c564b",
+        "#e377c2",
+        "#7f7f7f",
+        "#bcbd22",
+        "#17becf",
+    ]
     assert _min_pair(tab10) == pytest.approx(16.2, abs=0.05)
 
 
 # the 33-hue palette the map used before sectors (colours in vocabulary order), kept here as evidence
 OLD_INDUSTRY_PALETTE = [
-    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442",
-    "#1B9E77", "#7570B3", "#E7298A", "#66A61E", "#A6761D", "#666666", "#D95F02", "#1F78B4",
-    "#B15928", "#6A3D9A", "#33A02C", "#FB9A99", "#CAB2D6", "#8DD3C7", "#BEBADA", "#80B1D3",
-    "#FDB462", "#B3DE69", "#FCCDE5", "#BC80BD", "#CCEBC5", "#FFED6F", "#9E0142", "#5E4FA2",
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#E69F00",
+    "#56B4E9",
+    "#000000",
+    "#F0E442",
+    "#1B9E77",
+    "#7570B3",
+    "#E7298A",
+    "#66A61E",
+    "#A6761D",
+    "#666666",
+    "#D95F02",
+    "#1F78B4",
+    "#B15928",
+    "#6A3D9A",
+    "#33A02C",
+    "#FB9A99",
+    "#CAB2D6",
+    "#8DD3C7",
+    "#BEBADA",
+    "#80B1D3",
+    "#FDB462",
+    "#B3DE69",
+    "#FCCDE5",
+    "#BC80BD",
+    "#CCEBC5",
+    "#FFED6F",
+    "#9E0142",
+    "#5E4FA2",
     "#3288BD",
 ]
 
@@ -100,7 +146,11 @@ def test_old_industry_palette_had_the_reported_near_twins():
     """The user's measurement of the 33-hue palette, reproduced: the check can see the problem."""
     codes = [i["code"] for i in load_industries()]
     old = dict(zip(codes, OLD_INDUSTRY_PALETTE))
-    for a, b in [("nonferrous", "software_it"), ("metal_products", "new_energy_vehicles"), ("steel", "big_data")]:
+    for a, b in [
+        ("nonferrous", "software_it"),
+        ("metal_products", "new_energy_vehicles"),
+        ("steel", "big_data"),
+    ]:
         assert delta_e00_hex(old[a], old[b]) < 4
 
 
@@ -130,7 +180,11 @@ def test_point_colours_stand_out_from_the_base_map():
 
 def test_the_reported_twins_are_now_in_distinct_colours():
     colours = style.SECTOR_COLOURS
-    for a, b in [("nonferrous", "software_it"), ("metal_products", "new_energy_vehicles"), ("steel", "big_data")]:
+    for a, b in [
+        ("nonferrous", "software_it"),
+        ("metal_products", "new_energy_vehicles"),
+        ("steel", "big_data"),
+    ]:
         assert delta_e00_hex(colours[sectors.sector_of(a)], colours[sectors.sector_of(b)]) >= 15
 
 
@@ -176,8 +230,9 @@ def test_primary_sector_is_the_first_industrys():
 
 
 def test_primary_sector_of_real_elements(store):
-    multi = store.elements[store.elements["industries"].map(
-        lambda c: len({sectors.sector_of(x) for x in c}) > 1)]
+    multi = store.elements[
+        store.elements["industries"].map(lambda c: len({sectors.sector_of(x) for x in c}) > 1)
+    ]
     assert len(multi) > 50  # many elements span sectors: the first industry decides
     for codes in multi["industries"]:
         assert sectors.primary_sector(codes, store.dataset.industries) == sectors.sector_of(codes[0])
@@ -221,7 +276,9 @@ def test_area_palette_is_distinct_light_and_quiet():
     assert lab[:, 0].min() > hex_to_lab(POINT_COLOURS + style.INDUSTRY_FOCUS_PALETTE)[:, 0].max()  # lighter
     assert np.hypot(lab[:, 1], lab[:, 2]).max() <= 30  # low chroma
     assert delta_e00(lab[:, None], hex_to_lab(POINT_COLOURS)[None]).min() >= 15  # do not fight the points
-    assert delta_e00(lab[:, None], hex_to_lab([style.PREFECTURE_FILL])[None]).min() >= 8  # visible on the base
+    assert (
+        delta_e00(lab[:, None], hex_to_lab([style.PREFECTURE_FILL])[None]).min() >= 8
+    )  # visible on the base
 
 
 @pytest.mark.parametrize("kind", ["deuteranopia", "protanopia"])

@@ -1,4 +1,5 @@
 """The ToUnicode repair: Kangxi and supplement radicals in a PDF's text map back to the ideographs typed."""
+
 import io
 import subprocess
 
@@ -38,10 +39,19 @@ def type3_pdf(cmap: bytes) -> bytes:
     pdf = pikepdf.new()
     box = pdf.make_stream(b"1000 0 0 0 750 750 d1 0 0 750 750 re f")
     names = [Name(f"/g{i}") for i in range(1, 6)]
-    font = Dictionary(Type=Name.Font, Subtype=Name.Type3, FontBBox=[0, 0, 750, 750],
-                      FontMatrix=[0.001, 0, 0, 0.001, 0, 0], CharProcs=Dictionary({str(n): box for n in names}),
-                      Encoding=Dictionary(Type=Name.Encoding, Differences=[1, *names]), FirstChar=1, LastChar=5,
-                      Widths=[1000] * 5, Resources=Dictionary(), ToUnicode=pdf.make_stream(cmap))
+    font = Dictionary(
+        Type=Name.Font,
+        Subtype=Name.Type3,
+        FontBBox=[0, 0, 750, 750],
+        FontMatrix=[0.001, 0, 0, 0.001, 0, 0],
+        CharProcs=Dictionary({str(n): box for n in names}),
+        Encoding=Dictionary(Type=Name.Encoding, Differences=[1, *names]),
+        FirstChar=1,
+        LastChar=5,
+        Widths=[1000] * 5,
+        Resources=Dictionary(),
+        ToUnicode=pdf.make_stream(cmap),
+    )
     page = pdf.add_blank_page(page_size=(300, 100))
     page.Resources = Dictionary(Font=Dictionary(F1=pdf.make_indirect(font)))
     page.Contents = pdf.make_stream(b"BT /F1 24 Tf 10 40 Td <0102030405> Tj ET")
@@ -53,7 +63,9 @@ def type3_pdf(cmap: bytes) -> bytes:
 def pdftotext(data: bytes, tmp_path) -> str:
     path = tmp_path / "t.pdf"
     path.write_bytes(data)
-    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.strip()
+    return subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def test_radicals_become_the_ideographs_typed(tmp_path):
@@ -76,7 +88,9 @@ def test_clean_cmap_and_pdf_left_alone():
     assert repair_to_unicode(pdf) == pdf
 
 
-@pytest.mark.parametrize("ch, want", [("⽯", "石"), ("⼯", "工"), ("⻢", "马"), ("⻅", "见"), ("⺟", "母"), ("钢", "钢"),
-                                      ("A", "A")])
+@pytest.mark.parametrize(
+    "ch, want",
+    [("⽯", "石"), ("⼯", "工"), ("⻢", "马"), ("⻅", "见"), ("⺟", "母"), ("钢", "钢"), ("A", "A")],
+)
 def test_ideograph(ch, want):
     assert ideograph(ch) == want

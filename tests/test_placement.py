@@ -1,4 +1,5 @@
 """Point marks stay inside the unit the plan names, apart from each other, in the same place every run."""
+
 import numpy as np
 import pytest
 import shapely
@@ -14,8 +15,12 @@ def marks(store):
 
 
 def _drawn_points(elements):
-    return [(k, p) for k, (g, how) in enumerate(zip(elements.geometry.values, elements["drawn_as"]))
-            if how == "point" for p in range(len(g.geoms))]
+    return [
+        (k, p)
+        for k, (g, how) in enumerate(zip(elements.geometry.values, elements["drawn_as"]))
+        if how == "point"
+        for p in range(len(g.geoms))
+    ]
 
 
 def test_one_mark_per_point_of_every_point_element(store, marks):
@@ -116,6 +121,7 @@ def test_pack_shrinks_spacing_only_as_far_as_needed():
         d = np.sqrt(((p[:, None] - p[None]) ** 2).sum(axis=2))
         np.fill_diagonal(d, np.inf)
         return d.min()
+
     assert closest(roomy) == pytest.approx(9_000)
     assert FLOOR_M <= closest(crowded) < 9_000
     assert (roomy[0] == (25_000, 25_000)).all()  # the first mark at the centre

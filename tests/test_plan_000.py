@@ -3,6 +3,7 @@
 Counts are derived from the plan text itself (regex on the text) and compared with the
 records that carry the matching tag in geodata/records/000.yaml.
 """
+
 import re
 from pathlib import Path
 
@@ -32,7 +33,11 @@ def num(pattern):
 def box(n):
     """Text of 专栏n, up to the next heading or box."""
     start = TEXT.index(f"专栏{n}：")
-    end = re.compile(r"\n　　[一二三四五六七八九十]+、|\n　　（[一二三四五六七八九十]+）|专栏\d+：").search(TEXT, start + 5).start()
+    end = (
+        re.compile(r"\n　　[一二三四五六七八九十]+、|\n　　（[一二三四五六七八九十]+）|专栏\d+：")
+        .search(TEXT, start + 5)
+        .start()
+    )
     return TEXT[start:end]
 
 
@@ -107,7 +112,9 @@ def test_four_it_city_bases():
     cities = m.group(1).split("、")
     recs = tagged("it-bases-4")
     assert len(recs) == len(cities) == 4
-    assert {c + "市" for c in cities} == {p for r in recs for p in r["places"] if p.endswith("市") and p[:-1] in cities}
+    assert {c + "市" for c in cities} == {
+        p for r in recs for p in r["places"] if p.endswith("市") and p[:-1] in cities
+    }
 
 
 def test_military_civil_8_plus_2():

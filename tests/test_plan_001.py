@@ -5,6 +5,7 @@ The plan states no explicit number ("N个基地") for any group of placeable ele
 so each group test derives the count from the list the text itself gives
 (the items between the enumeration commas) and compares it with the tagged records.
 """
+
 import re
 from pathlib import Path
 

@@ -7,6 +7,7 @@ number the text states ("四个战略功能区", "三大新能源基地", "两�
 Where the stated number is larger than the list the text actually gives (7, 20, 9, 35), the
 records follow the list, and the test checks both facts.
 """
+
 import re
 from pathlib import Path
 
@@ -296,9 +297,13 @@ def test_huanshoudu_compositions_are_the_prefectures_bordering_beijing():
     # 环首都 areas the plan gives no units for are composed from the Hebei prefectures that touch
     # Beijing on the boundary map; 唐山 borders Tianjin, not Beijing, so it is not among them
     # (the 环京津 compositions, by contrast, include 唐山 and 沧州).
-    ids = ["hbpz-capital-one-hour-logistics-circle", "hbpz-capital-leisure-tourism-circle",
-           "hbpz-capital-urban-agriculture-circle", "hbpz-capital-agri-tech-belt",
-           "hbpz-capital-distribution-bases"]
+    ids = [
+        "hbpz-capital-one-hour-logistics-circle",
+        "hbpz-capital-leisure-tourism-circle",
+        "hbpz-capital-urban-agriculture-circle",
+        "hbpz-capital-agri-tech-belt",
+        "hbpz-capital-distribution-bases",
+    ]
     for rid in ids:
         r = BY_ID[rid]
         assert r["name"].startswith("环首都") and r["name"] in TEXT

@@ -3,6 +3,7 @@
 Counts are read from the plan text with regexes and compared with the records that carry the
 matching tag; specific records are checked for place, industries, target and period.
 """
+
 import re
 from pathlib import Path
 
@@ -23,7 +24,7 @@ def tagged(tag):
 
 def section(start, end):
     i = TEXT.index(start)
-    return TEXT[i:TEXT.index(end, i)]
+    return TEXT[i : TEXT.index(end, i)]
 
 
 def split_list(s):
@@ -37,7 +38,6 @@ def test_plan_and_prefix():
     ids = [r["id"] for r in RECORDS] + [t["id"] for t in DOC.get("targets") or []]
     assert len(ids) == len(set(ids))
     assert all(i.startswith("hb13-") for i in ids)
-
 
 
 def test_period_is_the_plans():

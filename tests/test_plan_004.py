@@ -3,6 +3,7 @@
 Counts are derived from the text itself with regular expressions and compared
 with the records that carry the matching tag in geodata/records/004.yaml.
 """
+
 import re
 from pathlib import Path
 
@@ -45,56 +46,67 @@ def test_plan_file_named():
     assert DOC["plan"] == "004_eb8db685bdae1db0.txt"
 
 
-
-
 # ---- counts the text states ------------------------------------------------
 
-@pytest.mark.parametrize("pattern,tag", [
-    (r"建设(六|6)个特色零部件基地", "auto-parts-bases-6"),
-    (r"(\d)大电子信息产业基地", "electronics-bases-8"),
-    (r"郑州、新乡、安阳、南阳(\d)个装备制造基地", "equipment-bases-4"),
-    (r"(\d)个国家级新型工业化产业示范基地的发展水平", "national-demo-bases-5"),
-    (r"(\d)大煤化工产业集聚区", "coal-chemical-parks-6"),
-    (r"(\d)大盐化工基地", "salt-chemical-bases-4"),
-    (r"(\d)个大型氮肥产业基地", "fertilizer-bases-5"),
-    (r"(\d)大铝工业生产基地", "aluminium-bases-5"),
-    (r"(\d)个印染行业染整集群", "dyeing-clusters-6"),
-    (r"(\d)个服装加工产业集群", "garment-clusters-8"),
-    (r"(\d)个综合性纺织产业基地", "textile-bases-4"),
-    (r"平顶山(\d)个产业集群区", "textile-cluster-areas-5"),
-    (r"(\d)大建筑陶瓷产业发展集群", "ceramics-clusters-6"),
-    (r"新乡(\d)个生物医药产业园", "biomed-parks-2"),
-    (r"周口(\d)个省级生物产业基地", "provincial-bio-bases-5"),
-    (r"(\d)个在国内有一定影响力的国家新能源产业基地", "national-new-energy-bases-4"),
-    (r"长葛(\d)个百亿元超硬材料核心区", "superhard-cores-2"),
-    (r"(\d)大先导产业基地", "pioneer-bases-8"),
-    (r"重点建设(\d)个跨省域产业合作示范区", "cross-province-zones-6"),
-    (r"努力把这(\d)条经济带", "five-economic-belts"),
-])
+
+@pytest.mark.parametrize(
+    "pattern,tag",
+    [
+        (r"建设(六|6)个特色零部件基地", "auto-parts-bases-6"),
+        (r"(\d)大电子信息产业基地", "electronics-bases-8"),
+        (r"郑州、新乡、安阳、南阳(\d)个装备制造基地", "equipment-bases-4"),
+        (r"(\d)个国家级新型工业化产业示范基地的发展水平", "national-demo-bases-5"),
+        (r"(\d)大煤化工产业集聚区", "coal-chemical-parks-6"),
+        (r"(\d)大盐化工基地", "salt-chemical-bases-4"),
+        (r"(\d)个大型氮肥产业基地", "fertilizer-bases-5"),
+        (r"(\d)大铝工业生产基地", "aluminium-bases-5"),
+        (r"(\d)个印染行业染整集群", "dyeing-clusters-6"),
+        (r"(\d)个服装加工产业集群", "garment-clusters-8"),
+        (r"(\d)个综合性纺织产业基地", "textile-bases-4"),
+        (r"平顶山(\d)个产业集群区", "textile-cluster-areas-5"),
+        (r"(\d)大建筑陶瓷产业发展集群", "ceramics-clusters-6"),
+        (r"新乡(\d)个生物医药产业园", "biomed-parks-2"),
+        (r"周口(\d)个省级生物产业基地", "provincial-bio-bases-5"),
+        (r"(\d)个在国内有一定影响力的国家新能源产业基地", "national-new-energy-bases-4"),
+        (r"长葛(\d)个百亿元超硬材料核心区", "superhard-cores-2"),
+        (r"(\d)大先导产业基地", "pioneer-bases-8"),
+        (r"重点建设(\d)个跨省域产业合作示范区", "cross-province-zones-6"),
+        (r"努力把这(\d)条经济带", "five-economic-belts"),
+    ],
+)
 def test_stated_counts(pattern, tag):
     assert len(tagged(tag)) == stated(pattern), tag
 
 
-@pytest.mark.parametrize("pattern,tag", [
-    (r"“一区（安阳）五点（([^）]+)）”", "steel-five-points"),
-    (r"“两纵一横”（([^）]+)）", "two-vertical-one-horizontal-3"),
-    (r"围绕(郑州、新乡、民权)家用电器产业集群", "appliance-clusters-3"),
-    (r"加快培育(郑州、洛阳、信阳、濮阳)等家具产业集群", "furniture-clusters-4"),
-    (r"重点建设(孟州桑坡毛皮、鄢陵箱包皮具、平舆制革、周口制鞋)等基地", "light-bases-4"),
-    (r"依托(新乡县、偃师、虞城、鹿邑、淮阳、洛宁、清丰)等产业集聚区", "light-parks-7"),
-    (r"大力推进(内乡、镇平、泌阳、新郑（薛店）)等石材产业园区", "stone-parks-4"),
-    (r"依托(郑州经济技术开发区、航空港区、马寨食品产业集聚区、漯河经济技术开发区、临颍食品产业集聚区、汤阴食品产业集聚区、鹤淇产业集聚区、遂平食品产业集聚区)，", "food-parks-8"),
-    (r"壮大(漯河、郑州、许昌、商丘、周口、驻马店)等食品工业基地", "food-bases-6"),
-    (r"推动(郑州、洛阳、开封、平顶山、安阳、新乡和南阳)等老工业基地城市", "old-industrial-cities-7"),
-    (r"继续支持(焦作、濮阳、鹤壁)等资源枯竭城市", "resource-depleted-cities-3"),
-    (r"推动实施(洛阳、安阳、濮阳、永城、获嘉)等年产20万吨乙二醇项目", "ethylene-glycol-projects-5"),
-    (r"依托(郑州、新乡、洛阳、三门峡、南阳、开封、信阳)等新能源汽车及零部件生产基地", "nev-bases-7"),
-    (r"依托(郑州、开封、洛阳、安阳、许昌、南阳)等新材料生产基地", "new-materials-bases-6"),
-    (r"依托(郑州、新乡、洛阳、安阳、焦作)等新能源生产基地", "new-energy-bases-5"),
-    (r"重点培育(郑州、安阳、商丘、南阳、周口、许昌、开封)等纺织服装产业集群", "textile-clusters-7"),
-    (r"加快(郑州、新乡、南阳、安阳、平顶山、焦作、开封、济源、濮阳)等特色装备基地建设", "equipment-bases-9"),
-    (r"限制开发区域：主要包括([^。]+)等。", "ecological-zones-6"),
-])
+@pytest.mark.parametrize(
+    "pattern,tag",
+    [
+        (r"“一区（安阳）五点（([^）]+)）”", "steel-five-points"),
+        (r"“两纵一横”（([^）]+)）", "two-vertical-one-horizontal-3"),
+        (r"围绕(郑州、新乡、民权)家用电器产业集群", "appliance-clusters-3"),
+        (r"加快培育(郑州、洛阳、信阳、濮阳)等家具产业集群", "furniture-clusters-4"),
+        (r"重点建设(孟州桑坡毛皮、鄢陵箱包皮具、平舆制革、周口制鞋)等基地", "light-bases-4"),
+        (r"依托(新乡县、偃师、虞城、鹿邑、淮阳、洛宁、清丰)等产业集聚区", "light-parks-7"),
+        (r"大力推进(内乡、镇平、泌阳、新郑（薛店）)等石材产业园区", "stone-parks-4"),
+        (
+            r"依托(郑州经济技术开发区、航空港区、马寨食品产业集聚区、漯河经济技术开发区、临颍食品产业集聚区、汤阴食品产业集聚区、鹤淇产业集聚区、遂平食品产业集聚区)，",
+            "food-parks-8",
+        ),
+        (r"壮大(漯河、郑州、许昌、商丘、周口、驻马店)等食品工业基地", "food-bases-6"),
+        (r"推动(郑州、洛阳、开封、平顶山、安阳、新乡和南阳)等老工业基地城市", "old-industrial-cities-7"),
+        (r"继续支持(焦作、濮阳、鹤壁)等资源枯竭城市", "resource-depleted-cities-3"),
+        (r"推动实施(洛阳、安阳、濮阳、永城、获嘉)等年产20万吨乙二醇项目", "ethylene-glycol-projects-5"),
+        (r"依托(郑州、新乡、洛阳、三门峡、南阳、开封、信阳)等新能源汽车及零部件生产基地", "nev-bases-7"),
+        (r"依托(郑州、开封、洛阳、安阳、许昌、南阳)等新材料生产基地", "new-materials-bases-6"),
+        (r"依托(郑州、新乡、洛阳、安阳、焦作)等新能源生产基地", "new-energy-bases-5"),
+        (r"重点培育(郑州、安阳、商丘、南阳、周口、许昌、开封)等纺织服装产业集群", "textile-clusters-7"),
+        (
+            r"加快(郑州、新乡、南阳、安阳、平顶山、焦作、开封、济源、濮阳)等特色装备基地建设",
+            "equipment-bases-9",
+        ),
+        (r"限制开发区域：主要包括([^。]+)等。", "ecological-zones-6"),
+    ],
+)
 def test_listed_counts(pattern, tag):
     assert len(tagged(tag)) == len(listed(pattern)), tag
 
@@ -129,6 +141,7 @@ def test_key_development_area_cities():
 
 
 # ---- specific records -------------------------------------------------------
+
 
 def test_zhengbian_auto_parts_park():
     r = BY_ID["hn12-zhengbian-auto-parts-park"]
@@ -201,6 +214,7 @@ def test_review_zones_period():
 
 # ---- targets ----------------------------------------------------------------
 
+
 def _targets(subject_part, value):
     return [t for t in TARGETS if subject_part in t["subject"] and t["value_yi"] == value]
 
@@ -238,10 +252,14 @@ def test_central_china_appliance_base_at_its_three_clusters():
 
 def test_steel_and_lead_zinc_projects_of_zhuanlan_9_stand_alone():
     """专栏9's company projects at named steel points are records of their own, not host quotes."""
-    expected = {"hn12-anyang-angang-cold-rolling-project": "安阳市", "hn12-jiyuan-steel-forging-project": "济源市",
-                "hn12-xinyang-steel-pipe-project": "信阳市", "hn12-wugang-4200mm-mill-project": "舞钢市",
-                "hn12-jiyuan-yuguang-residue-recovery-project": "济源市",
-                "hn12-jiyuan-jinli-precious-metals-project": "济源市"}
+    expected = {
+        "hn12-anyang-angang-cold-rolling-project": "安阳市",
+        "hn12-jiyuan-steel-forging-project": "济源市",
+        "hn12-xinyang-steel-pipe-project": "信阳市",
+        "hn12-wugang-4200mm-mill-project": "舞钢市",
+        "hn12-jiyuan-yuguang-residue-recovery-project": "济源市",
+        "hn12-jiyuan-jinli-precious-metals-project": "济源市",
+    }
     for rid, place in expected.items():
         r = BY_ID[rid]
         assert r["kind"] == "project" and r["places"] == [place] and r["quote"] in TEXT

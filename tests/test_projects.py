@@ -2,8 +2,9 @@
 place the plan writes gets its own `project` record there, and the quote shows that place; one
 placed by outside knowledge says so and names its reference; one without a place of its own is a
 searchable `projects` entry on the host record whose quote names it."""
+
 from collections import Counter
-from functools import lru_cache
+from functools import cache
 
 import pytest
 import yaml
@@ -20,7 +21,7 @@ PROJECTS = [r for r in DATA.records if r["kind"] == "project"]
 BEFORE = {"000": 37, "001": 0, "002": 21, "003": 24, "004": 42}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _aliases_by_unit() -> dict:
     with open(GEODATA / "aliases.yaml", encoding="utf-8") as fh:
         aliases = yaml.safe_load(fh)["aliases"]
@@ -43,15 +44,21 @@ def place_forms(rec: dict, written: str, unit) -> set[str]:
     that begins the unit's name. A company's abbreviation (唐钢, 宣钢) is none of these."""
     forms = {written.split("/")[-1], unit.name, short_name(unit.name)}
     forms |= _aliases_by_unit().get(unit.key, set())
-    forms |= {w for w in rec["places_as_written"]
-              if _resolves_to(w, unit) or (len(w) >= 2 and unit.name.startswith(w))}  # 峰峰 for 峰峰矿区
+    forms |= {
+        w
+        for w in rec["places_as_written"]
+        if _resolves_to(w, unit) or (len(w) >= 2 and unit.name.startswith(w))
+    }  # 峰峰 for 峰峰矿区
     return forms
 
 
 def place_in_quote(rec: dict) -> list[str]:
     """The places of a record that its quote does not show (empty when all are shown)."""
-    return [w for w, u in zip(rec["places"], rec["units"])
-            if not any(f in rec["quote"] for f in place_forms(rec, w, u))]
+    return [
+        w
+        for w, u in zip(rec["places"], rec["units"])
+        if not any(f in rec["quote"] for f in place_forms(rec, w, u))
+    ]
 
 
 def is_outside(rec: dict) -> bool:
@@ -62,8 +69,11 @@ def is_outside(rec: dict) -> bool:
 
 
 def test_every_project_record_shows_its_place_or_names_its_outside_reference():
-    bad = [f"{r['id']}: {', '.join(place_in_quote(r))} not in '{r['quote'][:40]}'"
-           for r in PROJECTS if place_in_quote(r) and not is_outside(r)]
+    bad = [
+        f"{r['id']}: {', '.join(place_in_quote(r))} not in '{r['quote'][:40]}'"
+        for r in PROJECTS
+        if place_in_quote(r) and not is_outside(r)
+    ]
     assert not bad, "\n".join(bad)
 
 

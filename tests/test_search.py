@@ -1,5 +1,6 @@
 """Search as a planner types it (issue 16): several words, either language, names in passages;
 and what the page and the CSV show (专栏 quotes unboxed, '&8226;' cleaned, numbers as written)."""
+
 from __future__ import annotations
 
 import io
@@ -54,9 +55,17 @@ def test_english_words_combine(store):
     assert ids(store, new_energy) <= ids(store, search(store.search_index, "New Energy").mask)
 
 
-@pytest.mark.parametrize("company, host", [("德龙", "曹妃甸装备制造产业园区"), ("华电", "曹妃甸装备制造产业园区"),
-                                           ("冀东水泥", "曹妃甸装备制造产业园区"), ("英利", "保定国家新能源产业基地"),
-                                           ("中海油中捷", "沧州临港经济技术开发区"), ("唐车", "唐山（丰润）中国动车城")])
+@pytest.mark.parametrize(
+    "company, host",
+    [
+        ("德龙", "曹妃甸装备制造产业园区"),
+        ("华电", "曹妃甸装备制造产业园区"),
+        ("冀东水泥", "曹妃甸装备制造产业园区"),
+        ("英利", "保定国家新能源产业基地"),
+        ("中海油中捷", "沧州临港经济技术开发区"),
+        ("唐车", "唐山（丰润）中国动车城"),
+    ],
+)
 def test_a_company_finds_the_base_whose_passage_names_it(store, company, host):
     res = search(store.search_index, company)
     rows = [i for i in np.flatnonzero(res.mask) if store.elements["name"].iloc[i] == host]
@@ -80,14 +89,17 @@ def test_the_same_words_in_an_unrelated_paragraph_do_not_count(store):
 
 
 def test_name_matches_rank_above_passage_matches(store):
-    for q, first in (("英利", "保定英利集团多晶硅太阳能电池技术改造及产业化项目"),
-                     ("郑州日产", "郑州日产全球轻型商用车基地"), ("海马", "郑州海马中牟厂区改造工程")):
+    for q, first in (
+        ("英利", "保定英利集团多晶硅太阳能电池技术改造及产业化项目"),
+        ("郑州日产", "郑州日产全球轻型商用车基地"),
+        ("海马", "郑州海马中牟厂区改造工程"),
+    ):
         res = search(store.search_index, q)
         order = rank_order(store.elements, q)
         assert set(order) == set(np.flatnonzero(res.mask))
         assert store.elements["name"].iloc[order[0]] == first
         fields = [res.why[i][0] for i in order]
-        assert "passage" in fields, q   # the records whose passages name it are found too
+        assert "passage" in fields, q  # the records whose passages name it are found too
         assert fields.index("passage") > max(i for i, f in enumerate(fields) if f == "name")
 
 
@@ -101,14 +113,18 @@ def test_unknown_words_find_nothing(store):
 def test_search_is_the_same_on_a_sub_table(store):
     el = store.elements
     sub = el[el["province"] == "河北省"]
-    assert (search_mask(sub, "唐山 钢铁") == search_mask(el, "唐山 钢铁")[el["province"].to_numpy() == "河北省"]).all()
+    assert (
+        search_mask(sub, "唐山 钢铁") == search_mask(el, "唐山 钢铁")[el["province"].to_numpy() == "河北省"]
+    ).all()
     # ranking and the reasons refer to the sub-table's own rows
     full_order = [el["id"].iloc[i] for i in rank_order(el, "英利")]
     sub_order = [sub["id"].iloc[i] for i in rank_order(sub, "英利")]
     assert sub_order == [i for i in full_order if i in set(sub["id"])] and sub_order
     res = search_table(sub, "德龙")
     row = rank_order(sub, "德龙")[0]
-    assert res.mask[row] and sub["name"].iloc[row] == "曹妃甸装备制造产业园区" and "德龙" in why_text(res, row)
+    assert (
+        res.mask[row] and sub["name"].iloc[row] == "曹妃甸装备制造产业园区" and "德龙" in why_text(res, row)
+    )
 
 
 def test_url_and_cli_give_the_same_rows(store, tmp_path):
@@ -129,7 +145,7 @@ def test_display_cleaning_keeps_stored_quotes_verbatim(store):
     boxed = 0
     for r in store.elements.itertuples(index=False):
         for q in (r.quote, *r.more_quotes):
-            assert q in texts[r.plan_number], r.id      # the data is untouched
+            assert q in texts[r.plan_number], r.id  # the data is untouched
             p = readable(find_passage(texts[r.plan_number], q))
             assert not set("│┌┐└┘─├┤┬┴┼") & set(p.quote + p.before + p.after), r.id
             boxed += "│" in q
@@ -137,10 +153,18 @@ def test_display_cleaning_keeps_stored_quotes_verbatim(store):
 
 
 def test_a_word_split_across_cells_is_whole_again():
-    assert unbox("进行承接京津生物│\u3000\u3000│医药产业转移试点示范") == "进行承接京津生物医药产业转移试点示范"
-    assert unbox("北京&8226;沧州渤海新区生│　　│　　　　　　　│物医药产业园建设") == "北京&8226;沧州渤海新区生物医药产业园建设"
+    assert (
+        unbox("进行承接京津生物│\u3000\u3000│医药产业转移试点示范") == "进行承接京津生物医药产业转移试点示范"
+    )
+    assert (
+        unbox("北京&8226;沧州渤海新区生│　　│　　　　　　　│物医药产业园建设")
+        == "北京&8226;沧州渤海新区生物医药产业园建设"
+    )
     # two cells of one row stay apart; a ruled line starts a new line
-    assert unbox("│发展目标　　　│到2020年，形成│　　├───┼───┤　　│重点行动　│关键") == "发展目标 到2020年，形成\n重点行动 关键"
+    assert (
+        unbox("│发展目标　　　│到2020年，形成│　　├───┼───┤　　│重点行动　│关键")
+        == "发展目标 到2020年，形成\n重点行动 关键"
+    )
 
 
 def test_box_quote_reads_whole_in_the_details_panel(store):
@@ -158,7 +182,9 @@ def test_no_entity_artefacts_in_any_display_name(store):
     assert all("&8226;" not in display_name({"name": n}) for n in store.elements["name"])
     assert display_name({"name": "冀&8226;津（涉县&8226;天铁）"}) == "冀·津（涉县·天铁）"
     assert all("&8226;" not in r["name"] for r in grid_rows(store.elements, store.vocab, "zh"))
-    table = pd.read_csv(io.StringIO(to_csv(store.elements).lstrip("\ufeff")), dtype=str, keep_default_na=False)
+    table = pd.read_csv(
+        io.StringIO(to_csv(store.elements).lstrip("\ufeff")), dtype=str, keep_default_na=False
+    )
     assert not table["name"].str.contains("&8226;").any()
     assert set(raw) <= set(table["name_as_written"])
     # search finds the name either way it is written
@@ -227,16 +253,18 @@ def test_a_records_projects_are_searched(store):
     el = store.elements
     k = int(np.flatnonzero(el["name"] == "曹妃甸装备制造产业园区")[0])
     rec = next(r for r in store.dataset.records if r["id"] == el["id"].iloc[k])
-    data = SimpleNamespace(records=[{**rec, "projects": [{"name": "虚构重工项目"}]}], plan_texts=store.dataset.plan_texts)
+    data = SimpleNamespace(
+        records=[{**rec, "projects": [{"name": "虚构重工项目"}]}], plan_texts=store.dataset.plan_texts
+    )
     one = el.iloc[[k]]
     idx = SearchIndex.build(one, data, store.boundaries, store.vocab)
     res = search(idx, "虚构重工")
     assert res.mask.tolist() == [True] and res.why[0] == ("project", "虚构重工项目")
-    assert not search(store.search_index, "虚构重工").mask.any()   # the real records do not name it
+    assert not search(store.search_index, "虚构重工").mask.any()  # the real records do not name it
 
 
 def test_odd_input_is_only_text(store):
-    assert search_mask(store.elements, "\x1f\x1e").all()    # nothing but separators: a blank search
+    assert search_mask(store.elements, "\x1f\x1e").all()  # nothing but separators: a blank search
     for q in ("\x1e唐山", "(唐山", ".*", "唐山\x00钢铁"):
         found = search_mask(store.elements, q)
         assert found.sum() <= search_mask(store.elements, "唐山").sum(), repr(q)

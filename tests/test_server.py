@@ -1,4 +1,5 @@
 """The production server: headers, bad requests, load, a killed worker, broken data files."""
+
 import json
 import shutil
 import subprocess
@@ -24,6 +25,7 @@ def prod():
     finally:
         import os
         import signal
+
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(15)
 
@@ -39,20 +41,45 @@ def test_security_headers_and_no_dev_tools(prod):
     assert "_dash-dev-tools" not in r.text and '"ui": false' in r.text.replace('"ui":false', '"ui": false')
 
 
-@pytest.mark.parametrize("path", ["/assets/../app.py", "/assets/%2e%2e/app.py", "/../../etc/passwd",
-                                  "/_dash-component-suites/../../app.py"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/assets/../app.py",
+        "/assets/%2e%2e/app.py",
+        "/../../etc/passwd",
+        "/_dash-component-suites/../../app.py",
+    ],
+)
 def test_no_path_reaches_the_file_system(prod, path):
     r = requests.get(prod[0] + path, timeout=10)
     # unknown paths get the page itself (Dash routes client-side) or a 404; never a file's content
     assert r.status_code in (200, 400, 404) and "def create_app" not in r.text and "root:" not in r.text
 
 
-@pytest.mark.parametrize("body", ["not json", "{}", json.dumps({"output": "map.figure"}), "[]",
-                                  json.dumps({"output": "nope.children", "outputs": {"id": "nope", "property": "children"},
-                                              "inputs": [], "changedPropIds": []})])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "not json",
+        "{}",
+        json.dumps({"output": "map.figure"}),
+        "[]",
+        json.dumps(
+            {
+                "output": "nope.children",
+                "outputs": {"id": "nope", "property": "children"},
+                "inputs": [],
+                "changedPropIds": [],
+            }
+        ),
+    ],
+)
 def test_malformed_callback_requests_are_not_500(prod, body):
-    r = requests.post(prod[0] + "/_dash-update-component", data=body,
-                      headers={"Content-Type": "application/json"}, timeout=10)
+    r = requests.post(
+        prod[0] + "/_dash-update-component",
+        data=body,
+        headers={"Content-Type": "application/json"},
+        timeout=10,
+    )
     assert r.status_code < 500 and "Traceback" not in r.text
 
 
@@ -60,8 +87,15 @@ def test_junk_values_in_real_callbacks_answer_200(prod):
     from benchmarks.dash_client import DashClient
 
     c = DashClient(prod[0])
-    for filters in ({"industry": "<script>alert(1)</script>"}, {"min_revenue": "1e309"}, {"q": "' OR 1=1 --"},
-                    {"period": "９９９９"}, {"industry": ["x" * 10000]}, "not a dict", None):
+    for filters in (
+        {"industry": "<script>alert(1)</script>"},
+        {"min_revenue": "1e309"},
+        {"q": "' OR 1=1 --"},
+        {"period": "９９９９"},
+        {"industry": ["x" * 10000]},
+        "not a dict",
+        None,
+    ):
         for status, _, _ in c.change_filters(filters):
             assert status == 200, filters
     status, _, _ = c.open_page("?industry=%ZZ&sel=../../etc/passwd&view=1,2")
@@ -86,6 +120,7 @@ def test_killed_worker_is_replaced(prod):
         def later():
             time.sleep(1.5)
             os.kill(worker_pids(proc.pid)[0], signal.SIGKILL)
+
         threading.Thread(target=later, daemon=True).start()
 
     report = run_load(base, users=3, seconds=6, kill=kill)
@@ -106,19 +141,32 @@ def app_copy(tmp_path):
     return tmp_path
 
 
-@pytest.mark.parametrize("path, content, message", [
-    ("geodata/records/002.yaml", "records: [unclosed", "002.yaml"),
-    ("geodata/boundaries/prefectures.geojson", "{broken", "prefectures.geojson"),
-])
+@pytest.mark.parametrize(
+    "path, content, message",
+    [
+        ("geodata/records/002.yaml", "records: [unclosed", "002.yaml"),
+        ("geodata/boundaries/prefectures.geojson", "{broken", "prefectures.geojson"),
+    ],
+)
 def test_broken_data_file_stops_with_its_name(app_copy, path, content, message):
     (app_copy / path).write_text(content, encoding="utf-8")
-    r = subprocess.run([sys.executable, "app.py", "export-data", "--out", "x.csv"], cwd=app_copy,
-                       capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "app.py", "export-data", "--out", "x.csv"],
+        cwd=app_copy,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 2 and message in r.stderr and "Traceback" not in r.stderr
 
 
 def test_missing_data_file_stops_with_its_name(app_copy):
     (app_copy / "geodata/boundaries/counties.geojson").unlink()
-    r = subprocess.run([sys.executable, "app.py", "export-data", "--out", "x.csv"], cwd=app_copy,
-                       capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "app.py", "export-data", "--out", "x.csv"],
+        cwd=app_copy,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 2 and "counties.geojson" in r.stderr

@@ -1,4 +1,5 @@
 """The set-up script installs what is missing from the system, and nothing when all is there."""
+
 import os
 import shutil
 import stat

@@ -1,5 +1,6 @@
 """Proportional symbols: a mark's area is proportional to its revenue target, nothing below the
 largest target in view is capped, and the size key is drawn to the same scale as the marks."""
+
 import math
 
 import numpy as np
@@ -63,8 +64,10 @@ def _is_125(v: float) -> bool:
     return any(math.isclose(m, k) for k in (1, 2, 5))
 
 
-@pytest.mark.parametrize("vmin,vmax", [(100, 2000), (100, 1000), (100, 5000), (1000, 1200), (200, 800),
-                                       (100, 20000), (30, 70), (100, 100)])
+@pytest.mark.parametrize(
+    "vmin,vmax",
+    [(100, 2000), (100, 1000), (100, 5000), (1000, 1200), (200, 800), (100, 20000), (30, 70), (100, 100)],
+)
 def test_size_key_values_are_few_round_and_in_range(vmin, vmax):
     values = style.size_key_values(vmin, vmax, style.size_vmax([vmax]))
     assert 3 <= len(values) <= 4
@@ -109,6 +112,8 @@ def test_legend_cannot_show_sizes_over_16px():
     """Why the key is drawn with shapes: the vendored plotly.js clamps legend marker sizes to 2-16 px."""
     from pathlib import Path
 
-    js = (Path(__file__).resolve().parents[1] / "assets/vendor/plotly-geo-4.1.1.min.js").read_text(encoding="utf-8")
+    js = (Path(__file__).resolve().parents[1] / "assets/vendor/plotly-geo-4.1.1.min.js").read_text(
+        encoding="utf-8"
+    )
     assert 're("marker.size",ni.mean,[2,16],pF)' in js
     assert np.all(np.array(size_key_layout(100, 2000)["diameters"][1:]) > 16)

@@ -1,17 +1,38 @@
 """Page geometry of a snapshot, without rendering: sizes, wrapping, scale bar, legend corner, locator."""
+
 import math
 
 import pytest
 
 from layers.filters import parse_filters
-from layers.snapshot import (PAGE_PRESETS, SnapshotError, drawn_view, emptiest_corner, figure_for, map_width_km,
-                             nice_distance_km, page_layout, page_points, parse_size, text_em, wrap_text)
+from layers.snapshot import (
+    PAGE_PRESETS,
+    SnapshotError,
+    drawn_view,
+    emptiest_corner,
+    figure_for,
+    map_width_km,
+    nice_distance_km,
+    page_layout,
+    page_points,
+    parse_size,
+    text_em,
+    wrap_text,
+)
 
 
-@pytest.mark.parametrize("size, points", [("a4-landscape", (841.89, 595.28)), ("a4-portrait", (595.28, 841.89)),
-                                          ("a3-landscape", (1190.55, 841.89)), ("a3-portrait", (841.89, 1190.55)),
-                                          ("16x9", (960, 540)), ("297x210mm", (841.89, 595.28)),
-                                          ("1600x1000", (1200, 750))])
+@pytest.mark.parametrize(
+    "size, points",
+    [
+        ("a4-landscape", (841.89, 595.28)),
+        ("a4-portrait", (595.28, 841.89)),
+        ("a3-landscape", (1190.55, 841.89)),
+        ("a3-portrait", (841.89, 1190.55)),
+        ("16x9", (960, 540)),
+        ("297x210mm", (841.89, 595.28)),
+        ("1600x1000", (1200, 750)),
+    ],
+)
 def test_page_sizes_in_points(size, points):
     got = page_points(*parse_size(size))
     assert abs(got[0] - points[0]) <= 1 and abs(got[1] - points[1]) <= 1
@@ -54,15 +75,21 @@ def test_scale_bar_is_a_125_length_near_a_fifth(span, km):
 def test_scale_bar_against_real_map_width(store, view):
     from layers.page_state import zoom_bounds
 
-    fig = figure_for(store, parse_filters({"industry": "steel"}, store.vocab)[0], size=(1123, 794),
-                     view=zoom_bounds(view, store))
+    fig = figure_for(
+        store,
+        parse_filters({"industry": "steel"}, store.vocab)[0],
+        size=(1123, 794),
+        view=zoom_bounds(view, store),
+    )
     bar = next(t for t in fig.data if t.name == "scale-bar")
     label = next(t for t in fig.data if t.name == "scale-label")
     lon0, lat0, lon1, lat1 = drawn_view(fig.layout.geo.lonaxis.range, fig.layout.geo.lataxis.range)
     km = float(label.text[0].split()[0])
     frac = (bar.lon[-1] - bar.lon[0]) / (lon1 - lon0)  # of the map frame's width
     assert 0.12 <= frac <= 0.32, (view, km, frac)
-    assert abs(km / map_width_km((lon0, lat0, lon1, lat1), bar.lat[1]) - frac) < 0.01  # true length at its latitude
+    assert (
+        abs(km / map_width_km((lon0, lat0, lon1, lat1), bar.lat[1]) - frac) < 0.01
+    )  # true length at its latitude
 
 
 def test_emptiest_corner():
@@ -77,10 +104,17 @@ def test_locator_only_for_a_close_up(store):
     f = parse_filters({"industry": "steel"}, store.vocab)[0]
     whole = figure_for(store, f, size=(1123, 794))
     close = figure_for(store, f, size=(1123, 794), view=zoom_bounds("石家庄市", store))
-    assert not any((t.name or "").startswith("locator") for t in whole.data) and "geo2" not in whole.to_dict()["layout"]
+    assert (
+        not any((t.name or "").startswith("locator") for t in whole.data)
+        and "geo2" not in whole.to_dict()["layout"]
+    )
     frame = next(t for t in close.data if t.name == "locator-frame")
     lon0, lon1 = close.layout.geo.lonaxis.range
-    assert frame.geo == "geo2" and min(frame.lon) == pytest.approx(lon0) and max(frame.lon) == pytest.approx(lon1)
+    assert (
+        frame.geo == "geo2"
+        and min(frame.lon) == pytest.approx(lon0)
+        and max(frame.lon) == pytest.approx(lon1)
+    )
     x0, x1 = close.layout.geo2.domain.x
     assert 0 < x1 - x0 <= 0.25  # a small inset, inside the map frame
 

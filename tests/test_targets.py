@@ -1,5 +1,6 @@
 """The plans' targets: tier floors told apart from element targets, the targets card and
 export-targets (same rows, each quoted verbatim), and the coverage notes (no Henan plan for 2016-2020)."""
+
 import json
 import re
 
@@ -15,13 +16,24 @@ from layers.filters import Filters, filter_mask, parse_filters, spec_for
 from layers.table import contract_records, grid_rows, to_csv
 from layers.targets import filter_targets, target_lines, target_rows
 
-FILTER_SETS = [{}, {"province": "henan"}, {"industry": "food"}, {"industry": "equipment", "province": "henan"},
-               {"period": "2016-2020"}, {"year": "2018"}, {"plan": "000"}, {"kind": "base", "q": "钢铁"}]
+FILTER_SETS = [
+    {},
+    {"province": "henan"},
+    {"industry": "food"},
+    {"industry": "equipment", "province": "henan"},
+    {"period": "2016-2020"},
+    {"year": "2018"},
+    {"plan": "000"},
+    {"kind": "base", "q": "钢铁"},
+]
 
 
 def _tier_only(store) -> list[dict]:
-    return [r for r in store.dataset.records if r["revenue_targets"]
-            and all(t["scope"] == "tier" for t in r["revenue_targets"])]
+    return [
+        r
+        for r in store.dataset.records
+        if r["revenue_targets"] and all(t["scope"] == "tier" for t in r["revenue_targets"])
+    ]
 
 
 def _filters(store, params) -> Filters:
@@ -63,11 +75,22 @@ def _rows_of(component) -> list:
 def test_tier_targets_are_the_two_group_floors(store):
     tiers = [(r, t) for r in store.dataset.records for t in r["revenue_targets"] if t["scope"] == "tier"]
     clusters = [r for r in store.dataset.records if "county-clusters" in r["tags"]]
-    assert len(clusters) == 41 and all(any(t["scope"] == "tier" and t["value_yi"] == 100
-                                           and t["group"] == "所列41个县域特色产业集群" for t in r["revenue_targets"])
-                                       for r in clusters)
+    assert len(clusters) == 41 and all(
+        any(
+            t["scope"] == "tier" and t["value_yi"] == 100 and t["group"] == "所列41个县域特色产业集群"
+            for t in r["revenue_targets"]
+        )
+        for r in clusters
+    )
     food = [r for r, t in tiers if t["value_yi"] == 500]
-    assert {r["prefectures"][0] for r in food} == {"漯河市", "郑州市", "许昌市", "商丘市", "周口市", "驻马店市"}
+    assert {r["prefectures"][0] for r in food} == {
+        "漯河市",
+        "郑州市",
+        "许昌市",
+        "商丘市",
+        "周口市",
+        "驻马店市",
+    }
     # 004's sentence states no year for the 500亿元 floor: none is inferred
     assert all(t["year"] is None and t["group_en"] for r in food for t in r["revenue_targets"])
     assert len(tiers) == 41 + 6
@@ -75,18 +98,29 @@ def test_tier_targets_are_the_two_group_floors(store):
 
 def test_pioneer_bases_carry_the_industries_box20_lists_for_their_city(store):
     text = store.dataset.plan_texts["004"]
-    box = text[text.index("专栏20"):text.index("专栏21")]
-    lines = {"electronics": "电子信息产业基地", "biomed": "生物产业基地", "new_energy_vehicles": "新能源汽车及零部件生产基地",
-             "new_energy": "等新能源生产基地", "new_materials": "新材料生产基地"}
+    box = text[text.index("专栏20") : text.index("专栏21")]
+    lines = {
+        "electronics": "电子信息产业基地",
+        "biomed": "生物产业基地",
+        "new_energy_vehicles": "新能源汽车及零部件生产基地",
+        "new_energy": "等新能源生产基地",
+        "new_materials": "新材料生产基地",
+    }
     bases = [r for r in store.dataset.records if "pioneer-bases-8" in r["tags"]]
     assert len(bases) == 8
     for r in bases:
         city = r["prefectures"][0].removesuffix("市")
-        listed = {code for code, words in lines.items()
-                  if city in next(line for line in box.splitlines() if words in line).split("依托")[1].split("，")[0]}
+        listed = {
+            code
+            for code, words in lines.items()
+            if city
+            in next(line for line in box.splitlines() if words in line).split("依托")[1].split("，")[0]
+        }
         assert set(r["industries"]) == listed, r["id"]
     by_city = {r["prefectures"][0]: set(r["industries"]) for r in bases}
-    assert by_city["鹤壁市"] == {"electronics"} and len(by_city["郑州市"]) == 5  # they differ, as the box does
+    assert (
+        by_city["鹤壁市"] == {"electronics"} and len(by_city["郑州市"]) == 5
+    )  # they differ, as the box does
 
 
 # ---------- tiers never stand in for element targets ----------
@@ -104,7 +138,9 @@ def test_no_tier_target_in_revenue_column_table_or_csv(store):
     grid = {r["id"]: r["revenue"] for r in grid_rows(shown, store.vocab)}
     assert all(grid[i] is None for i in ids) and grid["hb12-yongnian-fastener-base"] == 400
     contract = {r["id"]: r for r in contract_records(shown)}
-    assert all(contract[i]["revenue_target_yi"] is None and contract[i]["tier_floor_yi"] in (100, 500) for i in ids)
+    assert all(
+        contract[i]["revenue_target_yi"] is None and contract[i]["tier_floor_yi"] in (100, 500) for i in ids
+    )
     table = pd.read_csv(pd.io.common.StringIO(to_csv(shown).lstrip("\ufeff"))).set_index("id")
     assert table.loc[ids, "revenue_target_yi"].isna().all()
     assert table.at["hn12-luohe-food-base", "tier_floor_yi"] == 500
@@ -152,11 +188,15 @@ def test_details_say_a_tier_is_a_tier(store):
 
     el = store.elements.set_index("id", drop=False)
     assert target_lines(el.loc["hb12-jinzhou-textile-cluster"], "zh") == [
-        "≥100 亿元，所列41个县域特色产业集群的层级目标（主营业务收入，2015）"]
+        "≥100 亿元，所列41个县域特色产业集群的层级目标（主营业务收入，2015）"
+    ]
     assert target_lines(el.loc["hn12-luohe-food-base"], "en") == [
-        "≥ 500 (100m yuan), tier of the six listed food-industry bases (经营业务收入)"]
+        "≥ 500 (100m yuan), tier of the six listed food-industry bases (经营业务收入)"
+    ]
     own, tier = target_lines(el.loc["hb12-yongnian-fastener-base"], "zh")
-    assert own == "主营业务收入 400 亿元 (2015)" and tier.startswith("≥100 亿元，所列41个县域特色产业集群的层级目标")
+    assert own == "主营业务收入 400 亿元 (2015)" and tier.startswith(
+        "≥100 亿元，所列41个县域特色产业集群的层级目标"
+    )
     panel = _text_of(element_panel(el.loc["hb12-jinzhou-textile-cluster"], store, "en"))
     assert "tier of the 41 listed county clusters" in panel and "The plan states no target" not in panel
 
@@ -168,7 +208,9 @@ def test_export_targets_rows_each_quote_the_plan(tmp_path, store):
     for r in rows:
         assert r["quote"] and r["quote"] in store.dataset.plan_texts[r["plan_number"]], r["id"]
     table = pd.read_csv(pd.io.common.StringIO(_export(tmp_path, "t.csv", "--province", "henan")))
-    assert len(table) == sum(r["province"] == "河南省" for r in rows) and (table["province"] == "河南省").all()
+    assert (
+        len(table) == sum(r["province"] == "河南省" for r in rows) and (table["province"] == "河南省").all()
+    )
     assert all(q in store.dataset.plan_texts["004"] for q in table["quote"])
 
 
@@ -208,7 +250,9 @@ def test_both_figures_of_a_paired_target_shown_side_by_side(tmp_path, store):
     ids = [getattr(tr, "data-target") for tr in rows]
     i = ids.index("hn12-target-equipment-over-2wan")
     assert ids[i + 1] == "hn12-target-equipment-2015"
-    assert all(getattr(rows[k], "data-pair") == "pair-equipment" and "pair" in rows[k].className for k in (i, i + 1))
+    assert all(
+        getattr(rows[k], "data-pair") == "pair-equipment" and "pair" in rows[k].className for k in (i, i + 1)
+    )
     texts = [_text_of(rows[k]) for k in (i, i + 1)]
     assert "20,000" in texts[0] and "22,000" in texts[1] and all("⇄" in x for x in texts)
     csv = pd.read_csv(pd.io.common.StringIO(_export(tmp_path, "p.csv", "--industry", "equipment")))
@@ -217,26 +261,44 @@ def test_both_figures_of_a_paired_target_shown_side_by_side(tmp_path, store):
 
 def test_targets_filters_that_mean_something(store):
     rows = target_rows(store.dataset)
-    assert {r["plan_number"] for r in filter_targets(rows, _filters(store, {"period": "2016-2020"}))} == {"002"}
+    assert {r["plan_number"] for r in filter_targets(rows, _filters(store, {"period": "2016-2020"}))} == {
+        "002"
+    }
     assert filter_targets(rows, _filters(store, {"kind": "base", "min_revenue": "100000"})) == rows  # ignored
     food = filter_targets(rows, _filters(store, {"industry": "food"}))
     assert food and all("food" in r["industries"] for r in food)
 
 
 # ---------- the loader's rules ----------
-GOOD = {"id": "hb12-test-cluster", "name": "清河羊绒", "name_en": "Qinghe cashmere", "kind": "cluster",
-        "places": ["清河县"], "industries": ["textiles"], "quote": "邢台清河羊绒"}
-TIER = {"value_yi": 100, "metric": "主营业务收入", "quote": "形成50个以上主营业务收入超百亿元的县域特色产业集群",
-        "scope": "tier", "group": "所列41个县域特色产业集群", "group_en": "the 41 listed county clusters"}
+GOOD = {
+    "id": "hb12-test-cluster",
+    "name": "清河羊绒",
+    "name_en": "Qinghe cashmere",
+    "kind": "cluster",
+    "places": ["清河县"],
+    "industries": ["textiles"],
+    "quote": "邢台清河羊绒",
+}
+TIER = {
+    "value_yi": 100,
+    "metric": "主营业务收入",
+    "quote": "形成50个以上主营业务收入超百亿元的县域特色产业集群",
+    "scope": "tier",
+    "group": "所列41个县域特色产业集群",
+    "group_en": "the 41 listed county clusters",
+}
 
 
-@pytest.mark.parametrize("target, field, message", [
-    ({**TIER, "group": None}, "group", "a tier target needs group"),
-    ({**TIER, "group_en": "所列"}, "group_en", "a tier target needs group_en"),
-    ({**TIER, "scope": "group"}, "scope", "must be 'element' or 'tier'"),
-    ({**TIER, "scope": "element"}, "group", "only a tier target names a group"),
-    ({**TIER, "floor": True}, "floor", "unknown field"),
-])
+@pytest.mark.parametrize(
+    "target, field, message",
+    [
+        ({**TIER, "group": None}, "group", "a tier target needs group"),
+        ({**TIER, "group_en": "所列"}, "group_en", "a tier target needs group_en"),
+        ({**TIER, "scope": "group"}, "scope", "must be 'element' or 'tier'"),
+        ({**TIER, "scope": "element"}, "group", "only a tier target names a group"),
+        ({**TIER, "floor": True}, "floor", "unknown field"),
+    ],
+)
 def test_loader_refuses_a_badly_scoped_target(tmp_path, target, field, message):
     d = tmp_path / "records"
     d.mkdir()
@@ -252,8 +314,17 @@ def test_loader_refuses_a_badly_scoped_target(tmp_path, target, field, message):
 def test_loader_refuses_a_pair_of_one(tmp_path):
     d = tmp_path / "records"
     d.mkdir()
-    target = {"id": "hb12-target-x", "scope": "province", "subject": "工业", "industries": ["general"],
-              "value_yi": 15000, "metric": "增加值", "year": 2015, "quote": "达到1.5万亿元以上", "tags": ["pair-x"]}
+    target = {
+        "id": "hb12-target-x",
+        "scope": "province",
+        "subject": "工业",
+        "industries": ["general"],
+        "value_yi": 15000,
+        "metric": "增加值",
+        "year": 2015,
+        "quote": "达到1.5万亿元以上",
+        "tags": ["pair-x"],
+    }
     doc = {"plan": "000_95655c7c7b11221c.txt", "records": [GOOD], "targets": [target]}
     (d / "000.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     with pytest.raises(DataErrors, match="'pair-x' must mark exactly two targets"):
@@ -269,10 +340,16 @@ def test_coverage_gap_names_henan_for_2016_2020(store):
     assert "2016-2020" in gaps[0]["text_zh"] and "004" in gaps[0]["text_zh"] and "Henan" in gaps[0]["text_en"]
     henan = store.boundaries["provinces"].set_index("name").geometry["河南省"]
     assert henan.contains(Point(gaps[0]["lon"], gaps[0]["lat"]))
-    assert [g["province"] for g in coverage_gaps(_filters(store, {"year": "2022"}), store.vocab, store.boundaries)] \
-        == ["河南省"]
+    assert [
+        g["province"] for g in coverage_gaps(_filters(store, {"year": "2022"}), store.vocab, store.boundaries)
+    ] == ["河南省"]
     # no note where Henan has its plan, or where the user asked for Hebei only
-    for params in ({}, {"period": "2011-2015"}, {"year": "2013"}, {"period": "2016-2020", "province": "hebei"}):
+    for params in (
+        {},
+        {"period": "2011-2015"},
+        {"year": "2013"},
+        {"period": "2016-2020", "province": "hebei"},
+    ):
         assert coverage_gaps(_filters(store, params), store.vocab, store.boundaries) == [], params
 
 

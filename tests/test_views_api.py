@@ -1,4 +1,5 @@
 """The saved views HTTP API through Flask's test client: status codes, bad input, who may write, junk."""
+
 import json
 import logging
 import sqlite3
@@ -6,9 +7,9 @@ import sqlite3
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from views_wsgi import known_keys_only, make_app
 
 from layers.views_db import ViewsDB
-from views_wsgi import known_keys_only, make_app
 
 JSON = "application/json"
 
@@ -20,7 +21,9 @@ def loopback_server(monkeypatch):
 
 
 def make_client(tmp_path, **kw):
-    db = ViewsDB(f"sqlite:///{tmp_path / 'views.sqlite3'}", validate_query=kw.pop("validate", known_keys_only), **kw)
+    db = ViewsDB(
+        f"sqlite:///{tmp_path / 'views.sqlite3'}", validate_query=kw.pop("validate", known_keys_only), **kw
+    )
     return make_app(db).test_client()
 
 
@@ -67,7 +70,10 @@ def test_save_list_rename_move_delete_undo(client):
 
 
 def test_export_and_import_tour(client):
-    tour = "views:\n  - {name: 钢铁, filters: {industry: steel}, view: 河北省}\n  - {name: 坏的, filters: {colour: red}}\n"
+    tour = (
+        "views:\n  - {name: 钢铁, filters: {industry: steel}, view: 河北省}\n"
+        "  - {name: 坏的, filters: {colour: red}}\n"
+    )
     r = client.post("/api/views/import", data=tour.encode(), content_type="application/yaml")
     assert r.status_code == 200
     body = r.get_json()
@@ -88,9 +94,13 @@ def test_unknown_id_is_404_json(client, method, view_id):
 
 
 def test_unknown_routes_and_methods_answer_json(client):
-    for r, status in ((client.get("/api/views/nope"), 404), (client.put("/api/views"), 405),
-                      (client.post("/api/views/export"), 405), (client.post("/api/views/nope"), 405),
-                      (client.delete("/api/views"), 405)):
+    for r, status in (
+        (client.get("/api/views/nope"), 404),
+        (client.put("/api/views"), 405),
+        (client.post("/api/views/export"), 405),
+        (client.post("/api/views/nope"), 405),
+        (client.delete("/api/views"), 405),
+    ):
         assert r.status_code == status and r.is_json, (r.status_code, r.data[:80])
 
 
@@ -102,24 +112,27 @@ def test_body_over_16_kb_is_413_json(client):
     assert names(client) == []
 
 
-@pytest.mark.parametrize("data, content_type, field", [
-    ("name=x&query=", "application/x-www-form-urlencoded", "body"),
-    ('{"name": "x", "query": ""}', "text/plain", "body"),
-    ("{not json", JSON, "body"),
-    (b"\xff\xfe{}", JSON, "body"),
-    ("[1, 2]", JSON, "body"),
-    ('{"query": "?q=x"}', JSON, "name"),
-    ('{"name": "x"}', JSON, "query"),
-    ('{"name": 5, "query": ""}', JSON, "name"),
-    ('{"name": "", "query": ""}', JSON, "name"),
-    (json.dumps({"name": "长" * 81, "query": ""}), JSON, "name"),
-    ('{"name": "x", "query": ["?q=x"]}', JSON, "query"),
-    (json.dumps({"name": "x", "query": "?q=" + "x" * 2000}), JSON, "query"),
-    ('{"name": "x", "query": "", "note": null}', JSON, "note"),
-    (json.dumps({"name": "x", "query": "", "note": "n" * 501}), JSON, "note"),
-    ('{"name": "x", "query": "", "colour": "red"}', JSON, "colour"),
-    ("[" * 5000 + "]" * 5000, JSON, "body"),
-])
+@pytest.mark.parametrize(
+    "data, content_type, field",
+    [
+        ("name=x&query=", "application/x-www-form-urlencoded", "body"),
+        ('{"name": "x", "query": ""}', "text/plain", "body"),
+        ("{not json", JSON, "body"),
+        (b"\xff\xfe{}", JSON, "body"),
+        ("[1, 2]", JSON, "body"),
+        ('{"query": "?q=x"}', JSON, "name"),
+        ('{"name": "x"}', JSON, "query"),
+        ('{"name": 5, "query": ""}', JSON, "name"),
+        ('{"name": "", "query": ""}', JSON, "name"),
+        (json.dumps({"name": "长" * 81, "query": ""}), JSON, "name"),
+        ('{"name": "x", "query": ["?q=x"]}', JSON, "query"),
+        (json.dumps({"name": "x", "query": "?q=" + "x" * 2000}), JSON, "query"),
+        ('{"name": "x", "query": "", "note": null}', JSON, "note"),
+        (json.dumps({"name": "x", "query": "", "note": "n" * 501}), JSON, "note"),
+        ('{"name": "x", "query": "", "colour": "red"}', JSON, "colour"),
+        ("[" * 5000 + "]" * 5000, JSON, "body"),
+    ],
+)
 def test_bad_save_is_400_naming_the_field(client, data, content_type, field):
     r = client.post("/api/views", data=data, content_type=content_type)
     assert r.status_code == 400 and r.get_json()["field"] == field, r.data[:200]
@@ -132,9 +145,18 @@ def test_query_refused_by_the_page_parser_returns_its_notices(client):
     assert r.get_json()["field"] == "query" and r.get_json()["notices"] == ["unknown link parameter 'colour'"]
 
 
-@pytest.mark.parametrize("body, field", [({}, "body"), ({"position": True}, "position"), ({"position": "2"}, "position"),
-                                         ({"position": 9}, "position"), ({"name": None}, "name"),
-                                         ({"name": "x", "query": "?q=y"}, "query"), ({"note": 3}, "note")])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({}, "body"),
+        ({"position": True}, "position"),
+        ({"position": "2"}, "position"),
+        ({"position": 9}, "position"),
+        ({"name": None}, "name"),
+        ({"name": "x", "query": "?q=y"}, "query"),
+        ({"note": 3}, "note"),
+    ],
+)
 def test_bad_change_is_400_naming_the_field(client, body, field):
     v = post(client, {"name": "A", "query": ""}).get_json()
     r = patch(client, v["id"], body)
@@ -216,7 +238,9 @@ def test_public_server_writes_need_the_exact_token(client, monkeypatch):
     for headers in ({}, {"X-Edit-Token": "s3cret"}, {"X-Edit-Token": "s3cret-规划x"}):
         r = post(client, {"name": "B", "query": ""}, headers=headers)
         assert r.status_code == 403 and "X-Edit-Token" in r.get_json()["error"]
-    r = post(client, {"name": "B", "query": ""}, headers={"X-Edit-Token": "s3cret-规划".encode().decode("latin-1")})
+    r = post(
+        client, {"name": "B", "query": ""}, headers={"X-Edit-Token": "s3cret-规划".encode().decode("latin-1")}
+    )
     assert r.status_code == 201 and names(client) == ["B"]
 
 
@@ -225,27 +249,55 @@ def test_request_from_another_machine_needs_the_token_even_without_the_flag(clie
     r = post(client, {"name": "A", "query": ""}, environ_base=far)
     assert r.status_code == 403
     monkeypatch.setenv("PLANMAP_EDIT_TOKEN", "tok")
-    assert post(client, {"name": "A", "query": ""}, environ_base=far, headers={"X-Edit-Token": "tok"}).status_code == 201
+    assert (
+        post(
+            client, {"name": "A", "query": ""}, environ_base=far, headers={"X-Edit-Token": "tok"}
+        ).status_code
+        == 201
+    )
 
 
 # --- junk never breaks it ---------------------------------------------------------------
-json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
-                           lambda kids: st.lists(kids, max_size=4) | st.dictionaries(
-                               st.sampled_from(["name", "query", "note", "position", "id", "created", "x"]) | st.text(max_size=8),
-                               kids, max_size=5), max_leaves=12)
-bodies = st.one_of(st.binary(max_size=300), json_values.map(lambda v: json.dumps(v).encode()),
-                   st.text(max_size=200).map(str.encode))
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
+    lambda kids: (
+        st.lists(kids, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["name", "query", "note", "position", "id", "created", "x"])
+            | st.text(max_size=8),
+            kids,
+            max_size=5,
+        )
+    ),
+    max_leaves=12,
+)
+bodies = st.one_of(
+    st.binary(max_size=300),
+    json_values.map(lambda v: json.dumps(v).encode()),
+    st.text(max_size=200).map(str.encode),
+)
 
 
 def test_junk_bodies_always_answer_json_never_500(tmp_path):
     client = make_client(tmp_path)
     seed = post(client, {"name": "seed", "query": ""}).get_json()
-    paths = [("post", "/api/views"), ("patch", f"/api/views/{seed['id']}"), ("post", f"/api/views/{seed['id']}/restore"),
-             ("post", "/api/views/import"), ("delete", "/api/views/0"), ("patch", "/api/views/-1")]
+    paths = [
+        ("post", "/api/views"),
+        ("patch", f"/api/views/{seed['id']}"),
+        ("post", f"/api/views/{seed['id']}/restore"),
+        ("post", "/api/views/import"),
+        ("delete", "/api/views/0"),
+        ("patch", "/api/views/-1"),
+    ]
 
     @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(where=st.sampled_from(paths), body=bodies,
-           content_type=st.sampled_from([JSON, "application/yaml", "text/plain", "", "application/json; charset=latin-1"]))
+    @given(
+        where=st.sampled_from(paths),
+        body=bodies,
+        content_type=st.sampled_from(
+            [JSON, "application/yaml", "text/plain", "", "application/json; charset=latin-1"]
+        ),
+    )
     def run(where, body, content_type):
         method, path = where
         r = getattr(client, method)(path, data=body, content_type=content_type)

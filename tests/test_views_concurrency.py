@@ -4,6 +4,7 @@ Once on the default SQLite file, once on a real PostgreSQL cluster this test sta
 folder, a free loopback port) and removes again. Where PostgreSQL is not installed the PostgreSQL
 cases skip and say why.
 """
+
 import glob
 import os
 import pwd
@@ -18,11 +19,11 @@ from pathlib import Path
 
 import pytest
 import requests
+from views_wsgi import known_keys_only
 
 from benchmarks.load import free_port
 from conftest import ROOT
 from layers.views_db import ViewsDB
-from views_wsgi import known_keys_only
 
 pytestmark = pytest.mark.server
 SAVES = 60
@@ -32,12 +33,28 @@ WORKERS = 4
 # --- servers -------------------------------------------------------------------------
 def start_views_server(db_url: str, port: int) -> subprocess.Popen:
     # --preload as in production: the database is opened before the fork, each worker reconnects
-    cmd = [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}", "--preload",
-           "--timeout", "60", "--graceful-timeout", "5", "--pythonpath", str(ROOT), "tests.views_wsgi:app"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        str(WORKERS),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--preload",
+        "--timeout",
+        "60",
+        "--graceful-timeout",
+        "5",
+        "--pythonpath",
+        str(ROOT),
+        "tests.views_wsgi:app",
+    ]
     env = dict(os.environ, PLANMAP_DB=db_url)
     env.pop("PLANMAP_PUBLIC", None)
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True)
+    return subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
 
 
 def wait_views_ready(base: str, proc: subprocess.Popen, seconds: float = 60) -> None:
@@ -65,8 +82,10 @@ class Postgres:
     def __init__(self):
         initdbs = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
         if not initdbs:
-            pytest.skip("PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb): "
-                        "run scripts/ensure-system.sh")
+            pytest.skip(
+                "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb): "
+                "run scripts/ensure-system.sh"
+            )
         self.bin = Path(initdbs[-1]).parent
         self.as_user: list[str] = []
         # a folder of our own under the system temp dir: pytest's tmp_path is root-only (0700)
@@ -76,7 +95,9 @@ class Postgres:
                 user = pwd.getpwnam("postgres")
             except KeyError:
                 shutil.rmtree(self.dir)
-                pytest.skip("running as root and there is no 'postgres' user: PostgreSQL refuses to run as root")
+                pytest.skip(
+                    "running as root and there is no 'postgres' user: PostgreSQL refuses to run as root"
+                )
             os.chown(self.dir, user.pw_uid, user.pw_gid)
             self.as_user = ["runuser", "-u", "postgres", "--"]
         self.port = free_port()
@@ -88,13 +109,27 @@ class Postgres:
             raise RuntimeError(f"{args[0]} failed: {r.stdout[-1000:]} {r.stderr[-1000:]}")
 
     def start(self) -> str:
-        self.run(self.bin / "initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                 "--no-sync", "--no-instructions")
-        opts = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.dir} -c fsync=off -c max_connections=60"
+        self.run(
+            self.bin / "initdb",
+            "-D",
+            self.data,
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+            "--no-instructions",
+        )
+        opts = (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.dir} -c fsync=off -c max_connections=60"
+        )
         self.run(self.bin / "pg_ctl", "-D", self.data, "-o", opts, "-l", self.dir / "log", "-w", "start")
         import psycopg
 
-        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True) as c:
+        with psycopg.connect(
+            f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True
+        ) as c:
             c.execute("CREATE DATABASE planmap_views")
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/planmap_views"
 
@@ -135,8 +170,11 @@ def save_all_at_once(base: str) -> tuple[list[int], float]:
 
     def save(i):
         barrier.wait()
-        r = requests.post(base + "/api/views", json={"name": f"规划视图 {i}", "query": f"?q=v{i}&industry=steel"},
-                          timeout=60)
+        r = requests.post(
+            base + "/api/views",
+            json={"name": f"规划视图 {i}", "query": f"?q=v{i}&industry=steel"},
+            timeout=60,
+        )
         statuses[i] = r.status_code
 
     threads = [threading.Thread(target=save, args=(i,)) for i in range(SAVES)]
@@ -158,8 +196,10 @@ def test_sixty_concurrent_saves_are_all_kept(db_url):
         listed = requests.get(base + "/api/views", timeout=10).json()["views"]
     finally:
         stop(proc)
-    print(f"\n{db_url.split(':')[0]}: {statuses.count(201)}/{SAVES} saved (201), {len(listed)} kept, "
-          f"{seconds:.2f} s for all")
+    print(
+        f"\n{db_url.split(':')[0]}: {statuses.count(201)}/{SAVES} saved (201), {len(listed)} kept, "
+        f"{seconds:.2f} s for all"
+    )
     assert statuses == [201] * SAVES
     assert len(listed) == SAVES
     assert sorted(v["position"] for v in listed) == list(range(1, SAVES + 1))

@@ -1,15 +1,16 @@
 """Saved views storage: CRUD, positions, limits, broken and locked databases, migrations, tour files."""
+
 import os
 import sqlite3
 import time
 from urllib.parse import parse_qs
 
 import pytest
+from views_wsgi import known_keys_only
 
 from conftest import ROOT
 from layers import views_db
 from layers.views_db import ViewNotFound, ViewsDB, ViewsDBError, ViewsFull, ViewsInvalid, default_url
-from views_wsgi import known_keys_only
 
 
 @pytest.fixture
@@ -84,7 +85,12 @@ def test_moving_a_view_renumbers_the_others(db):
 def test_rename_and_note_change_only_those(db):
     v = db.create("旧名", "?q=x")
     changed = db.update(v["id"], name="新名", note="讲稿")
-    assert (changed["name"], changed["note"], changed["query"], changed["position"]) == ("新名", "讲稿", "?q=x", 1)
+    assert (changed["name"], changed["note"], changed["query"], changed["position"]) == (
+        "新名",
+        "讲稿",
+        "?q=x",
+        1,
+    )
     with pytest.raises(ViewNotFound):
         db.update(4242, name="x")
 
@@ -111,11 +117,19 @@ def test_restore_of_the_last_view_goes_last(db):
 
 
 # --- limits ---------------------------------------------------------------------
-@pytest.mark.parametrize("name, query, note, field", [
-    ("", "?q=x", None, "name"), ("   ", "?q=x", None, "name"), ("长" * 81, "?q=x", None, "name"),
-    (12, "?q=x", None, "name"), ("ok", "?q=" + "x" * 1999, None, "query"), ("ok", None, None, "query"),
-    ("ok", "?q=x", "n" * 501, "note"), ("ok", "?q=x", ["n"], "note"),
-])
+@pytest.mark.parametrize(
+    "name, query, note, field",
+    [
+        ("", "?q=x", None, "name"),
+        ("   ", "?q=x", None, "name"),
+        ("长" * 81, "?q=x", None, "name"),
+        (12, "?q=x", None, "name"),
+        ("ok", "?q=" + "x" * 1999, None, "query"),
+        ("ok", None, None, "query"),
+        ("ok", "?q=x", "n" * 501, "note"),
+        ("ok", "?q=x", ["n"], "note"),
+    ],
+)
 def test_limits_are_refused_naming_the_field(db, name, query, note, field):
     with pytest.raises(ViewsInvalid) as e:
         db.create(name, query, note)
@@ -161,8 +175,14 @@ def test_unwritable_folder_is_named(tmp_path):
     assert "afile" in str(e.value)
 
 
-@pytest.mark.parametrize("url, shown", [("not a url", "not a url"), ("nosuchdb://x/y", "nosuchdb"),
-                                        ("postgresql+psycopg://planner:secret@127.0.0.1:1/views", "127.0.0.1:1")])
+@pytest.mark.parametrize(
+    "url, shown",
+    [
+        ("not a url", "not a url"),
+        ("nosuchdb://x/y", "nosuchdb"),
+        ("postgresql+psycopg://planner:secret@127.0.0.1:1/views", "127.0.0.1:1"),
+    ],
+)
 def test_bad_url_is_named_without_its_password(url, shown):
     with pytest.raises(ViewsDBError) as e:
         ViewsDB(url)
@@ -183,7 +203,9 @@ def test_locked_database_makes_writes_wait_then_fail_clearly(tmp_path):
             db.create("C", "?q=c")
         waited = time.monotonic() - t0
         assert waited >= 0.35, waited
-        assert "locked" in str(e.value) and str(path) in str(e.value) and "nothing was changed" in str(e.value)
+        assert (
+            "locked" in str(e.value) and str(path) in str(e.value) and "nothing was changed" in str(e.value)
+        )
         with pytest.raises(ViewsDBError):
             db.delete(db.list_views()[0]["id"])
         assert names(db) == ["A", "B"]  # reads go on while another holds the write lock
@@ -213,7 +235,8 @@ def _columns(path):
     con = sqlite3.connect(path)
     try:
         return [r[1] for r in con.execute("PRAGMA table_info(views)")], con.execute(
-            "SELECT version FROM schema_version").fetchone()[0]
+            "SELECT version FROM schema_version"
+        ).fetchone()[0]
     finally:
         con.close()
 
@@ -279,8 +302,11 @@ def test_export_import_round_trip(db, tmp_path):
 def test_shipped_tour_imports_whole(db):
     imported, notices = db.import_tour((ROOT / "geodata" / "views.yaml").read_text(encoding="utf-8"))
     assert len(imported) == 8 and imported[0]["name"].startswith("河北沿海经济隆起带")
-    assert parse_qs(imported[0]["query"].lstrip("?")) == {"plan": ["000"], "kind": ["belt,new_area,group"],
-                                                          "view": ["115.6,37.6,120.2,40.6"]}
+    assert parse_qs(imported[0]["query"].lstrip("?")) == {
+        "plan": ["000"],
+        "kind": ["belt,new_area,group"],
+        "view": ["115.6,37.6,120.2,40.6"],
+    }
     assert notices == ["English names (name_en) are not kept in the saved views"]
 
 

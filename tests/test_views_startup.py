@@ -1,4 +1,5 @@
 """Start-up and saved views: a broken database stops `serve` with its path, an old YAML file is imported once."""
+
 import subprocess
 import sys
 from pathlib import Path
@@ -19,8 +20,10 @@ OLD_FILE = """views:
 
 
 def _db(tmp_path, store):
-    return ViewsDB(f"sqlite:///{tmp_path / 'v.sqlite3'}",
-                   validate_query=lambda q: [n.text("en") for n in parse_page(q, store)[1]])
+    return ViewsDB(
+        f"sqlite:///{tmp_path / 'v.sqlite3'}",
+        validate_query=lambda q: [n.text("en") for n in parse_page(q, store)[1]],
+    )
 
 
 def test_old_saved_views_file_is_imported_once(tmp_path, store):
@@ -47,10 +50,19 @@ def test_serve_stops_on_a_database_it_cannot_open(tmp_path):
     bad = tmp_path / "views.sqlite3"
     bad.write_bytes(b"this is not a database")
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PLANMAP_DB": f"sqlite:///{bad}"}
-    r = subprocess.run([sys.executable, "app.py", "serve", "--port", "1"], cwd=ROOT, env=env, capture_output=True,
-                       text=True, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "app.py", "serve", "--port", "1"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 2
-    assert r.stderr.strip().splitlines()[-1] == f"error: the saved views database '{bad}' failed: file is not a database"
+    assert (
+        r.stderr.strip().splitlines()[-1]
+        == f"error: the saved views database '{bad}' failed: file is not a database"
+    )
 
 
 def test_serving_beyond_loopback_asks_for_the_edit_token(monkeypatch):
@@ -61,6 +73,7 @@ def test_serving_beyond_loopback_asks_for_the_edit_token(monkeypatch):
 
         seen["public"] = os.environ.get("PLANMAP_PUBLIC")
         raise ViewsDBError("cannot open the saved views database '/x': stop here")
+
     monkeypatch.delenv("PLANMAP_PUBLIC", raising=False)
     monkeypatch.setattr(app_module, "create_app", fake_create_app)
     assert app_module.main(["serve", "--host", "0.0.0.0"]) == 2 and seen["public"] == "1"

@@ -4,6 +4,7 @@
 
 Used by tests/test_views_concurrency.py; `known_keys_only` stands in for the page's query parser.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,14 +19,31 @@ from flask import Flask  # noqa: E402
 from api.views import register_views_api  # noqa: E402
 from layers.views_db import ViewsDB  # noqa: E402
 
-LINK_KEYS = {"industry", "period", "plan", "min_revenue", "no_target", "province", "kind", "q",
-             "sel", "pref", "layers", "view", "compare", "lang"}
+LINK_KEYS = {
+    "industry",
+    "period",
+    "plan",
+    "min_revenue",
+    "no_target",
+    "province",
+    "kind",
+    "q",
+    "sel",
+    "pref",
+    "layers",
+    "view",
+    "compare",
+    "lang",
+}
 
 
 def known_keys_only(query: str) -> list[str]:
     """A small stand-in for the page's parser: refuses keys the page's links do not have."""
-    return [f"unknown link parameter '{k[:40]}'" for k, _ in parse_qsl(query.lstrip("?"), keep_blank_values=True)
-            if k not in LINK_KEYS]
+    return [
+        f"unknown link parameter '{k[:40]}'"
+        for k, _ in parse_qsl(query.lstrip("?"), keep_blank_values=True)
+        if k not in LINK_KEYS
+    ]
 
 
 def make_app(db: ViewsDB) -> Flask:
