@@ -488,11 +488,7 @@ def _element_parts(md: MapData, mask: np.ndarray, opts: MapOptions) -> dict:
         rows = np.nonzero(prep["areas"][kind] & mask)[0]
         n = len(rows)
         fills = [styles[k]["fill"] for k in rows]
-        scale = (
-            [[i / max(n - 1, 1), style.rgba(f, alpha)] for i, f in enumerate(fills) for _ in (0, 1)]
-            if n
-            else [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]]
-        )
+        scale = _steps([style.rgba(f, alpha) for f in fills] or ["rgba(0,0,0,0)"])
         traces[slot_name("area", kind)] = dict(
             type="choropleth",
             geojson=md.areas[kind],
@@ -500,7 +496,7 @@ def _element_parts(md: MapData, mask: np.ndarray, opts: MapOptions) -> dict:
             z=list(range(n)),
             zmin=0,
             zmax=max(n - 1, 1),
-            colorscale=_steps(scale),
+            colorscale=scale,
             showscale=False,
             marker=dict(opacity=1, line=dict(color=[styles[k]["outline"] for k in rows], width=1.2)),
             customdata=[[i] for i in prep["ids"][rows]],
@@ -698,16 +694,16 @@ def _element_parts(md: MapData, mask: np.ndarray, opts: MapOptions) -> dict:
     }
 
 
-def _steps(scale: list) -> list:
-    """A stepped colorscale from [[pos, colour], ...] pairs repeated twice: each integer z its own colour."""
-    if len(scale) <= 2:
-        return scale
-    n = len(scale) // 2
+def _steps(colours: list[str]) -> list:
+    """A stepped colorscale over z = 0 .. n-1 (zmin 0, zmax max(n-1, 1)): each integer its own colour.
+
+    Every scale runs from 0 to 1 (plotly replaces one that does not with its default, a dark blue)."""
+    n = len(colours)
+    if n == 1:
+        return [[0, colours[0]], [1, colours[0]]]
     out = []
-    for i in range(n):
-        colour = scale[2 * i][1]
-        lo, hi = i / n, (i + 1) / n
-        out += [[lo, colour], [hi, colour]]
+    for i, colour in enumerate(colours):
+        out += [[i / n, colour], [(i + 1) / n, colour]]
     return out
 
 

@@ -207,3 +207,29 @@ def test_traces_are_named_for_patches(store):
     for name, i in index.items():
         trace = fig.data[i]
         assert (trace.uid or trace.name) == name, (name, trace.uid, trace.name)
+
+
+def test_every_area_colorscale_spans_0_to_1_and_gives_each_area_its_fill(store):
+    """A one-area trace once got [[0, c], [0, c]]: plotly then drew it in its default dark blue."""
+    from layers.figure import _area_styles
+
+    for f in (
+        Filters(industry=("steel", "petrochem"), period=("2011-2015",)),
+        Filters(kind=("group",)),
+        NO_FILTERS,
+    ):
+        fig = _fig(store, f)
+        styles = _area_styles(store.map.prepared["zh"], filter_mask(store.elements, f))
+        for kind in ("zone", "belt", "group"):
+            tr = fig.data[trace_index()[f"area-{kind}"]]
+            scale = tr.colorscale
+            assert scale[0][0] == 0 and scale[-1][0] == 1, (kind, scale)
+            n = len(tr.locations)
+            for z in range(n):  # the colour plotly gives z: the step holding (z - zmin) / (zmax - zmin)
+                pos = (z - tr.zmin) / (tr.zmax - tr.zmin)
+                colour = next(
+                    c for lo, c in scale[::2] if lo <= pos + 1e-9 and pos <= lo + 1 / (len(scale) // 2) + 1e-9
+                )
+                assert colour.startswith("rgba"), colour
+            fills = {st["fill"] for st in styles.values()}
+            assert all(any(style.rgba(fl, 0)[:-2] in c for fl in fills) for _, c in scale) or not n
