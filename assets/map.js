@@ -28,8 +28,9 @@
   function extentOf(gd) {
     var sub = subplot(gd);
     if (!sub || !sub.projection || !sub.projection.invert) { return null; }
-    var w = gd.clientWidth, h = gd.clientHeight;
-    var nw = sub.projection.invert([0, 0]), se = sub.projection.invert([w, h]);
+    // the geo frame, not the whole graph: the legend may sit in a right margin beside it
+    var fs = gd._fullLayout._size, x0 = fs.l, y0 = fs.t, x1 = fs.l + fs.w, y1 = fs.t + fs.h;
+    var nw = sub.projection.invert([x0, y0]), se = sub.projection.invert([x1, y1]);
     if (!nw || !se) { return null; }
     return [round(nw[0], 2), round(se[1], 2), round(se[0], 2), round(nw[1], 2)].join(",");
   }
@@ -56,8 +57,15 @@
       if (!keys.some(function (k) { return k.indexOf("geo.center") === 0 || k.indexOf("geo.projection") === 0; })) {
         return;
       }
-      var extent = extentOf(gd);
-      if (extent) { setProps("map-extent", {data: extent}); }
+      // once the wheel or drag has stopped; the recent extents let the server tell a pan it already
+      // follows from a view the user opened
+      clearTimeout(gd._planmapPan);
+      gd._planmapPan = setTimeout(function () {
+        var extent = extentOf(gd);
+        if (!extent) { return; }
+        gd._planmapRecent = (gd._planmapRecent || []).concat([extent]).slice(-12);
+        setProps("map-extent", {data: {extent: extent, recent: gd._planmapRecent}});
+      }, 400);
     });
     var down = null;
     gd.addEventListener("mousedown", function (e) { down = [e.clientX, e.clientY]; }, true);

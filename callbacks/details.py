@@ -54,7 +54,7 @@ def element_panel(row, store, lang: str):
     text = store.dataset.plan_texts[row["plan_number"]]
     inds = [f"{store.vocab.industry(c)['en' if en else 'zh']}" for c in row["industries"]]
     targets = target_lines(row, lang) or [t("no_target_stated", lang)]  # a tier floor is said to be one
-    places = "、".join(row["counties"] or row["prefectures"] or row["places"])
+    places = place_names(row, store, lang)
     if row["places_as_written"]:
         places += f"（{'as written' if en else '原文'}：{'、'.join(row['places_as_written'])}）"
     comp = label(COMPOSITION_LABELS, row["composition_source"], lang)
@@ -74,7 +74,7 @@ def element_panel(row, store, lang: str):
                 *_row(t("kind", lang), label(KIND_LABELS, row["kind"], lang)),
                 *_row(
                     t("plan_and_period", lang),
-                    f"{plan['title']} · {row['plan_period']}"
+                    f"{plan['title_en' if en else 'title']} · {row['plan_period']}"
                     + (
                         f" · {'horizon' if en else '目标年'} {int(row['horizon'])}"
                         if _present(row["horizon"])
@@ -91,7 +91,72 @@ def element_panel(row, store, lang: str):
         html.H3(t("quote", lang)),
         *quotes,
         read_in_plan_button(row["id"], lang),
+        *lineage_block(row, store, lang),
         html.P(row["note"], className="note") if row["note"] else None,
+    ]
+
+
+def place_names(row, store, lang: str) -> str:
+    """The element's counties (or prefectures) in the page's language: pinyin names in English."""
+    names = list(row["counties"] or row["prefectures"] or row["places"])
+    if lang != "en":
+        return "、".join(names)
+    b = store.boundaries
+    en = {
+        **dict(zip(b["counties"]["name"], b["counties"]["name_en"], strict=False)),
+        **dict(zip(b["prefectures"]["name"], b["prefectures"]["name_en"], strict=False)),
+        **dict(zip(b["provinces"]["name"], b["provinces"]["name_en"], strict=False)),
+    }
+    return ", ".join(en.get(n) or n for n in names)
+
+
+def lineage_block(row, store, lang: str) -> list:
+    """The same element in the other plans (geodata/lineage.yaml): each plan's name, target and quote
+    side by side, oldest plan first, so a planner sees what carried over and how its target changed."""
+    lid = row.get("lineage") or ""
+    if not lid:
+        return []
+    el = store.elements
+    others = el[(el["lineage"] == lid) & (el["id"] != row["id"])].sort_values(["period_start", "plan_number"])
+    if not len(others):
+        return []
+    en = lang == "en"
+    entry = store.dataset.lineages.get(lid, {})
+    cards = []
+    for _, o in others.iterrows():
+        plan = store.dataset.plans[o["plan_number"]]
+        targets = target_lines(o, lang) or [t("no_target_stated", lang)]
+        cards.append(
+            html.Div(
+                className="lineage-card",
+                children=[
+                    html.H4(
+                        [
+                            t(
+                                "also_in_plan",
+                                lang,
+                                plan=f"{o['plan_number']} {plan['short_en' if en else 'short']}",
+                                period=o["plan_period"],
+                            ),
+                            " · ",
+                            html.Button(
+                                o["name_en"] if en else display_name(o),
+                                className="link-button",
+                                n_clicks=0,
+                                id={"type": "pick-element", "id": o["id"]},
+                            ),
+                        ]
+                    ),
+                    html.Ul([html.Li(x) for x in targets], className="lineage-targets"),
+                    html.Blockquote(o["quote"], className="lineage-quote", lang="zh-CN"),
+                ],
+            )
+        )
+    note = entry.get("note")
+    return [
+        html.H3(t("lineage_heading", lang), id="lineage-heading"),
+        html.P(note, className="note") if note else None,
+        html.Div(cards, className="lineage", id="lineage"),
     ]
 
 

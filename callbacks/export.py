@@ -9,7 +9,7 @@ from dash import Input, Output, State, ctx, dcc, no_update
 
 from callbacks import guarded
 from callbacks.page import filters_from
-from layers.page_state import zoom_bounds
+from layers.page_state import selection_of, zoom_bounds
 from layers.snapshot import SnapshotError, default_title, figure_for, parse_size, render
 from layers.store import get_store
 
@@ -30,7 +30,9 @@ def file_stem(title: str) -> str:
     return stem or "map"
 
 
-def export_snapshot(n, fmt, size, scale, title, filters_data, zoom, layers, lang):
+def export_snapshot(n, fmt, size, scale, title, filters_data, zoom, layers, lang, selection=None):
+    """The view on screen as a file: its extent (a pan is in the zoom control), filters, layers,
+    selection, labels and language."""
     if not n:
         return no_update, no_update
     store = get_store()
@@ -46,6 +48,7 @@ def export_snapshot(n, fmt, size, scale, title, filters_data, zoom, layers, lang
             lang=lang,
             view=zoom_bounds(zoom or "all", store),
             layers=layers,
+            selected=selection_of(selection, store)[0],
             title=(title or "").strip()[:120] or None,
             size=(width, height),
         )
@@ -81,5 +84,6 @@ def register(app) -> None:
         State("f-zoom", "value"),
         State("f-layers", "value"),
         State("lang", "data"),
+        State("selection", "data"),
         prevent_initial_call=True,
     )(guarded(export_snapshot))

@@ -18,9 +18,9 @@ from layers.figure import (
     frame_size,
     highlight_trace,
     layout_patch,
+    plotly_ranges,
     slot_name,
     trace_index,
-    view_ranges,
 )
 from layers.filters import filter_mask
 from layers.i18n import t
@@ -109,17 +109,24 @@ def update_map(filters_data, selection, layers, zoom, size, lang, extent):
         for name in ("context", "context_labels"):
             p["data"][index[name]]["visible"] = "context" in opts.layers
         p["data"][index["prefecture_labels"]]["visible"] = "labels" in opts.layers
-    # a new zoom target (or a new frame shape) sets the ranges; the user's own pan does not come back
-    if ("f-zoom" in fired and zoom != extent) or "map-size" in fired:
-        rng = view_ranges(view)
+    # a new zoom target (or a new frame shape) sets the ranges; the user's own pans never come back
+    if ("f-zoom" in fired and zoom not in panned(extent)) or "map-size" in fired:
+        rng = plotly_ranges(view)  # drawn exactly as `view` (plotly centres on the mid-latitude in degrees)
         p["layout"]["geo"]["lonaxis"]["range"] = list(rng["lon"])
         p["layout"]["geo"]["lataxis"]["range"] = list(rng["lat"])
         p["layout"]["uirevision"] = f"zoom-{zoom}-{w}x{h}"
     return p
 
 
+def panned(extent) -> list[str]:
+    """The extents the user's recent pans and wheel-zooms produced (assets/map.js keeps the last few)."""
+    recent = extent.get("recent") if isinstance(extent, dict) else None
+    return [e for e in recent if isinstance(e, str)] if isinstance(recent, list) else []
+
+
 def follow_extent(extent, options):
     """A pan or wheel-zoom becomes the page's view: in the zoom control, so the link and exports carry it."""
+    extent = extent.get("extent") if isinstance(extent, dict) else None
     if not isinstance(extent, str) or not EXTENT_RE.match(extent):
         return no_update, no_update
     options = [

@@ -424,7 +424,7 @@ def frame_size(size: tuple[int, int], legend: str = "auto") -> tuple[int, int]:
 
 
 def _view_size(opts: MapOptions) -> tuple[tuple[float, float, float, float], float, float]:
-    rng = view_ranges(opts.view)
+    rng = plotly_ranges(opts.view)  # the ranges plotly is given: labels are projected as it projects
     view = (rng["lon"][0], rng["lat"][0], rng["lon"][1], rng["lat"][1])
     w, h = frame_size(opts.size, opts.legend)
     return view, float(w), float(h)
@@ -854,6 +854,36 @@ def highlight_trace(md: MapData, selected: str | None) -> dict:
 
 
 # --- layout ------------------------------------------------------------------
+def merc_y(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def inv_merc_y(y: float) -> float:
+    return math.degrees(2 * math.atan(math.exp(y)) - math.pi / 2)
+
+
+def plotly_lat_range(lat0: float, lat1: float) -> tuple[float, float]:
+    """The lataxis range that makes plotly draw exactly lat0..lat1 in the frame.
+
+    plotly centres a Mercator geo on the range's mid-latitude in degrees (not in Mercator y), so a
+    range taken as is draws shifted: on an A4 page of Hebei and Henan by about 10 px, enough to
+    misplace a legend or a scale bar. Same Mercator span, centred where the frame's centre falls.
+    """
+    mid = inv_merc_y((merc_y(lat0) + merc_y(lat1)) / 2)
+    span = merc_y(lat1) - merc_y(lat0)
+    lo, hi = 0.0, 45.0
+    for _ in range(60):  # bisection on the half-width in degrees
+        h = (lo + hi) / 2
+        lo, hi = (h, hi) if merc_y(mid + h) - merc_y(mid - h) < span else (lo, h)
+    return mid - h, mid + h
+
+
+def plotly_ranges(view) -> dict:
+    """The axis ranges to give plotly so that it draws exactly `view` (see plotly_lat_range)."""
+    rng = view_ranges(view)
+    return {"lon": rng["lon"], "lat": plotly_lat_range(*rng["lat"])}
+
+
 def view_ranges(view) -> dict:
     if not view:
         return {"lon": DEFAULT_RANGE["lon"], "lat": DEFAULT_RANGE["lat"]}
@@ -887,7 +917,7 @@ PAGE_ASPECT = (13, 10)  # the page's map area is about this wide for this tall o
 
 
 def layout(opts: MapOptions) -> dict:
-    rng = view_ranges(opts.view)
+    rng = plotly_ranges(opts.view)
     return dict(
         font=dict(family=style.FONT_FAMILY, size=12, color="#222"),
         margin=dict(l=0, r=0, t=0, b=0),

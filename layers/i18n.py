@@ -156,6 +156,8 @@ TEXT = {
     "here_areas": ("覆盖此处的区域与带", "Zones and belts covering it"),
     "here_lines": ("经过此处的轴线与走廊", "Axes and corridors through it"),
     "also_here": ("此处还有", "Also at this spot"),
+    "lineage_heading": ("同一要素在其他规划中", "The same element in the other plans"),
+    "also_in_plan": ("另见规划 {plan}（{period}）", "Also in plan {plan} ({period})"),
     "targets": ("省级与行业目标", "Province and industry targets"),
 }
 

@@ -25,6 +25,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 from pyproj import Geod
 
+from layers.figure import inv_merc_y, merc_y, plotly_lat_range  # noqa: F401  (tests read them here too)
 from layers.filters import Filters, describe
 from layers.i18n import t
 
@@ -148,14 +149,6 @@ def _html_lines(lines: list[str]) -> str:
 
 
 # --- geometry of the page ----------------------------------------------------------------
-def merc_y(lat: float) -> float:
-    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-
-def inv_merc_y(y: float) -> float:
-    return math.degrees(2 * math.atan(math.exp(y)) - math.pi / 2)
-
-
 def to_paper(lon: float, lat: float, view) -> tuple[float, float]:
     """lon/lat -> fraction of the map frame (0..1 both ways), Mercator as plotly draws it."""
     lon0, lat0, lon1, lat1 = view
@@ -165,22 +158,6 @@ def to_paper(lon: float, lat: float, view) -> tuple[float, float]:
 def from_paper(x: float, y: float, view) -> tuple[float, float]:
     lon0, lat0, lon1, lat1 = view
     return lon0 + x * (lon1 - lon0), inv_merc_y(merc_y(lat0) + y * (merc_y(lat1) - merc_y(lat0)))
-
-
-def plotly_lat_range(lat0: float, lat1: float) -> tuple[float, float]:
-    """The lataxis range that makes plotly draw exactly lat0..lat1 in the frame.
-
-    plotly centres a Mercator geo on the range's mid-latitude in degrees (not in Mercator y), so a
-    range taken as is draws shifted: on an A4 page of Hebei and Henan by about 10 px, enough to
-    misplace a legend or a scale bar. Same Mercator span, centred where the frame's centre falls.
-    """
-    mid = inv_merc_y((merc_y(lat0) + merc_y(lat1)) / 2)
-    span = merc_y(lat1) - merc_y(lat0)
-    lo, hi = 0.0, 45.0
-    for _ in range(60):  # bisection on the half-width in degrees
-        h = (lo + hi) / 2
-        lo, hi = (h, hi) if merc_y(mid + h) - merc_y(mid - h) < span else (lo, h)
-    return mid - h, mid + h
 
 
 def drawn_view(lon_range, lat_range) -> tuple[float, float, float, float]:
