@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 import re
 
-from dash import Input, Output, State, ctx, dcc, no_update
+from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from callbacks import guarded
 from callbacks.page import filters_from
@@ -22,6 +23,41 @@ def toggle_dialog(n_open, n_close, filters_data, lang):
     if ctx.triggered_id == "open-export":
         return False, default_title(filters_from(filters_data), get_store().vocab, lang)
     return True, no_update
+
+
+PREVIEW_WIDTH = 420  # px: the preview's width in the dialog
+
+
+def export_preview(hidden, size, title, filters_data, zoom, layers, lang, selection=None):
+    """The page as it will print, drawn small (a PNG at the preset's proportions) when the dialog opens
+    or its size or title change: the briefing reader sees the frame, legend and labels before rendering."""
+    if hidden is not False:  # only an open dialog draws a preview
+        return no_update
+    store = get_store()
+    try:
+        width, height = parse_size(size or "a4-landscape")
+        fig = figure_for(
+            store,
+            filters_from(filters_data),
+            lang=lang,
+            view=zoom_bounds(zoom or "all", store),
+            layers=layers,
+            selected=selection_of(selection, store)[0],
+            title=(title or "").strip()[:120] or None,
+            size=(width, height),
+        )
+        data = render(fig, "png", width, height, PREVIEW_WIDTH / width)
+    except SnapshotError as e:
+        return html.P(str(e), className="export-preview-error")
+    except Exception:  # the preview is a courtesy: a failure is said, never a 500
+        log.exception("export preview failed")
+        return html.P("预览失败 / preview failed", className="export-preview-error")
+    alt = "导出预览" if lang != "en" else "Export preview"
+    return html.Img(
+        src="data:image/png;base64," + base64.b64encode(data).decode(),
+        alt=alt,
+        style={"width": f"{PREVIEW_WIDTH}px", "maxWidth": "100%", "border": "1px solid #ccc"},
+    )
 
 
 def file_stem(title: str) -> str:
@@ -63,6 +99,18 @@ def export_snapshot(n, fmt, size, scale, title, filters_data, zoom, layers, lang
 
 
 def register(app) -> None:
+    app.callback(
+        Output("x-preview", "children"),
+        Input("export-dialog", "hidden"),
+        Input("x-size", "value"),
+        Input("x-title", "value"),
+        State("filters", "data"),
+        State("f-zoom", "value"),
+        State("f-layers", "value"),
+        State("lang", "data"),
+        State("selection", "data"),
+        prevent_initial_call=True,
+    )(guarded(export_preview))
     app.callback(
         Output("export-dialog", "hidden"),
         Output("x-title", "value"),

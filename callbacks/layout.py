@@ -303,6 +303,8 @@ def export_dialog(lang: str) -> html.Div:
                 ],
             ),
             dcc.Loading(html.Div(id="x-status", role="status", **{"aria-live": "polite"})),
+            # what the file will show, drawn small before anything is rendered at size (callbacks/export.py)
+            dcc.Loading(html.Div(id="x-preview", className="export-preview")),
             dcc.Download(id="x-download"),
         ],
     )

@@ -418,3 +418,21 @@ def test_importing_app_builds_nothing():
     subprocess.run(
         [sys.executable, "-c", code], check=True, cwd=__import__("pathlib").Path(__file__).parents[1]
     )
+
+
+@pytest.mark.export
+def test_export_preview_draws_the_page_small_before_rendering(store):
+    """The dialog shows the page as it will print: a PNG at the preset's proportions, and nothing while closed."""
+    import base64
+    import struct
+
+    from dash import html
+
+    assert export.export_preview(True, "a4-landscape", "", {}, "all", ["labels"], "zh") is no_update
+    img = export.export_preview(
+        False, "a4-portrait", "河北钢铁", {"industry": "steel"}, "河北省", ["labels"], "zh"
+    )
+    assert isinstance(img, html.Img) and img.src.startswith("data:image/png;base64,")
+    png = base64.b64decode(img.src.split(",", 1)[1])
+    w, h = struct.unpack(">II", png[16:24])
+    assert w == export.PREVIEW_WIDTH and abs(h / w - 1123 / 794) < 0.02  # portrait proportions
