@@ -622,7 +622,8 @@ def _element_parts(md: MapData, mask: np.ndarray, opts: MapOptions) -> dict:
             kind = AREA_KINDS[i]
             if (prep["areas"][kind] & mask).any():
                 entry = (
-                    label(KIND_LABELS, kind, lang) + t("legend_area_click", lang),
+                    label(KIND_LABELS, kind, lang)
+                    + t("legend_area_click" if opts.legend == "auto" else "legend_area_named", lang),
                     "#eeeeee",
                     KINDS_BY_CODE[kind].colour,
                 )

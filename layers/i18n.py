@@ -145,6 +145,10 @@ TEXT = {
     "legend_industry": ("产业（点的颜色）", "Industry (point colour)"),
     "legend_sector": ("产业门类（点的颜色）", "Sector (point colour)"),
     "legend_area_click": ("（点击地图列出此处各区）", " (click the map to list them)"),
+    "legend_area_named": (
+        "（名称标在图上）",
+        " (named on the map)",
+    ),  # on paper, where nothing can be clicked
     "legend_kind": ("类型（符号）", "Kind (symbol)"),
     "legend_size": ("收入目标（亿元）", "Revenue target (100m yuan)"),
     "legend_area": ("区域与带", "Areas and belts"),
