@@ -12,7 +12,7 @@ from layers.display import display_name
 from layers.filters import filter_mask
 from layers.i18n import COMPOSITION_LABELS, KIND_LABELS, PRECISION_LABELS, label, t
 from layers.page_state import selection_of
-from layers.passages import find_passage, readable
+from layers.passages import find_passage, for_display, readable
 from layers.store import get_store
 from layers.targets import target_lines
 
@@ -148,7 +148,7 @@ def lineage_block(row, store, lang: str) -> list:
                         ]
                     ),
                     html.Ul([html.Li(x) for x in targets], className="lineage-targets"),
-                    html.Blockquote(o["quote"], className="lineage-quote", lang="zh-CN"),
+                    html.Blockquote(for_display(o["quote"]), className="lineage-quote", lang="zh-CN"),
                 ],
             )
         )

@@ -170,6 +170,12 @@ def test_a_wheel_zoom_is_in_the_link_and_reopens_there(page, browser, live_serve
         page.mouse.wheel(0, -240)
         page.wait_for_timeout(150)
     page.wait_for_function("location.search.includes('view=')", timeout=15000)
+    # the link a user copies once the map has come to rest: the address bar unchanged for 1.5 s
+    last, still = page.url, 0
+    while still < 6:
+        page.wait_for_timeout(250)
+        still = still + 1 if page.url == last else 0
+        last = page.url
     probe = [114.5, 38.04]  # 石家庄: where it lands on screen in both pages
     here = page.evaluate(TO_SCREEN, probe)
     fresh = browser.new_page(viewport={"width": 1500, "height": 950})
