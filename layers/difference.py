@@ -44,8 +44,8 @@ STATE_DASHES = {"continued": "solid", "new": "dash", "dropped": "dot"}
 MARK_SIZE = 10
 DRAW_ORDER = ("dropped", "continued", "new")  # rings on top: they do not hide what lies below
 
-COLUMNS = (
-    "state",
+# the element's own columns, copied from the elements table into each row of the difference
+ELEMENT_COLUMNS = (
     "id",
     "name",
     "name_en",
@@ -56,6 +56,10 @@ COLUMNS = (
     "prefectures",
     "drawn_as",
     "lineage",
+)
+COLUMNS = (
+    "state",
+    *ELEMENT_COLUMNS,
     "a_id",
     "a_name",
     "a_plan",
@@ -114,21 +118,7 @@ def difference(elements: pd.DataFrame, filters: Filters, period_a: str, period_b
     out = pd.DataFrame(
         {
             "state": state,
-            **{
-                c: col(c, shown)
-                for c in (
-                    "id",
-                    "name",
-                    "name_en",
-                    "kind",
-                    "plan_number",
-                    "plan_period",
-                    "province",
-                    "prefectures",
-                    "drawn_as",
-                    "lineage",
-                )
-            },
+            **{c: col(c, shown) for c in ELEMENT_COLUMNS},
             "a_id": side(a_side, "id", ""),
             "a_name": side(a_side, "name", ""),
             "a_plan": side(a_side, "plan_number", ""),
