@@ -204,7 +204,7 @@ def filter_panel(store: Store, lang: str, state) -> html.Div:
     )
 
 
-def header(lang: str) -> html.Header:
+def header(lang: str, presenting: bool = False) -> html.Header:
     return html.Header(
         className="header",
         children=[
@@ -224,7 +224,7 @@ def header(lang: str) -> html.Header:
                         className="button",
                         n_clicks=0,
                         title="F / Esc",
-                        **{"aria-pressed": "false"},
+                        **{"aria-pressed": "true" if presenting else "false"},
                     ),
                     html.Button(
                         t("language", lang),
@@ -359,7 +359,7 @@ def app_shell() -> html.Div:
     )
 
 
-def page_body(store: Store, state, notices: list[str]):
+def page_body(store: Store, state, notices: list[str], opening=None):
     """The whole page for one PageState (filters, selection, layers, view, language) from a link."""
     from callbacks.reader import reader_panel  # the reader's own module (issue 17)
     from callbacks.table import selection_pieces  # one selection for map, table, details, charts (issue 12)
@@ -387,8 +387,7 @@ def page_body(store: Store, state, notices: list[str]):
             dcc.Store(id="map-extent"),
             dcc.Store(id="map-click"),  # from assets/map.js
             dcc.Store(id="present", data=False),
-            dcc.Store(id="views-data", data=None),
-            header(lang),
+            header(lang, state.present),
             html.Div(
                 id="notices",
                 role="status",
@@ -417,9 +416,8 @@ def page_body(store: Store, state, notices: list[str]):
                                     style={"height": "calc(100vh - 150px)"},
                                 ),
                             ),
-                            present_pieces(
-                                state
-                            ),  # the views bar, the presentation caption, the manage dialog
+                            # the views bar, the presentation caption, the manage dialog
+                            present_pieces(state, opening),
                         ],
                     ),
                     html.Aside(

@@ -8,6 +8,7 @@ from dash import Input, Output, State, no_update
 
 from callbacks import guarded
 from callbacks.layout import notice_list, page_body
+from callbacks.present import open_link
 from layers.coverage import coverage_phrase
 from layers.filters import SPECS, describe, filter_mask, filters_to_params, parse_filters
 from layers.i18n import t
@@ -51,17 +52,24 @@ def shown_state(filters_data, layers, zoom, compare, selection, lang) -> PageSta
     )
 
 
-def render_page(pathname, search, shown_query=None):
+def render_page(pathname, search, shown_query=None, db=None):
     """A link opens exactly the view it names; what it gets wrong is listed as a notice.
 
     The address bar also changes when the page writes it (sync_link): then it names what is shown
     and nothing is re-rendered. Back and Forward name another state: the page is rebuilt from it,
-    so the page after Back equals a fresh load of that URL."""
+    so the page after Back equals a fresh load of that URL. ?tour=<id> and ?present=1 are rendered
+    here too (the view's state, the caption, the presenting class), in the same single update."""
     if shown_query is not None and (search or "") == shown_query:
-        return no_update
+        return {"children": no_update, "className": no_update}
     store = get_store()
     state, notices = parse_page(search, store)
-    return page_body(store, state, notices)
+    opening = open_link(db, state) if db is not None else None
+    if opening:
+        state, notices = opening.state, notices + opening.notices
+    return {
+        "children": page_body(store, state, notices, opening),
+        "className": "presenting" if state.present else "",
+    }
 
 
 def sync_filters(controls, current, lang):
@@ -122,12 +130,23 @@ def toggle_language(n, search, lang):
 
 
 def register(app) -> None:
+    db = app.server.config["VIEWS_DB"]
+
+    def render_linked_page(pathname, search, shown_query):
+        return render_page(pathname, search, shown_query, db)
+
     app.callback(
-        Output("page-body", "children"),
-        Input("url", "pathname"),
-        Input("url", "search"),
-        State("shown-query", "data"),
-    )(guarded(render_page))
+        output={
+            "children": Output("page-body", "children"),
+            "className": Output("page-body", "className", allow_duplicate=True),
+        },
+        inputs={
+            "pathname": Input("url", "pathname"),
+            "search": Input("url", "search"),
+            "shown_query": State("shown-query", "data"),
+        },
+        prevent_initial_call="initial_duplicate",
+    )(guarded(render_linked_page))
     app.callback(
         output={
             "filters": Output("filters", "data"),

@@ -10,7 +10,7 @@ through the closure in register(app). Who may write is api/views.py's rule, aske
 from __future__ import annotations
 
 import os
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -21,7 +21,7 @@ from api.views import write_permission
 from callbacks import guarded
 from layers.filters import SPECS
 from layers.i18n import Notice, dropdown_labels, t
-from layers.page_state import page_query, parse_page
+from layers.page_state import PageState, page_query, parse_page
 from layers.store import get_store
 from layers.views_db import ViewNotFound, ViewsDBError, ViewsInvalid, tour_entry_to_query
 
@@ -258,29 +258,36 @@ def _unchanged(db, view_id: int, field: str, value: str) -> bool:
 
 
 # --- reading: the picker, opening a view, stepping --------------------------
-def list_views(db, start, lang) -> dict:
-    """At page load: fill the picker; ?present=1 starts presenting, ?tour=<id> opens that view."""
-    from callbacks.layout import notice_list  # the layout imports this module for present_pieces
+@dataclass(frozen=True)
+class Opening:
+    """What a link opens with: the state to render, the picker's views and the view it names."""
 
-    start = start if isinstance(start, dict) else {}
+    state: PageState
+    views: list
+    view: dict | None
+    notices: list  # Notice: the link named a view that does not exist
+    trouble: str = ""  # the database could not be read: the tour still works
+
+
+def open_link(db, state: PageState) -> Opening:
+    """A link's ?tour=<id> (a tour entry or a saved view): the page is rendered at that view by the server,
+    in one step. Setting the controls after the page has drawn made the renderer keep a stale comparison
+    section (the link straight into a comparison view lost it); one render from one state cannot."""
     try:
-        views = catalogue(db)
-        notice = []
-    except ViewsDBError as e:  # the tour still works when the database is busy
-        views, notice = load_tour(), html.P(t("views_error", lang, reason=str(e)), className="notice")
-    wanted = start.get("tour") if isinstance(start.get("tour"), str) else ""
-    pick = wanted if find_view(views, wanted) else None
-    if wanted and pick is None:
-        notice = notice_list([Notice("unknown_tour", value=wanted[:40])], lang)
-    presenting = bool(start.get("present"))
-    return {
-        "options": picker_options(views, lang),
-        "views": views,
-        "pick": pick,
-        "notice": notice,
-        "body": "presenting" if presenting else no_update,
-        "pressed": "true" if presenting else no_update,
-    }
+        views, trouble = catalogue(db), ""
+    except ViewsDBError as e:
+        views, trouble = load_tour(), str(e)
+    if not state.tour:
+        return Opening(state, views, None, [], trouble)
+    view = find_view(views, state.tour)
+    if view is None:
+        return Opening(
+            replace(state, tour=""), views, None, [Notice("unknown_tour", value=state.tour[:40])], trouble
+        )
+    opened, _ = parse_page(view["query"], get_store())  # a stored query: parsed like any link
+    return Opening(
+        replace(opened, lang=state.lang, present=state.present, tour=state.tour), views, view, [], trouble
+    )
 
 
 def open_view(view_id, views, lang) -> dict:
@@ -340,6 +347,7 @@ def manage_rows(views, lang) -> list:
             for v in views
             if isinstance(v, dict)
             and not v.get("tour")
+            and str(v.get("id", "")).isascii()
             and str(v.get("id", "")).isdigit()
             and isinstance(v.get("name"), str)
         ]
@@ -416,20 +424,35 @@ def _hidden_label(text: str, control) -> html.Label:
 
 
 # --- the page pieces --------------------------------------------------------
-def present_pieces(state) -> html.Div:
-    """The presentation caption, the views bar and the manage dialog (callbacks.layout.page_body inserts it)."""
+def present_pieces(state, opening: Opening | None = None) -> html.Div:
+    """The presentation caption, the views bar and the manage dialog (callbacks.layout.page_body inserts it),
+    drawn at the view the link opens (`open_link`)."""
     lang = state.lang
     public = os.environ.get("PLANMAP_PUBLIC", "") not in ("", "0")
+    views = opening.views if opening else []
+    view = opening.view if opening else None
+    trouble = opening.trouble if opening else ""
     return html.Div(
         id="present-pieces",
         className="present-pieces",
         children=[
-            dcc.Store(id="present-start", data={"present": state.present, "tour": state.tour}),
+            dcc.Store(id="views-data", data=views),
             dcc.Store(id="undo-data", data=None),
             dcc.Store(id="edit-token", storage_type="session"),
             dcc.Store(id="present-applied"),
-            html.Div(id="present-caption", className="present-caption", **{"aria-live": "polite"}),
-            html.Div(id="views-notice", className="notices", role="status", **{"aria-live": "polite"}),
+            html.Div(
+                caption(view, lang),
+                id="present-caption",
+                className="present-caption",
+                **{"aria-live": "polite"},
+            ),
+            html.Div(
+                html.P(t("views_error", lang, reason=trouble), className="notice") if trouble else [],
+                id="views-notice",
+                className="notices",
+                role="status",
+                **{"aria-live": "polite"},
+            ),
             html.Div(
                 id="present-bar",
                 className="present-bar",
@@ -439,7 +462,8 @@ def present_pieces(state) -> html.Div:
                     ),
                     dcc.Dropdown(
                         id="view-pick",
-                        options=[],
+                        options=picker_options(views, lang),
+                        value=view["id"] if view else None,
                         clearable=False,
                         className="view-pick",
                         placeholder=t("view_pick", lang),
@@ -594,22 +618,6 @@ def register(app) -> None:
         State("page-body", "className"),
         **once,
     )(guarded(toggle_presentation))
-
-    def list_saved_views(start, lang):
-        return list_views(db, start, lang)
-
-    app.callback(
-        output={
-            "options": Output("view-pick", "options"),
-            "views": Output("views-data", "data"),
-            "pick": Output("view-pick", "value"),
-            "notice": Output("views-notice", "children"),
-            "body": Output("page-body", "className", allow_duplicate=True),
-            "pressed": Output("present-toggle", "aria-pressed", allow_duplicate=True),
-        },
-        inputs={"start": Input("present-start", "data"), "lang": State("lang", "data")},
-        prevent_initial_call="initial_duplicate",
-    )(guarded(list_saved_views))
 
     def save_current_view(n, name, note, search, lang, token):
         return save_view(db, n, name, note, search, lang, token)

@@ -152,7 +152,7 @@ class Vocabulary:
         v = value.strip()
         for p in self.plans:
             if v in (p["number"], p["file"], p["file"].rsplit(".", 1)[0]) or (
-                v.isdigit() and int(v) == int(p["number"])
+                v.isascii() and v.isdigit() and int(v) == int(p["number"])
             ):
                 return p["number"]
         return None

@@ -166,16 +166,16 @@ def test_presentation_link_opens_at_a_tour_view_at_1280x720(room):
     assert not room.errors
 
 
-@pytest.mark.xfail(
-    reason="a presentation link straight into a comparison tour view (tour=t8) re-renders the page "
-    "from the view's link and loses the comparison section; opening t8 from the picker works. "
-    "Left for the next session (issue 14 note).",
-    strict=False,
-)
 def test_presented_comparison_fits_the_screen(room):
-    open_map(room, "?present=1&tour=t8")  # Hebei steel, 2011-2015 against 2016-2020: the difference map
-    room.wait_for_selector("#page-body.presenting")
+    # Hebei steel, 2011-2015 against 2016-2020: the difference map replaces the main map in the room
+    room.goto(room.base + "/?present=1&tour=t8")
+    room.wait_for_selector("#page-body.presenting", timeout=30000)
     room.wait_for_selector("#compare-map .geo", timeout=30000)
+    room.wait_for_function(
+        "(n) => document.querySelector('#present-caption').innerText.includes(n)", arg="钢铁", timeout=15000
+    )
+    assert "延续" in room.inner_text("#compare-title")  # the counts: continued, new, dropped
+    assert room.locator("#map").bounding_box() is None  # the comparison is shown instead of the map
     room.wait_for_function(
         "() => { const g = document.querySelector('#compare-map .js-plotly-plot');"
         " return g && g._fullLayout && g._fullLayout.height < 520; }",

@@ -12,6 +12,7 @@ from callbacks import details, export, page, present, table
 from callbacks import map as map_cb
 from layers.figure import N_BASE, element_slots, trace_index
 from layers.filters import SPECS
+from layers.page_state import parse_page
 
 
 def run(fn, trigger: str, *args):
@@ -27,7 +28,7 @@ def run(fn, trigger: str, *args):
 
 
 def test_render_page_from_link_with_notices(store):
-    body = run(page.render_page, "url.pathname", "/", "?industry=steel,stee1&foo=1")
+    body = run(page.render_page, "url.pathname", "/", "?industry=steel,stee1&foo=1")["children"]
     text = str(body.to_plotly_json())
     assert "unknown industry 'stee1'" in text and "unknown link parameter 'foo'" in text
     assert "未知产业“stee1”" in text
@@ -358,12 +359,25 @@ def test_manage_rename_note_move_delete_undo(db):
     assert rows[0].children[3].disabled and rows[-1].children[4].disabled
 
 
-def test_link_opens_presentation_at_a_view(db):
-    out = present.list_views(db, {"present": True, "tour": "t8"}, "zh")
-    assert out["body"] == "presenting" and out["pick"] == "t8" and out["notice"] == []
-    missing = present.list_views(db, {"present": False, "tour": "42"}, "en")
-    assert missing["pick"] is None and missing["body"] is no_update
-    assert "no view with id '42'" in str(missing["notice"].to_plotly_json())
+def test_link_opens_presentation_at_a_view(db, store):
+    """?present=1&tour=t8 is rendered at t8 by the server in one update: its comparison, its caption,
+    the picker at t8 and the presenting class (not by setting controls after the page has drawn)."""
+    out = run(page.render_page, "url.search", "/", "?present=1&tour=t8", None, db)
+    assert out["className"] == "presenting"
+    body = out["children"]
+    t8 = present.find_view(present.load_tour(), "t8")
+    assert "compare=" in t8["query"]  # the tour's comparison view
+    compare = _find(body, "compare")
+    assert compare.style is None and "延续" in _find(body, "compare-title").children
+    assert _find(body, "f-compare").value == parse_page(t8["query"], store)[0].compare
+    assert _find(body, "view-pick").value == "t8"
+    assert t8["name"] in str(_find(body, "present-caption").to_plotly_json())
+    assert _find(body, "present-toggle").to_plotly_json()["props"]["aria-pressed"] == "true"
+    missing = run(page.render_page, "url.search", "/", "?lang=en&tour=42", None, db)
+    assert missing["className"] == "" and _find(missing["children"], "view-pick").value is None
+    assert "no view with id '42'" in str(missing["children"].to_plotly_json())
+    plain = run(page.render_page, "url.search", "/", "?industry=steel", None, db)
+    assert _find(plain["children"], "compare").style == {"display": "none"}
 
 
 def test_present_and_tour_in_the_link(store):

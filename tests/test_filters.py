@@ -143,3 +143,9 @@ def test_describe_both_languages(vocab):
     f = Filters(industry=("steel",), period=("2011-2015",), min_revenue=1000)
     assert describe(f, vocab, "zh") == ["产业: 钢铁", "规划期: 2011-2015", "≥ 1,000 亿元"]
     assert describe(f, vocab, "en")[0] == "Industry: Steel"
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "①"])  # str.isdigit() is True for these; int() refuses some
+def test_a_plan_number_in_other_digits_is_a_notice_not_a_crash(store, value):
+    f, notices = parse_filters({"plan": value}, store.vocab)
+    assert f.plan == () and [n.code for n in notices] == ["unknown_value"]

@@ -4,6 +4,7 @@ Each must answer with a notice, a no-op or a clear error; never an exception.
 """
 
 from contextvars import copy_context
+from urllib.parse import urlencode
 
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
@@ -132,7 +133,9 @@ def test_saved_views_callbacks_any_input(store, view_id, views, start):
     present.open_view(view_id, views, "en")
     present.manage_rows(views, "zh")
     run(present.step_views, "view-next.n_clicks", 0, 1, view_id, views)
-    present.list_views(_empty_db(), start, "zh")
+    tour = start if isinstance(start, str) else ""
+    state, _ = parse_page("?" + urlencode({"tour": tour}), store)
+    assert present.open_link(_empty_db(), state).state.tour in ("", tour)
 
 
 def _empty_db():
