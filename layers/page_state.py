@@ -108,6 +108,9 @@ def parse_page(search: str | None, store: Store) -> tuple[PageState, list[Notice
     if page.get("view"):
         if page["view"] == "all" or zoom_bounds(page["view"], store):
             state = replace(state, view=page["view"])
+        elif TOUR_ID_RE.match(page["view"]) and not page.get("tour"):
+            # ?view=<id> (a saved view's number, or t1..): what a presenter types; the same as ?tour=<id>
+            state = replace(state, tour=page["view"])
         else:
             notices.append(Notice("unknown_view", value=page["view"][:60]))
     if page.get("compare"):

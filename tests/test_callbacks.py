@@ -389,6 +389,11 @@ def test_present_and_tour_in_the_link(store):
     state, notices = parse_page("?present=yes&tour=../x", store)
     assert (state.present, state.tour) == (False, "")
     assert [n.code for n in notices] == ["bad_present", "bad_tour"]
+    # ?view=<id>, as a presenter would type it, opens the view like ?tour=<id>; a place or extent stays a zoom
+    assert parse_page("?present=1&view=12", store)[0].tour == "12"
+    assert parse_page("?view=t8", store)[0].tour == "t8"
+    assert parse_page("?view=石家庄市", store)[0].view == "石家庄市"
+    assert [n.code for n in parse_page("?view=t0x", store)[1]] == ["unknown_view"]
 
 
 def test_export_file_names_are_safe():
