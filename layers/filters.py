@@ -307,7 +307,7 @@ def _parse_q(values, vocab, notice):
     q = values[0].strip() if values else ""
     if len(q) > MAX_VALUE_LEN:
         notice("search_too_long", n=len(q), limit=MAX_VALUE_LEN)
-        q = q[:MAX_VALUE_LEN]
+        q = q[:MAX_VALUE_LEN].rstrip()  # a cut that ends in a space would not survive the link's own strip
     return q
 
 

@@ -149,3 +149,13 @@ def test_describe_both_languages(vocab):
 def test_a_plan_number_in_other_digits_is_a_notice_not_a_crash(store, value):
     f, notices = parse_filters({"plan": value}, store.vocab)
     assert f.plan == () and [n.code for n in notices] == ["unknown_value"]
+
+
+def test_a_long_search_cut_at_a_space_reopens_as_the_same_search(store):
+    from layers.filters import MAX_VALUE_LEN
+
+    long = "钢" * (MAX_VALUE_LEN - 1) + " 铁铁"  # the cut falls just after the space
+    f, notices = parse_filters({"q": long}, store.vocab)
+    assert [n.code for n in notices] == ["search_too_long"] and not f.q.endswith(" ")
+    again, more = parse_filters({"q": f.q}, store.vocab)
+    assert again == f and more == []
