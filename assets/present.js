@@ -54,9 +54,20 @@
     restyle(gd, "textfont", "size", on ? TEXT : 1);
     var legend = gd.layout && gd.layout.legend;
     if (legend) {
-      var size = target("map|legend", (legend.font && legend.font.size) || 11, on ? LEGEND : 1);
+      var current = (legend.font && legend.font.size) || 11;
+      var size = target("map|legend", current, on ? legendFactor(gd, current) : 1);
       if (size !== undefined) window.Plotly.relayout(gd, {"legend.font.size": size});
     }
+  }
+  // the room's factor, or less when the key would then outgrow the map (never below the laptop's size):
+  // the key's height grows with its font, so its height now tells its height at any size, in one step
+  function legendFactor(gd, current) {
+    var box = gd.querySelector(".legend"), memo = memos["map|legend"];
+    var base = memo && same(memo.set, current) ? memo.base : current;
+    if (!box || !gd._fullLayout || !base) return LEGEND;
+    var perPx = box.getBoundingClientRect().height / current, room = gd._fullLayout.height - 8;
+    var k = Math.floor(room / (perPx * base) * 20) / 20;
+    return Math.max(1, Math.min(LEGEND, k));
   }
   function fitCompare(on) {
     document.querySelectorAll("#compare .compare-map").forEach(function (box, i) {
