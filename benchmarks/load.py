@@ -64,18 +64,21 @@ def start_gunicorn(workers: int, port: int, data_dir: str | None = None) -> subp
     )
 
 
-def wait_ready(base: str, proc: subprocess.Popen, seconds: float = 90) -> None:
+def wait_ready(
+    base: str, proc: subprocess.Popen, seconds: float = 90, path: str = "/_dash-dependencies"
+) -> None:
+    """Until `path` answers 200; the server's own last words if it exits first."""
     deadline = time.time() + seconds
     while time.time() < deadline:
         if proc.poll() is not None:
             raise RuntimeError("gunicorn exited: " + proc.stderr.read().decode()[-2000:])
         try:
-            if requests.get(base + "/_dash-dependencies", timeout=2).status_code == 200:
+            if requests.get(base + path, timeout=2).status_code == 200:
                 return
         except requests.RequestException:
             pass
-        time.sleep(0.3)
-    raise RuntimeError("server did not become ready")
+        time.sleep(0.2)
+    raise RuntimeError(f"server did not become ready ({path})")
 
 
 def worker_pids(master: int) -> list[int]:

@@ -21,7 +21,7 @@ import pytest
 import requests
 from views_wsgi import known_keys_only
 
-from benchmarks.load import free_port
+from benchmarks.load import free_port, wait_ready
 from conftest import ROOT
 from layers.views_db import ViewsDB
 
@@ -58,17 +58,7 @@ def start_views_server(db_url: str, port: int) -> subprocess.Popen:
 
 
 def wait_views_ready(base: str, proc: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("gunicorn exited: " + proc.stderr.read().decode()[-2000:])
-        try:
-            if requests.get(base + "/api/views", timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("views server did not become ready")
+    wait_ready(base, proc, seconds, path="/api/views")
 
 
 def stop(proc: subprocess.Popen) -> None:
