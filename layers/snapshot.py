@@ -395,27 +395,22 @@ def locator_traces(outlines, view) -> list:
     frame_lon = south[0] + north[0] + [lon0]
     frame_lat = south[1] + north[1] + [lat0]
     return [
-        go.Scattergeo(
-            geo="geo2",
-            lon=lons,
-            lat=lats,
-            mode="lines",
-            line=dict(color="#777", width=0.8),
-            hoverinfo="skip",
-            showlegend=False,
-            name="locator-provinces",
-        ),
-        go.Scattergeo(
-            geo="geo2",
-            lon=frame_lon,
-            lat=frame_lat,
-            mode="lines",
-            line=dict(color="#c0392b", width=2),
-            hoverinfo="skip",
-            showlegend=False,
-            name="locator-frame",
-        ),
+        _locator_line("locator-provinces", lons, lats, "#777", 0.8),
+        _locator_line("locator-frame", frame_lon, frame_lat, "#c0392b", 2),
     ]
+
+
+def _locator_line(name: str, lons, lats, colour: str, width: float) -> go.Scattergeo:
+    return go.Scattergeo(
+        geo="geo2",
+        lon=lons,
+        lat=lats,
+        mode="lines",
+        line=dict(color=colour, width=width),
+        hoverinfo="skip",
+        showlegend=False,
+        name=name,
+    )
 
 
 def province_outlines(boundaries) -> tuple[tuple[list, list], tuple[float, float, float, float]]:
