@@ -188,28 +188,26 @@ def save_view(db, n, name, note, search, lang, token, remote_addr=None) -> dict:
     return write(db, token, lang, action, remote_addr)
 
 
-def rename_view(db, view_id, value, token, lang, remote_addr=None) -> dict:
-    if not isinstance(view_id, int) or not isinstance(value, str) or _unchanged(db, view_id, "name", value):
+def edit_view(db, view_id, field: str, value, token, lang, remote_addr=None) -> dict:
+    """Rename (field "name") or annotate ("note") a saved view; the answer names it."""
+    if not isinstance(view_id, int) or not isinstance(value, str) or _unchanged(db, view_id, field, value):
         raise PreventUpdate
+    said = {"name": "view_renamed", "note": "view_noted"}[field]
     return write(
         db,
         token,
         lang,
-        lambda: _answer(db, lang, t("view_renamed", lang, name=db.update(view_id, name=value)["name"])),
+        lambda: _answer(db, lang, t(said, lang, name=db.update(view_id, **{field: value})["name"])),
         remote_addr,
     )
+
+
+def rename_view(db, view_id, value, token, lang, remote_addr=None) -> dict:
+    return edit_view(db, view_id, "name", value, token, lang, remote_addr)
 
 
 def note_view(db, view_id, value, token, lang, remote_addr=None) -> dict:
-    if not isinstance(view_id, int) or not isinstance(value, str) or _unchanged(db, view_id, "note", value):
-        raise PreventUpdate
-    return write(
-        db,
-        token,
-        lang,
-        lambda: _answer(db, lang, t("view_noted", lang, name=db.update(view_id, note=value)["name"])),
-        remote_addr,
-    )
+    return edit_view(db, view_id, "note", value, token, lang, remote_addr)
 
 
 def move_view(db, view_id, step: int, token, lang, remote_addr=None) -> dict:
