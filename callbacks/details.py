@@ -10,6 +10,7 @@ from callbacks.page import filters_from
 from callbacks.reader import read_in_plan_button
 from layers.display import display_name
 from layers.filters import filter_mask
+from layers.headings import section_en
 from layers.i18n import COMPOSITION_LABELS, KIND_LABELS, PRECISION_LABELS, label, t
 from layers.page_state import selection_of
 from layers.passages import find_passage, for_display, readable
@@ -81,6 +82,7 @@ def element_panel(row, store, lang: str):
                         else ""
                     ),
                 ),
+                *_row(t("section", lang), section_line(row, store, lang)),
                 *_row(t("places", lang), places),
                 *_row(t("industries", lang), ("; " if en else "、").join(inds) or "—"),
                 *_row(t("revenue_target", lang), html.Ul([html.Li(x) for x in targets])),
@@ -96,18 +98,21 @@ def element_panel(row, store, lang: str):
     ]
 
 
+def section_line(row, store, lang: str) -> str:
+    """Where in the plan the quote stands: its heading path, in English from geodata/sections_en.yaml."""
+    if not row["section"]:
+        return "—"
+    if lang == "en":
+        return section_en(row["plan_number"], row["section"], store.section_titles)
+    return for_display(row["section"])
+
+
 def place_names(row, store, lang: str) -> str:
     """The element's counties (or prefectures) in the page's language: pinyin names in English."""
     names = list(row["counties"] or row["prefectures"] or row["places"])
     if lang != "en":
         return "、".join(names)
-    b = store.boundaries
-    en = {
-        **dict(zip(b["counties"]["name"], b["counties"]["name_en"], strict=False)),
-        **dict(zip(b["prefectures"]["name"], b["prefectures"]["name_en"], strict=False)),
-        **dict(zip(b["provinces"]["name"], b["provinces"]["name_en"], strict=False)),
-    }
-    return ", ".join(en.get(n) or n for n in names)
+    return ", ".join(store.place_en.get(n) or n for n in names)
 
 
 def lineage_block(row, store, lang: str) -> list:

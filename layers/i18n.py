@@ -43,6 +43,7 @@ TEXT = {
     ),
     "quote": ("规划原文", "The plan's words"),
     "read_more": ("阅读上下文", "Read the passage in context"),
+    "section": ("所在章节", "Section of the plan"),
     "places": ("地点", "Places"),
     "industries": ("产业", "Industries"),
     "revenue_target": ("收入目标", "Revenue target"),
