@@ -130,7 +130,7 @@ def reader_panel(store, state) -> html.Section:
             f"{p['number']} {p['short_en'] if en else p['short']}",
             n_clicks=0,
             id={"type": "reader-open", "plan": p["number"]},
-            title=p["title"],
+            title=p["title_en"] if en else p["title"],
             className="button reader-plan" + (" active" if pos and pos["plan"] == p["number"] else ""),
         )
         for p in store.vocab.plans

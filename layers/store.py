@@ -46,7 +46,8 @@ def build_store(dataset: Dataset, boundaries: dict[str, gpd.GeoDataFrame]) -> St
     errors = check_titles(titles, dataset.records, plan_headings(dataset.plan_texts))
     if errors:
         raise DataErrors(errors)
-    elements = build_elements(dataset, boundaries)
+    place_en = english_place_names(boundaries)
+    elements = with_english_places(build_elements(dataset, boundaries), place_en)
     vocab = Vocabulary.from_dataset(dataset)
     return Store(
         dataset,
@@ -58,7 +59,7 @@ def build_store(dataset: Dataset, boundaries: dict[str, gpd.GeoDataFrame]) -> St
         frozenset(elements["id"]),
         frozenset(boundaries["prefectures"]["name"]),
         SearchIndex.build(elements, dataset, boundaries, vocab),
-        english_place_names(boundaries),
+        place_en,
         titles,
     )
 
@@ -73,6 +74,13 @@ def english_place_names(boundaries: dict[str, gpd.GeoDataFrame]) -> dict[str, st
             {zh: en for zh, en in zip(b["name"], b["name_en"], strict=False) if isinstance(en, str) and en}
         )
     return out
+
+
+def with_english_places(elements, place_en: dict[str, str]):
+    """prefectures_en, counties_en, places_en beside the Chinese lists (hover, table, charts in English)."""
+    for col in ("prefectures", "counties", "places"):
+        elements[f"{col}_en"] = [tuple(place_en.get(n) or n for n in names) for names in elements[col]]
+    return elements
 
 
 def drawn_marks(elements) -> pd.DataFrame:

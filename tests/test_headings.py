@@ -151,3 +151,26 @@ def _walk(c):
     for k in kids if isinstance(kids, list) else [kids] if kids is not None else []:
         if not isinstance(k, str):
             yield from _walk(k)
+
+
+def test_every_target_measure_has_an_english_name(store):
+    from layers.i18n import METRIC_LABELS, metric_label
+
+    metrics = {t["metric"] for r in store.dataset.records for t in r["revenue_targets"]}
+    metrics |= {t["metric"] for t in store.dataset.targets}
+    missing = sorted(m for m in metrics if m and m not in METRIC_LABELS)
+    assert missing == []
+    assert all(not CJK_RE.search(metric_label(m, "en")) for m in metrics)
+    assert metric_label("主营业务收入", "zh") == "主营业务收入"
+
+
+def test_english_place_names_are_built_once_on_the_store(store):
+    from callbacks.details import place_names
+
+    assert store.place_en["石家庄市"] == "Shijiazhuang" and store.place_en["河南省"] == "Henan"
+    row = store.elements[store.elements["id"] == "hb12-shijiazhuang-national-bio-base"].iloc[0]
+    assert place_names(row, store, "en") == "Shijiazhuang"
+    assert row["prefectures_en"] == ("Shijiazhuang",)
+    # every county and prefecture an element names has an English name
+    named = {n for col in ("prefectures", "counties") for names in store.elements[col] for n in names}
+    assert sorted(n for n in named if n not in store.place_en) == []
