@@ -63,8 +63,10 @@ def element_panel(row, store, lang: str):
         places += f"（原文：{'、'.join(row['places_as_written'])}）"
     comp = label(COMPOSITION_LABELS, row["composition_source"], lang)
     if row["composition_reference"]:
-        comp = [comp, " — ", *zh_marked(row["composition_reference"])] if en else (
-            comp + f" — {row['composition_reference']}"
+        comp = (
+            [comp, " — ", *zh_marked(row["composition_reference"])]
+            if en
+            else (comp + f" — {row['composition_reference']}")
         )
     if en and row["name_en"]:
         title = [row["name_en"], " · ", html.Span(display_name(row), lang="zh")]
@@ -186,7 +188,8 @@ def prefecture_panel(name: str, store, filters, lang: str):
                 [
                     html.Li(
                         html.Button(
-                            f"{(r['name_en'] if en else '') or display_name(r)} · {label(KIND_LABELS, r['kind'], lang)}",
+                            f"{(r['name_en'] if en else '') or display_name(r)} · "
+                            f"{label(KIND_LABELS, r['kind'], lang)}",
                             className="link-button",
                             id={"type": "pick-element", "id": r["id"]},
                             n_clicks=0,
@@ -210,6 +213,12 @@ def spot_of(selection) -> tuple[float, float, float] | None:
     return None
 
 
+def _gloss(unit: dict) -> list:
+    """A place's English name with its Chinese beside it, marked lang="zh"."""
+    zh = html.Span(unit["name"], lang="zh")
+    return [unit["name_en"], " ", zh] if unit.get("name_en") else [zh]
+
+
 def here_list(here: dict, store, lang: str, skip: str | None = None) -> list:
     """Everything at a clicked spot, each selectable: the prefecture and county, the areas covering it
     (smallest first), the lines and marks near it."""
@@ -217,14 +226,11 @@ def here_list(here: dict, store, lang: str, skip: str | None = None) -> list:
     out = []
     pref, county = here.get("prefecture"), here.get("county")
     if pref:
-        name = [pref["name_en"], " ", html.Span(pref["name"], lang="zh")] if en and pref.get("name_en") else pref["name"]
-        if county and en:
-            name = [*(name if isinstance(name, list) else [name]), " · "]
-            name += [county["name_en"], " ", html.Span(county["name"], lang="zh")] if county.get("name_en") else [
-                html.Span(county["name"], lang="zh")
-            ]
-        elif county:
-            name += " · " + county["name"]
+        units = [pref, county] if county else [pref]
+        if en:  # English names, each with its Chinese beside it as a gloss
+            name = [x for i, u in enumerate(units) for x in ([" · "] if i else []) + _gloss(u)]
+        else:
+            name = " · ".join(u["name"] for u in units)
         out.append(
             html.P(
                 html.Button(

@@ -235,7 +235,11 @@ def header(lang: str) -> html.Header:
                         id="lang-toggle",
                         className="button",
                         n_clicks=0,
-                        **{"aria-label": "Switch to Chinese" if lang == "en" else "Switch language / 切换语言"},
+                        **{
+                            "aria-label": "Switch to Chinese"
+                            if lang == "en"
+                            else "Switch language / 切换语言"
+                        },
                     ),
                 ],
             ),
@@ -488,6 +492,11 @@ def footer(store: Store, lang: str):
     # English titles, each with the plan's own title beside it as a gloss
     plans = []
     for p in store.vocab.plans:
-        plans += ["; " if plans else "", f"{p['number']} {p['title_en']} (", html.Span(p["title"], lang="zh"), ")"]
+        plans += [
+            "; " if plans else "",
+            f"{p['number']} {p['title_en']} (",
+            html.Span(p["title"], lang="zh"),
+            ")",
+        ]
     before, after = t("source_note", lang, plans="\0").split("\0")
     return [html.P([before, *plans, after])]
