@@ -1,6 +1,7 @@
 """The English page is English (issue 16): in every state a user reaches, no Chinese is visible
 outside the plan's own words and name glosses, which are marked lang="zh"."""
 
+import re
 import time
 
 import pytest
@@ -9,6 +10,7 @@ from shapely.geometry import Point
 from conftest import open_map
 
 pytestmark = pytest.mark.browser
+CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 # visible text nodes (HTML and the map's SVG) and the placeholders, titles and labels a user is shown,
 # with Chinese in them, outside elements marked lang="zh…"
@@ -58,6 +60,7 @@ def chinese_on(page) -> list[str]:
         "?lang=en&reader=003:73&follow=1",  # the reader, following the text
         "?lang=en&industry=nonsense&min_revenue=abc",  # notices from a bad link
         "?lang=en&present=1",
+        "?lang=en&industry=steel&prefecture=唐山市&kind=base",  # chosen values in the filter panel
     ],
 )
 def test_english_page_states_show_no_chinese_outside_quotes(page, query):
@@ -108,11 +111,22 @@ def test_english_spot_list_and_hover_show_no_chinese(page, store):
     assert chinese_on(page) == []
 
 
-def test_english_zoom_list_is_english_and_still_finds_a_chinese_name(page):
+def test_english_dropdowns_are_english_and_still_find_a_chinese_name(page):
     open_map(page, "?lang=en")
     page.click("#f-zoom")
     page.locator(".dash-dropdown-content").wait_for(timeout=10000)
     page.keyboard.type("石家庄")
     options = page.locator(".dash-dropdown-content .dash-dropdown-option")
-    page.locator(".dash-dropdown-content .dash-dropdown-option", has_text="Shijiazhuang").wait_for(timeout=5000)
+    page.locator(".dash-dropdown-content .dash-dropdown-option", has_text="Shijiazhuang").wait_for(
+        timeout=5000
+    )
     assert options.all_inner_texts() == ["Shijiazhuang"]
+    page.keyboard.press("Escape")
+    page.click("#f-industry")
+    page.locator(".dash-dropdown-content").wait_for(timeout=10000)
+    page.keyboard.type("钢铁")
+    page.locator(".dash-dropdown-content .dash-dropdown-option", has_text="Steel").first.wait_for(
+        timeout=5000
+    )
+    assert "Steel" in options.all_inner_texts()
+    assert not any(CJK.search(x) for x in options.all_inner_texts())
