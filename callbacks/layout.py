@@ -341,6 +341,8 @@ def grid(lang: str) -> dag.AgGrid:
                 "flex": flex,
                 "filter": "agNumberColumnFilter" if f == "revenue" else True,
                 "sortable": True,
+                # a match can quote a Chinese name or the plan's words: marked lang="zh" (assets/grid.js)
+                **({"cellRenderer": "ZhMarked"} if f == "why" and lang == "en" else {}),
             }
             for f, zh, en, flex in cols
         ],

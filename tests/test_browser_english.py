@@ -62,6 +62,7 @@ def chinese_on(page) -> list[str]:
         "?lang=en&present=1",
         "?lang=en&industry=steel&prefecture=唐山市&kind=base",  # chosen values in the filter panel
         "?lang=en&period=2016-2020",  # the coverage note on Henan, which has no plan for that period
+        "?lang=en&q=唐山",  # a search typed in Chinese: its echo and the matches it quotes are marked
     ],
 )
 def test_english_page_states_show_no_chinese_outside_quotes(page, query):
