@@ -102,7 +102,7 @@ def counts_table(diff, lang: str) -> html.Table:
         if name in provinces:
             en = {"河北省": "Hebei", "河南省": "Henan"}.get(name, name)
             return t("diff_province_wide", lang, province=en if lang == "en" else name)
-        return name
+        return get_store().place_en.get(name, name) if lang == "en" else name
 
     body = [
         html.Tr([html.Th(place(p), scope="row"), *(html.Td(str(n)) for n in counts)])

@@ -10,7 +10,8 @@ from callbacks.page import filters_from
 from callbacks.reader import read_in_plan_button
 from layers.display import display_name
 from layers.filters import filter_mask
-from layers.i18n import COMPOSITION_LABELS, KIND_LABELS, PRECISION_LABELS, label, t
+from layers.headings import section_en
+from layers.i18n import COMPOSITION_LABELS, KIND_LABELS, PRECISION_LABELS, label, t, zh_marked
 from layers.page_state import selection_of
 from layers.passages import find_passage, for_display, readable
 from layers.store import get_store
@@ -29,10 +30,11 @@ def quote_block(text: str, quote: str, lang: str, key: str) -> html.Div:
     """The paragraph with the quote marked; earlier and later paragraphs behind a disclosure."""
     p = find_passage(text, quote, context=3)
     if p is None:  # cannot happen for validated data; say so rather than show nothing
-        return html.P(quote)
+        return html.P(quote, lang="zh")
     p = readable(p)
     return html.Div(
         className="passage",
+        lang="zh",
         children=[
             html.P(p.heading, className="passage-heading") if p.heading else None,
             html.P([p.before, html.Mark(p.quote, id=f"quote-{key}"), p.after], className="passage-para"),
@@ -55,12 +57,21 @@ def element_panel(row, store, lang: str):
     inds = [f"{store.vocab.industry(c)['en' if en else 'zh']}" for c in row["industries"]]
     targets = target_lines(row, lang) or [t("no_target_stated", lang)]  # a tier floor is said to be one
     places = place_names(row, store, lang)
-    if row["places_as_written"]:
-        places += f"（{'as written' if en else '原文'}：{'、'.join(row['places_as_written'])}）"
+    if row["places_as_written"] and en:
+        places = [places, " (as written: ", html.Span("、".join(row["places_as_written"]), lang="zh"), ")"]
+    elif row["places_as_written"]:
+        places += f"（原文：{'、'.join(row['places_as_written'])}）"
     comp = label(COMPOSITION_LABELS, row["composition_source"], lang)
     if row["composition_reference"]:
-        comp += f" — {row['composition_reference']}"
-    title = display_name(row) + (f" · {row['name_en']}" if row["name_en"] else "")
+        comp = (
+            [comp, " — ", *zh_marked(row["composition_reference"])]
+            if en
+            else (comp + f" — {row['composition_reference']}")
+        )
+    if en and row["name_en"]:
+        title = [row["name_en"], " · ", html.Span(display_name(row), lang="zh")]
+    else:
+        title = display_name(row) + (f" · {row['name_en']}" if row["name_en"] else "")
     quotes = [quote_block(text, row["quote"], lang, "main")]
     quotes += [quote_block(text, q, lang, f"more-{i}") for i, q in enumerate(row["more_quotes"])]
     for i, x in enumerate(row["revenue_targets"]):
@@ -81,6 +92,7 @@ def element_panel(row, store, lang: str):
                         else ""
                     ),
                 ),
+                *_row(t("section", lang), section_line(row, store, lang)),
                 *_row(t("places", lang), places),
                 *_row(t("industries", lang), ("; " if en else "、").join(inds) or "—"),
                 *_row(t("revenue_target", lang), html.Ul([html.Li(x) for x in targets])),
@@ -92,8 +104,17 @@ def element_panel(row, store, lang: str):
         *quotes,
         read_in_plan_button(row["id"], lang),
         *lineage_block(row, store, lang),
-        html.P(row["note"], className="note") if row["note"] else None,
+        html.P(zh_marked(row["note"]) if en else row["note"], className="note") if row["note"] else None,
     ]
+
+
+def section_line(row, store, lang: str) -> str:
+    """Where in the plan the quote stands: its heading path, in English from geodata/sections_en.yaml."""
+    if not row["section"]:
+        return "—"
+    if lang == "en":
+        return section_en(row["plan_number"], row["section"], store.section_titles)
+    return for_display(row["section"])
 
 
 def place_names(row, store, lang: str) -> str:
@@ -101,13 +122,7 @@ def place_names(row, store, lang: str) -> str:
     names = list(row["counties"] or row["prefectures"] or row["places"])
     if lang != "en":
         return "、".join(names)
-    b = store.boundaries
-    en = {
-        **dict(zip(b["counties"]["name"], b["counties"]["name_en"], strict=False)),
-        **dict(zip(b["prefectures"]["name"], b["prefectures"]["name_en"], strict=False)),
-        **dict(zip(b["provinces"]["name"], b["provinces"]["name_en"], strict=False)),
-    }
-    return ", ".join(en.get(n) or n for n in names)
+    return ", ".join(store.place_en.get(n) or n for n in names)
 
 
 def lineage_block(row, store, lang: str) -> list:
@@ -155,7 +170,7 @@ def lineage_block(row, store, lang: str) -> list:
     note = entry.get("note")
     return [
         html.H3(t("lineage_heading", lang), id="lineage-heading"),
-        html.P(note, className="note") if note else None,
+        html.P(zh_marked(note) if en else note, className="note") if note else None,
         html.Div(cards, className="lineage", id="lineage"),
     ]
 
@@ -164,15 +179,17 @@ def prefecture_panel(name: str, store, filters, lang: str):
     el = store.elements
     mask = filter_mask(el, filters) & np.fromiter((name in p for p in el["prefectures"]), bool, len(el))
     sub = el[mask].sort_values(["plan_period", "plan_number", "kind"])
+    en = lang == "en"
     groups = []
     for period, grp in sub.groupby("plan_period", sort=True):
-        groups.append(html.H3(f"{period}（{len(grp)}）"))
+        groups.append(html.H3(f"{period} ({len(grp)})" if en else f"{period}（{len(grp)}）"))
         groups.append(
             html.Ul(
                 [
                     html.Li(
                         html.Button(
-                            f"{display_name(r)} · {label(KIND_LABELS, r['kind'], lang)}",
+                            f"{(r['name_en'] if en else '') or display_name(r)} · "
+                            f"{label(KIND_LABELS, r['kind'], lang)}",
                             className="link-button",
                             id={"type": "pick-element", "id": r["id"]},
                             n_clicks=0,
@@ -182,7 +199,8 @@ def prefecture_panel(name: str, store, filters, lang: str):
                 ]
             )
         )
-    return [html.H2(t("prefecture_panel", lang, name=name, n=len(sub)), id="details-title"), *groups]
+    shown = store.place_en.get(name, name) if en else name
+    return [html.H2(t("prefecture_panel", lang, name=shown, n=len(sub)), id="details-title"), *groups]
 
 
 def spot_of(selection) -> tuple[float, float, float] | None:
@@ -195,6 +213,12 @@ def spot_of(selection) -> tuple[float, float, float] | None:
     return None
 
 
+def _gloss(unit: dict) -> list:
+    """A place's English name with its Chinese beside it, marked lang="zh"."""
+    zh = html.Span(unit["name"], lang="zh")
+    return [unit["name_en"], " ", zh] if unit.get("name_en") else [zh]
+
+
 def here_list(here: dict, store, lang: str, skip: str | None = None) -> list:
     """Everything at a clicked spot, each selectable: the prefecture and county, the areas covering it
     (smallest first), the lines and marks near it."""
@@ -202,11 +226,11 @@ def here_list(here: dict, store, lang: str, skip: str | None = None) -> list:
     out = []
     pref, county = here.get("prefecture"), here.get("county")
     if pref:
-        name = f"{pref['name_en']} {pref['name']}" if en and pref.get("name_en") else pref["name"]
-        if county:
-            name += " · " + (
-                f"{county.get('name_en') or ''} {county['name']}".strip() if en else county["name"]
-            )
+        units = [pref, county] if county else [pref]
+        if en:  # English names, each with its Chinese beside it as a gloss
+            name = [x for i, u in enumerate(units) for x in ([" · "] if i else []) + _gloss(u)]
+        else:
+            name = " · ".join(u["name"] for u in units)
         out.append(
             html.P(
                 html.Button(

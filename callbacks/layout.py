@@ -61,8 +61,11 @@ def zoom_options(store: Store, lang: str) -> list[dict]:
         {"label": "河南省" if lang == "zh" else "Henan", "value": "河南省"},
     ]
     for _, r in prefs.sort_values(["province", "adcode"]).iterrows():
+        # in English the label is English; the Chinese name still finds it when typed (`search`)
         opts.append(
-            {"label": r["name"] if lang == "zh" else f"{r['name_en']} {r['name']}", "value": r["name"]}
+            {"label": r["name"], "value": r["name"]}
+            if lang == "zh"
+            else {"label": r["name_en"], "value": r["name"], "search": f"{r['name_en']} {r['name']}"}
         )
     return opts
 
@@ -227,11 +230,16 @@ def header(lang: str, presenting: bool = False) -> html.Header:
                         **{"aria-pressed": "true" if presenting else "false"},
                     ),
                     html.Button(
-                        t("language", lang),
+                        # the button names the other language in that language
+                        html.Span(t("language", lang), lang="zh") if lang == "en" else t("language", lang),
                         id="lang-toggle",
                         className="button",
                         n_clicks=0,
-                        **{"aria-label": "Switch language / 切换语言"},
+                        **{
+                            "aria-label": "Switch to Chinese"
+                            if lang == "en"
+                            else "Switch language / 切换语言"
+                        },
                     ),
                 ],
             ),
@@ -275,8 +283,8 @@ def export_dialog(lang: str) -> html.Div:
                     labels=dropdown_labels(lang),
                     placeholder=t("export_size_placeholder", lang),
                     options=[
-                        {"label": "A4 横向 / landscape", "value": "a4-landscape"},
-                        {"label": "A4 纵向 / portrait", "value": "a4-portrait"},
+                        {"label": "A4 landscape" if lang == "en" else "A4 横向", "value": "a4-landscape"},
+                        {"label": "A4 portrait" if lang == "en" else "A4 纵向", "value": "a4-portrait"},
                         {"label": "16:9", "value": "16x9"},
                         {"label": "1600×1000", "value": "1600x1000"},
                     ],
@@ -333,6 +341,8 @@ def grid(lang: str) -> dag.AgGrid:
                 "flex": flex,
                 "filter": "agNumberColumnFilter" if f == "revenue" else True,
                 "sortable": True,
+                # a match can quote a Chinese name or the plan's words: marked lang="zh" (assets/grid.js)
+                **({"cellRenderer": "ZhMarked"} if f == "why" and lang == "en" else {}),
             }
             for f, zh, en, flex in cols
         ],
@@ -476,5 +486,17 @@ def page_body(store: Store, state, notices: list[str], opening=None):
 
 
 def footer(store: Store, lang: str):
-    plans = "；".join(f"{p['number']} {p['title']}" for p in store.vocab.plans)
-    return [html.P(t("source_note", lang, plans=plans))]
+    if lang != "en":
+        plans = "；".join(f"{p['number']} {p['title']}" for p in store.vocab.plans)
+        return [html.P(t("source_note", lang, plans=plans))]
+    # English titles, each with the plan's own title beside it as a gloss
+    plans = []
+    for p in store.vocab.plans:
+        plans += [
+            "; " if plans else "",
+            f"{p['number']} {p['title_en']} (",
+            html.Span(p["title"], lang="zh"),
+            ")",
+        ]
+    before, after = t("source_note", lang, plans="\0").split("\0")
+    return [html.P([before, *plans, after])]

@@ -11,7 +11,7 @@ from callbacks.layout import notice_list, page_body
 from callbacks.present import open_link
 from layers.coverage import coverage_phrase
 from layers.filters import SPECS, describe, filter_mask, filters_to_params, parse_filters
-from layers.i18n import t
+from layers.i18n import t, zh_marked
 from layers.page_state import PageState, known_layers, page_query, parse_page, selection_of
 from layers.reader import reader_position
 from layers.store import get_store
@@ -82,10 +82,12 @@ def sync_filters(controls, current, lang):
     phrases += [
         x for x in [coverage_phrase(filters, store.vocab, lang)] if x
     ]  # e.g. no Henan plan for 2016-2020
+    summary = f"{t('shown', lang, n=n, total=len(store.elements))} · {' · '.join(phrases)}"
     # an unchanged filter set must not wake the map, table and details again
     return {
         "filters": params if params != current else no_update,
-        "summary": f"{t('shown', lang, n=n, total=len(store.elements))} · {' · '.join(phrases)}",
+        # on the English page a search typed in Chinese is echoed as Chinese: marked so
+        "summary": zh_marked(summary) if lang == "en" else summary,
         "notices": notice_list(notices, lang) if notices else no_update,
     }
 

@@ -17,6 +17,7 @@ from functools import lru_cache
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx, dcc, html, no_update
 
 from callbacks import guarded
+from layers.headings import heading_en
 from layers.page_state import element_bounds
 from layers.reader import (
     faint_spans,
@@ -83,8 +84,10 @@ def plan_view(plan: str):
 @lru_cache(maxsize=10)
 def plan_html(plan: str, lang: str):
     doc, spans, faint, _ = plan_view(plan)
-    names = {r["id"]: r["name"] for r in plan_records(plan)}
-    return reader_html(doc, spans, faint, names, lang)
+    en = lang == "en"
+    names = {r["id"]: (r["name_en"] if en else r["name"]) for r in plan_records(plan)}
+    titles = get_store().section_titles.get(plan, {}) if en else None
+    return reader_html(doc, spans, faint, names, lang, titles=titles)
 
 
 @lru_cache(maxsize=256)
@@ -127,7 +130,7 @@ def reader_panel(store, state) -> html.Section:
             f"{p['number']} {p['short_en'] if en else p['short']}",
             n_clicks=0,
             id={"type": "reader-open", "plan": p["number"]},
-            title=p["title"],
+            title=p["title_en"] if en else p["title"],
             className="button reader-plan" + (" active" if pos and pos["plan"] == p["number"] else ""),
         )
         for p in store.vocab.plans
@@ -297,7 +300,7 @@ def click_quote(clicks, pos, zoom_options, lang):
     sel, bounds, options = select_element(rid, zoom_options)
     choices = []
     if len(ids) > 1:
-        names = dict(zip(store.elements["id"], store.elements["name"]))
+        names = dict(zip(store.elements["id"], store.elements["name_en" if lang == "en" else "name"]))
         choices = [
             html.Span(tr("choose", lang, n=len(ids))),
             *[
@@ -344,9 +347,13 @@ def focus_note(focus, lang):
     """Say what the map shows while following the text."""
     if not isinstance(focus, dict):
         return ""
-    return tr("focus", lang, n=len(focus.get("ids") or [])) + (
-        f"（{focus['section']}）" if focus.get("section") else ""
-    )
+    note = tr("focus", lang, n=len(focus.get("ids") or []))
+    section = focus.get("section")
+    if not section:
+        return note
+    if lang == "en":
+        return f"{note} ({heading_en(str(focus.get('plan')), section, get_store().section_titles)})"
+    return f"{note}（{section}）"
 
 
 def search_reader(q, pos, lang):

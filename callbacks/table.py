@@ -16,12 +16,6 @@ from layers.store import get_store
 from layers.table import grid_rows, to_csv, to_geojson
 
 
-def prefecture_names_en(store) -> dict:
-    prefs = store.boundaries["prefectures"]
-    provs = store.boundaries["provinces"]
-    return {**dict(zip(prefs["name"], prefs["name_en"])), **dict(zip(provs["name"], provs["name_en"]))}
-
-
 def linked_views(store, filters, lang: str) -> tuple:
     """Table rows and the two charts for one filter set (the page renders them first, callbacks after)."""
     shown = store.elements[filter_mask(store.elements, filters)]
@@ -29,7 +23,7 @@ def linked_views(store, filters, lang: str) -> tuple:
     return (
         grid_rows(shown, store.vocab, lang, q=filters.q),
         counts_by_industry(shown, store.vocab, lang),
-        counts_by_prefecture(shown, lang, prefecture_names_en(store)),
+        counts_by_prefecture(shown, lang, store.place_en),
     )
 
 

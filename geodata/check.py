@@ -58,7 +58,8 @@ def check_startup(records_dir: Path = RECORDS_DIR) -> int:
         return 1
     print(
         f"start-up: {len(store.elements)} elements, {len(dataset.targets)} targets, "
-        f"{len(dataset.lineages)} lineages, {len(store.boundaries['prefectures'])} prefectures: ok"
+        f"{len(dataset.lineages)} lineages, {len(store.boundaries['prefectures'])} prefectures, "
+        f"{sum(len(h) for h in store.section_titles.values())} English heading titles: ok"
     )
     if Path(records_dir).resolve() != RECORDS_DIR:
         return 0  # the reviewed mentions belong to the project's own records

@@ -231,7 +231,7 @@ def _target(v: float) -> str:
     return "—" if v is None or not math.isfinite(v) else f"{v:g}"
 
 
-def _details(diff: pd.DataFrame, plans: dict, lang: str) -> list[str]:
+def _details(diff: pd.DataFrame, plans: dict, lang: str, names_en: dict | None = None) -> list[str]:
     """Per row, what the hover says beyond the name (mostly nothing: it is most of a patch):
     the earlier name of a continued element, and the revenue targets where stated."""
     key = "short_en" if lang == "en" else "short"
@@ -241,7 +241,8 @@ def _details(diff: pd.DataFrame, plans: dict, lang: str) -> list[str]:
     for r in diff.itertuples(index=False):
         text = ""
         if r.state == "continued" and r.a_id != r.id:
-            text += f"<br>{t('diff_from', lang)}: {r.a_name} ({plans[r.a_plan][key]})"
+            earlier = (names_en or {}).get(r.a_id) if lang == "en" else None
+            text += f"<br>{t('diff_from', lang)}: {earlier or r.a_name} ({plans[r.a_plan][key]})"
         a, b = math.isfinite(r.a_revenue_yi), math.isfinite(r.b_revenue_yi)
         if r.state == "continued" and (a or b):
             text += f"<br>{target} {_target(r.a_revenue_yi)} → {_target(r.b_revenue_yi)} {unit}"
@@ -275,7 +276,7 @@ def difference_traces(md, diff: pd.DataFrame, opts: MapOptions, periods: tuple[s
     plans = {p["number"]: p for p in md.vocab.plans}
     pos = pd.Index(elements["id"]).get_indexer(diff["id"])
     names = [_name(n, e, lang) for n, e in zip(diff["name"], diff["name_en"])]
-    details = _details(diff, plans, lang)
+    details = _details(diff, plans, lang, dict(zip(elements["id"], elements["name_en"])))
     states = diff["state"].to_numpy(dtype=object)
     drawn = diff["drawn_as"].to_numpy(dtype=object)
     plan_of = diff["plan_number"].to_numpy(dtype=object)

@@ -25,7 +25,7 @@ import shapely
 from geodata.kinds import AREA_KINDS, KINDS_BY_CODE, LINE_KINDS, POINT_KINDS
 from layers import style
 from layers.display import display_name, fmt_number, fmt_year
-from layers.i18n import KIND_LABELS, label, t
+from layers.i18n import KIND_LABELS, label, metric_label, t
 from layers.labels import (
     Candidate,
     centred_box,
@@ -246,7 +246,10 @@ def base_traces(md: MapData, opts: MapOptions) -> dict:
 def _hover(row, vocab, lang: str) -> str:
     en = lang == "en"
     plan = next(p for p in vocab.plans if p["file"] == row["plan"])
-    places = ("; " if en else "、").join(row["counties"] or row["prefectures"] or row["places"])
+    sfx = "_en" if en else ""
+    places = ("; " if en else "、").join(
+        row["counties" + sfx] or row["prefectures" + sfx] or row["places" + sfx]
+    )
     sectors = sectors_of(row["industries"], vocab.industries)
     inds = ("; " if en else "、").join(vocab.industry(c)["en" if en else "zh"] for c in row["industries"])
     sector_text = (", " if en else "、").join(sector_label(s, lang) for s in sectors)
@@ -258,7 +261,7 @@ def _hover(row, vocab, lang: str) -> str:
             if row["target_year"] and not pd.isna(row["target_year"])
             else ""
         )
-        target = f"<br>{row['revenue_metric']} {fmt_number(row['revenue_yi'], lang)} {unit}{year}"
+        target = f"<br>{metric_label(row['revenue_metric'], lang)} {fmt_number(row['revenue_yi'], lang)} {unit}{year}"
     if not pd.isna(row.get("tier_yi", np.nan)) and row.get("tier_group"):
         # a floor the plan sets for a group the element is listed in: said so, never as its own target
         group = (

@@ -406,8 +406,11 @@ def _mask_prefecture(elements, value):
 
 
 def _opts_prefecture(vocab, lang):
+    # in English the label is English; typing the Chinese name still finds it (`search`)
     return [
-        {"label": f"{en} {name}" if lang == "en" else name, "value": name}
+        {"label": en, "value": name, "search": f"{en} {name}"}
+        if lang == "en"
+        else {"label": name, "value": name}
         for name, _, en in prefecture_table()
     ]
 
@@ -449,8 +452,12 @@ spec_names: dict[str, Callable] = {
 
 
 def _opts_industry(vocab, lang):
+    # the Chinese page keeps the English beside (planners search either); the English page shows English
+    # and still finds an industry by its Chinese name (`search`)
     return [
-        {"label": f"{i['en']} · {i['zh']}" if lang == "en" else f"{i['zh']} · {i['en']}", "value": i["code"]}
+        {"label": i["en"], "value": i["code"], "search": f"{i['en']} {i['zh']} {i['code']}"}
+        if lang == "en"
+        else {"label": f"{i['zh']} · {i['en']}", "value": i["code"]}
         for i in vocab.industries
     ]
 

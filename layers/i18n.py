@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from geodata.kinds import KIND_TABLE
 
 LANGS = ("zh", "en")
@@ -17,6 +19,29 @@ PRECISION_LABELS = {
 COMPOSITION_LABELS = {
     "text": ("规划原文列明", "named in the plan"),
     "outside": ("规划未列明，据外部资料组合", "not listed by the plan; composed from an outside reference"),
+}
+
+# the measures the plans set targets in (records' and targets' `metric`), as the plans name them
+METRIC_LABELS = {
+    "主营业务收入": ("主营业务收入", "main business revenue"),
+    "经营业务收入": ("经营业务收入", "operating revenue"),
+    "业务收入": ("业务收入", "business revenue"),
+    "销售收入": ("销售收入", "sales revenue"),
+    "总收入": ("总收入", "total revenue"),
+    "规模（百亿元）": ("规模（百亿元）", "scale (tens of billions of yuan)"),
+    "产业集群规模": ("产业集群规模", "cluster scale"),
+    "工业增加值": ("工业增加值", "industrial value added"),
+    "增加值": ("增加值", "value added"),
+    "规模以上工业增加值": ("规模以上工业增加值", "value added of industry above designated size"),
+    "工业固定资产投资": ("工业固定资产投资", "industrial fixed-asset investment"),
+    "工业固定资产投资（2011-2015累计）": (
+        "工业固定资产投资（2011-2015累计）",
+        "industrial fixed-asset investment (2011-2015 total)",
+    ),
+    "技术改造投资（2011-2015累计）": (
+        "技术改造投资（2011-2015累计）",
+        "technical upgrading investment (2011-2015 total)",
+    ),
 }
 
 TEXT = {
@@ -43,6 +68,7 @@ TEXT = {
     ),
     "quote": ("规划原文", "The plan's words"),
     "read_more": ("阅读上下文", "Read the passage in context"),
+    "section": ("所在章节", "Section of the plan"),
     "places": ("地点", "Places"),
     "industries": ("产业", "Industries"),
     "revenue_target": ("收入目标", "Revenue target"),
@@ -187,6 +213,30 @@ def dropdown_labels(lang: str = "zh") -> dict:
     return {k: TEXT[v][1 if lang == "en" else 0] for k, v in keys.items()}
 
 
+def metric_label(metric: str, lang: str = "zh") -> str:
+    """A target's measure in the page's language (tests/test_headings.py: every metric has one)."""
+    return label(METRIC_LABELS, metric, lang) if metric else ""
+
+
+CJK_RUN = re.compile(r"[\u3000-\u9fff\uff00-\uffef]+(?:[\s\d.·\-—]*[\u3000-\u9fff\uff00-\uffef]+)*")
+
+
+def zh_marked(text: str) -> list:
+    """English text with its Chinese words (names, terms quoted from the plan) as lang="zh" spans:
+    screen readers say them in Chinese, and the English page's no-Chinese check knows them as glosses."""
+    from dash import html
+
+    out, at = [], 0
+    for m in CJK_RUN.finditer(text or ""):
+        if m.start() > at:
+            out.append(text[at : m.start()])
+        out.append(html.Span(m.group(0), lang="zh"))
+        at = m.end()
+    if at < len(text or ""):
+        out.append(text[at:])
+    return out
+
+
 def label(table: dict, key: str, lang: str = "zh") -> str:
     pair = table.get(key)
     if not pair:
@@ -214,7 +264,7 @@ NOTICE_TEXT = {
     "unknown_year": ("年份“{value}”不在任何规划期内", "no plan period covers the year '{value}'"),
     "bad_min_revenue": (
         "收入目标下限须为 0 至 1,000,000 之间的亿元数，而不是“{value}”",
-        "min_revenue must be a number of 亿元 from 0 to 1,000,000, not '{value}'",
+        "min_revenue must be a number of 100m yuan from 0 to 1,000,000, not '{value}'",
     ),
     "bad_tiers": (
         "“计入层级目标”须为 include 或 exclude，而不是“{value}”",

@@ -555,8 +555,12 @@ def reader_html(
     names: dict[str, str] | None = None,
     lang: str = "zh",
     current: int | None = None,
+    titles: dict[str, str] | None = None,
 ):
     """The plan as Dash components: a table of contents and the text with its marks.
+
+    In English the contents list each heading's English title (`titles`: heading -> English, from
+    geodata/sections_en.yaml) with the plan's Chinese beside it, marked lang="zh" (the text stays Chinese).
 
     Marks carry {"type": "quote-link", "id": first record, "n": k} (k from `mark_runs`) and
     data-ids with every record they quote; uncovered place names are faint spans."""
@@ -639,7 +643,7 @@ def reader_html(
                         [
                             html.Li(
                                 html.A(
-                                    title,
+                                    _toc_label(title, (titles or {}).get(title) if en else None),
                                     href=f"#p-{plan}-{n}",
                                     className=f"toc-link toc-l{level}",
                                     **{"data-target": f"p-{plan}-{n}", "data-n": str(n)},
@@ -653,3 +657,12 @@ def reader_html(
         ],
     )
     return contents, html.Div(body, className="reader-paragraphs", lang="zh-CN", **{"data-plan": plan})
+
+
+def _toc_label(title: str, title_en: str | None):
+    """A contents entry: the heading as written, or its English title with the Chinese beside it."""
+    from dash import html
+
+    if not title_en:
+        return title
+    return [title_en, " ", html.Span(title, lang="zh", className="toc-zh")]

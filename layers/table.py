@@ -135,8 +135,8 @@ def grid_rows(elements: pd.DataFrame, vocab, lang: str = "zh", q: str = "") -> l
                     "short_en" if lang == "en" else "short"
                 ],
                 "period": r.plan_period,
-                "prefectures": sep.join(r.prefectures),
-                "counties": sep.join(r.counties),
+                "prefectures": sep.join(r.prefectures_en if lang == "en" else r.prefectures),
+                "counties": sep.join(r.counties_en if lang == "en" else r.counties),
                 "industries": sep.join(
                     vocab.industry(c)["en" if lang == "en" else "zh"] for c in r.industries
                 ),

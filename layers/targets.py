@@ -16,6 +16,7 @@ import pandas as pd
 from dash import html
 
 from layers.filters import in_period
+from layers.i18n import metric_label
 
 COLUMNS = (
     "id",
@@ -113,12 +114,12 @@ def target_lines(row, lang: str = "zh") -> list[str]:
     own = [t for t in targets if t.get("scope", "element") == "element"]
     tiers = [t for t in targets if t.get("scope") == "tier"]
     lines = [
-        f"{t['metric']} {t['value_yi']:g} {'100m yuan' if en else '亿元'}"
+        f"{metric_label(t['metric'], lang)} {t['value_yi']:g} {'100m yuan' if en else '亿元'}"
         + (f" ({t['year']})" if t["year"] else "")
         for t in own
     ]
     for t in tiers:
-        when = "，".join(x for x in (t["metric"], str(t["year"] or "")) if x)
+        when = "，".join(x for x in (metric_label(t["metric"], lang), str(t["year"] or "")) if x)
         if en:
             lines.append(
                 f"≥ {t['value_yi']:g} (100m yuan), tier of {t['group_en'] or t['group']}"
@@ -180,8 +181,8 @@ def targets_table(rows: list[dict], vocab, lang: str = "zh") -> html.Table:
                     html.Td(_industries(r, vocab, lang)),
                     html.Td(f"{r['value_yi']:,.12g}", className="num"),
                     html.Td(str(r["year"]) if r["year"] else "—"),
-                    html.Td(r["metric"]),
-                    html.Td(html.Q(r["quote"], className="target-quote")),
+                    html.Td(metric_label(r["metric"], lang)),
+                    html.Td(html.Q(r["quote"], className="target-quote", lang="zh")),
                 ],
             )
         )

@@ -191,7 +191,7 @@ def test_details_say_a_tier_is_a_tier(store):
         "≥100 亿元，所列41个县域特色产业集群的层级目标（主营业务收入，2015）"
     ]
     assert target_lines(el.loc["hn12-luohe-food-base"], "en") == [
-        "≥ 500 (100m yuan), tier of the six listed food-industry bases (经营业务收入)"
+        "≥ 500 (100m yuan), tier of the six listed food-industry bases (operating revenue)"
     ]
     own, tier = target_lines(el.loc["hb12-yongnian-fastener-base"], "zh")
     assert own == "主营业务收入 400 亿元 (2015)" and tier.startswith(
