@@ -81,11 +81,36 @@ def replicate(elements, times: int):
     return pd.concat(copies, ignore_index=True).set_geometry("geometry")
 
 
+def as_dash(fn, *args, triggered: str = "filters.data"):
+    """Call a callback function as Dash does on one change: `triggered` is what fired."""
+    from contextvars import copy_context
+
+    from dash._callback_context import context_value
+    from dash._utils import AttributeDict
+
+    def go():
+        context_value.set(AttributeDict(triggered_inputs=[{"prop_id": triggered, "value": None}]))
+        return fn(*args)
+
+    return copy_context().run(go)
+
+
+def map_callback(params: dict, size=(1100, 800)):
+    """The map's callback on a filter change, as Dash calls it, with its Patch serialised as Dash sends it."""
+    from callbacks.map import update_map
+
+    p = as_dash(update_map, params, None, ["labels", "context"], "all", list(size), "zh", None)
+    return to_json(p.to_plotly_json())
+
+
 def filter_change(times: int = 1, n: int = 120, n_naive: int = 40, label: str = "") -> None:
+    from types import SimpleNamespace
+
     from benchmarks.dash_client import random_filters
     from benchmarks.naive import naive_figure
-    from layers.figure import AREA_PATCH_KEYS, MapOptions, element_slots, element_traces
-    from layers.filters import filter_mask, parse_filters
+    from callbacks.map import patch_elements
+    from layers.figure import MapOptions, prepare_map
+    from layers.filters import filter_mask, filters_to_params, parse_filters
     from layers.store import get_store
 
     store = get_store()
@@ -93,18 +118,21 @@ def filter_change(times: int = 1, n: int = 120, n_naive: int = 40, label: str = 
     codes = [i["code"] for i in store.vocab.industries]
     rng = random.Random(7)
     combos = [parse_filters(random_filters(codes, rng), store.vocab)[0] for _ in range(n)]
-    slots = element_slots(store.vocab)
+    if times == 1:  # the callback itself, as Dash runs it
+
+        def change(f):
+            return map_callback(filters_to_params(f))
+    else:  # the same patch over a larger elements table (prepared once, as start-up does)
+        big = SimpleNamespace(map=prepare_map(elements, store.boundaries, store.vocab), vocab=store.vocab)
+
+        def change(f):
+            return to_json(patch_elements(big, filter_mask(elements, f), MapOptions()).to_plotly_json())
+
     ours_t, ours_b, ours_gz = [], [], []
-    element_traces(elements, filter_mask(elements, combos[0]), store.vocab, MapOptions())  # warm caches
+    change(combos[0])  # warm caches
     for f in combos:
         t0 = time.perf_counter()
-        traces = element_traces(elements, filter_mask(elements, f), store.vocab, MapOptions())
-        # what the patch carries: areas send only what is shown, not their shapes
-        ops = [
-            ({k: tr[k] for k in AREA_PATCH_KEYS} if role == "area" else tr)
-            for (role, _), tr in zip(slots, traces)
-        ]
-        body = to_json(ops)
+        body = change(f)
         ours_t.append(time.perf_counter() - t0)
         ours_b.append(len(body))
         ours_gz.append(len(gzip.compress(body.encode())))
@@ -173,11 +201,6 @@ def filter_change(times: int = 1, n: int = 120, n_naive: int = 40, label: str = 
 
 # --- the comparison: one difference patch per filter change vs two whole figures ---------------
 def compare_change(n: int = 60, n_naive: int = 10) -> None:
-    from contextvars import copy_context
-
-    from dash._callback_context import context_value
-    from dash._utils import AttributeDict
-
     from benchmarks.dash_client import random_filters
     from callbacks.compare import update_compare
     from layers.figure import MapOptions, build_figure
@@ -189,13 +212,6 @@ def compare_change(n: int = 60, n_naive: int = 10) -> None:
     rng = random.Random(11)
     combos = [{}] + [random_filters(codes, rng) for _ in range(n - 1)]  # {} first: the largest change
     pair = "2011-2015|2016-2020"
-
-    def as_dash(fn, *args):  # the callback as Dash calls it on a filter change
-        def go():
-            context_value.set(AttributeDict(triggered_inputs=[{"prop_id": "filters.data", "value": None}]))
-            return fn(*args)
-
-        return copy_context().run(go)
 
     sizes, gz, times = [], [], []
     for params in combos:
