@@ -338,7 +338,7 @@ def first_view(browser, port: int) -> tuple[float, int, dict]:
 
 def interactions(browser, ports: dict, actions: int, warm: int = 2) -> dict:
     """Filter clicks and marker clicks, timed in the page, one action on each app in turn."""
-    from benchmarks.browser_bench import filter_click_ms, marker_click_ms, pick_markers, settle, POINTS_JS
+    from benchmarks.browser_bench import POINTS_JS, filter_click_ms, marker_click_ms, pick_markers, settle
     from layers.store import get_store
 
     store = get_store()
@@ -364,7 +364,7 @@ def interactions(browser, ports: dict, actions: int, warm: int = 2) -> dict:
                 out[name]["missed"] += 1
             elif i >= warm:
                 out[name]["filter"].append(ms)
-    for name, (page, _) in pages.items():
+    for page, _ in pages.values():
         page.keyboard.press("Escape")  # close the dropdown before clicking marks
         settle(page)
     for i in range(warm + actions):
