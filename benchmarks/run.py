@@ -498,12 +498,11 @@ print(json.dumps({{"startup_s": t1 - t0, "rss_mb": r0, "rss_after_100_mb": r100,
 
 def startup_memory(n_ours: int = 1000, n_naive: int = 200) -> None:
     ours = STARTUP.format(
-        build="import app",
+        build="import app; app.create_app()",  # the store loads in create_app, as a worker starts
         n=n_ours,
         change=(
-            "from callbacks.map import patch_elements; from layers.figure import MapOptions; "
-            "from plotly.io.json import to_json_plotly; "
-            "to_json_plotly(patch_elements(f, MapOptions()).to_plotly_json())"
+            "from benchmarks.run import map_callback; from layers.filters import filters_to_params; "
+            "map_callback(filters_to_params(f))"
         ),
     )
     naive = STARTUP.format(
