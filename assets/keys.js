@@ -14,9 +14,28 @@
   }
 
   function stepElement(by) {
-    var api = null;
-    try { api = window.dash_ag_grid && window.dash_ag_grid.getApi("grid"); } catch (err) { return false; }
-    if (!api) return false;
+    var lib = window.dash_ag_grid, api = null;
+    try { api = lib && lib.getApi("grid"); } catch (err) { api = null; }
+    if (!api) {  // the table is drawn when first needed (assets/lazy_table.js): draw it, then step
+      if (!lib || !lib.getApiAsync || !document.getElementById("grid")) return false;
+      window.dispatchEvent(new Event("planmap:want-table"));
+      lib.getApiAsync("grid").then(function (ready) {  // the rows arrive just after the grid itself
+        var tries = 0;
+        (function whenFilled() {
+          // then a moment for the grid to apply its selection prop, which would undo a step made before it
+          if (ready.getDisplayedRowCount() > 0) setTimeout(function () {
+            stepIn(ready, by);
+            setTimeout(function () { if (!ready.getSelectedRows().length) stepIn(ready, by); }, 500);
+          }, 300);
+          else if (++tries < 50) setTimeout(whenFilled, 100);
+        })();
+      }, function () {});
+      return true;
+    }
+    return stepIn(api, by);
+  }
+
+  function stepIn(api, by) {
     var nodes = [];
     api.forEachNodeAfterFilterAndSort(function (n) { if (n.data) nodes.push(n); });
     if (!nodes.length) return false;

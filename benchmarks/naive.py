@@ -71,7 +71,8 @@ def naive_app():
 
     from dash import Dash, Input, Output, dcc, html
 
-    from layers.filters import filter_mask, parse_filters
+    from callbacks.layout import filter_control
+    from layers.filters import filter_mask, parse_filters, spec_for
     from layers.passages import find_passage
     from layers.store import get_store
 
@@ -86,16 +87,26 @@ def naive_app():
     app.layout = html.Div(
         [
             dcc.Location(id="url"),
+            # the same industry dropdown as ours: the browser benchmark drives both through it
+            filter_control(spec_for("industry"), store.vocab, "zh", ()),
             dcc.Graph(id="map", style={"height": "800px"}, config={"topojsonURL": "/assets/topojson/"}),
             html.Div(id="details"),
         ]
     )
 
-    @app.callback(Output("map", "figure"), Input("url", "search"), Input("map", "clickData"))
-    def draw(search, click):
+    @app.callback(
+        Output("map", "figure"),
+        Input("url", "search"),
+        Input("f-industry", "value"),
+        Input("map", "clickData"),
+    )
+    def draw(search, industries, click):
         from urllib.parse import parse_qs
 
-        f, _ = parse_filters(parse_qs((search or "").lstrip("?")), store.vocab)
+        params = parse_qs((search or "").lstrip("?"))
+        if industries:
+            params["industry"] = [",".join(industries)]
+        f, _ = parse_filters(params, store.vocab)
         return naive_figure(store.elements, filter_mask(store.elements, f))
 
     @app.callback(Output("details", "children"), Input("map", "clickData"))

@@ -59,9 +59,12 @@ def _note(province: str, f, vocab) -> tuple[str, str]:
 def coverage_gaps(f, vocab, boundaries) -> list[dict]:
     """One note per province left empty by the dataset's coverage: province, text_zh, text_en, lon, lat
     (the province's label point, where the map writes the note)."""
+    gaps = gap_provinces(f, vocab)
+    if not gaps:  # the usual case: nothing to index (set_index copied the provinces on every change)
+        return []
     provs = boundaries["provinces"].set_index("name")
     out = []
-    for province in gap_provinces(f, vocab):
+    for province in gaps:
         zh, en = _note(province, f, vocab)
         row = provs.loc[province]
         out.append(

@@ -133,8 +133,15 @@ def prepare_map(elements: gpd.GeoDataFrame, boundaries: dict, vocab) -> MapData:
         vocab,
         _base_geometry(boundaries),
         {kind: _area_geojson(elements, kind) for kind in AREA_KINDS},
-        {lang: _prepare(elements, vocab, lang) for lang in ("zh", "en")},
+        {lang: _prepared(elements, boundaries, vocab, lang) for lang in ("zh", "en")},
     )
+
+
+def _prepared(elements, boundaries, vocab, lang: str) -> dict:
+    """_prepare's arrays and the prefectures' label names (the label placement reads them on every change)."""
+    prep = _prepare(elements, vocab, lang)
+    prep["prefecture_names"] = [_name(r, lang) for _, r in boundaries["prefectures"].iterrows()]
+    return prep
 
 
 def county_lines(md: MapData) -> tuple[list, list]:
@@ -739,7 +746,7 @@ def _label_traces(md, prep, mask, pm, pelem, sizes, styles, opts, view, w, h, ob
     if "labels" in opts.layers:
         prefs = md.boundaries["prefectures"]
         px, py = project(prefs["label_lon"].to_numpy(), prefs["label_lat"].to_numpy(), view, w, h)
-        names = [_name(r, lang) for _, r in prefs.iterrows()]
+        names = prep["prefecture_names"]
         obstacles = obstacles + [centred_box(x, y, n, 11) for x, y, n in zip(px, py, names)]
     mx, my = project(prep["pt_lon"][pm], prep["pt_lat"][pm], view, w, h)
     marks = np.column_stack([mx, my]) if len(pm) else np.empty((0, 2))

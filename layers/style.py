@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -77,6 +78,7 @@ def area_palette(n: int) -> list[str]:
     return [AREA_PALETTE[i % len(AREA_PALETTE)] for i in range(max(0, n))]
 
 
+@functools.lru_cache(maxsize=256)  # a few palette colours, asked for every shown area on every filter change
 def area_outline(fill: str) -> str:
     """A darker colour of the same hue for an area's outline and label (L* 45, chroma x 1.6)."""
     from layers.colour import (

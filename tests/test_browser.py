@@ -76,6 +76,7 @@ def test_bad_link_shows_notice_not_error(page):
 def test_table_selection_zooms_the_map(page, store):
     open_map(page, "?q=清河羊绒")
     before = page.evaluate("() => document.querySelector('#map .js-plotly-plot').layout.geo.lonaxis.range")
+    page.locator("#grid").scroll_into_view_if_needed()  # as a planner does: the table is drawn when in view
     page.click(".ag-center-cols-container .ag-row >> nth=0")
     page.wait_for_selector("#details mark", timeout=15000)
     page.wait_for_function(

@@ -24,11 +24,14 @@ def _sel(pg):
 
 
 def _grid_filled(pg):
+    # the table is drawn when it first comes into view (assets/lazy_table.js): look at it once, come back
+    pg.evaluate("() => document.getElementById('grid').scrollIntoView({block: 'center'})")
     pg.wait_for_function(
         "() => { try { return dash_ag_grid.getApi('grid').getDisplayedRowCount() > 0; }"
         " catch (e) { return false; } }",
         timeout=30000,
     )
+    pg.evaluate("() => window.scrollTo(0, 0)")
 
 
 def _row_in_grid_viewport(pg, rid):
@@ -219,3 +222,22 @@ def test_export_dialog_takes_the_focus_and_esc_gives_it_back(page):
         " && document.activeElement.id === 'open-export'",
         timeout=10000,
     )
+
+
+def test_the_table_loads_when_first_needed(page, store):
+    """The grid's code is not part of the first view; scrolling to the table, or J, draws it with its rows."""
+    chunks = []
+    page.on("request", lambda r: chunks.append(r.url) if "async-community" in r.url else None)
+    open_map(page)
+    page.wait_for_timeout(1000)
+    assert not chunks, "the table's code came with the first view"
+    page.keyboard.press("j")  # from the page itself: the first row of the table's order is selected
+    page.wait_for_function("() => new URLSearchParams(location.search).get('sel')", timeout=30000)
+    assert chunks
+    first = page.evaluate(GRID_IDS_JS)[0]
+    assert _sel(page) == first
+    page.evaluate("() => document.getElementById('grid').scrollIntoView({block: 'center'})")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#grid .ag-center-cols-container [row-id]').length > 5", timeout=15000
+    )
+    assert page.evaluate("() => dash_ag_grid.getApi('grid').getDisplayedRowCount()") == len(store.elements)
