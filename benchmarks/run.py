@@ -129,7 +129,9 @@ def filter_change(times: int = 1, n: int = 120, n_naive: int = 40, label: str = 
             return to_json(patch_elements(big, filter_mask(elements, f), MapOptions()).to_plotly_json())
 
     ours_t, ours_b, ours_gz = [], [], []
-    change(combos[0])  # warm caches, and build the search index of this table (once per table, not per change)
+    change(
+        combos[0]
+    )  # warm caches, and build the search index of this table (once per table, not per change)
     change(parse_filters({"q": "钢铁"}, store.vocab)[0])
     for f in combos:
         t0 = time.perf_counter()

@@ -238,6 +238,7 @@ def test_the_table_loads_when_first_needed(page, store):
     assert _sel(page) == first
     page.evaluate("() => document.getElementById('grid').scrollIntoView({block: 'center'})")
     page.wait_for_function(
-        "() => document.querySelectorAll('#grid .ag-center-cols-container [row-id]').length > 5", timeout=15000
+        "() => document.querySelectorAll('#grid .ag-center-cols-container [row-id]').length > 5",
+        timeout=15000,
     )
     assert page.evaluate("() => dash_ag_grid.getApi('grid').getDisplayedRowCount()") == len(store.elements)
