@@ -34,6 +34,7 @@ from layers.labels import (
     map_box,
     place_labels,
     project,
+    text_size,
     unproject,
 )
 from layers.sectors import primary_sector, sector_label, sectors_of
@@ -423,25 +424,51 @@ def frame_size(size: tuple[int, int], legend: str = "auto") -> tuple[int, int]:
     return (int(w - LEGEND_W), int(h)) if legend_beside(size, legend) else (int(w), int(h))
 
 
-def _view_size(opts: MapOptions) -> tuple[tuple[float, float, float, float], float, float]:
+def _view_size(
+    opts: MapOptions, legend_w: float = 0.0
+) -> tuple[tuple[float, float, float, float], float, float]:
+    """The ranges and the frame plotly draws: a legend beside the frame wider than LEGEND_W pushes
+    plotly's right margin out (automargin), so the frame is what the legend leaves."""
     rng = plotly_ranges(opts.view)  # the ranges plotly is given: labels are projected as it projects
     view = (rng["lon"][0], rng["lat"][0], rng["lon"][1], rng["lat"][1])
     w, h = frame_size(opts.size, opts.legend)
+    if legend_beside(opts.size, opts.legend):
+        w = min(w, opts.size[0] - math.ceil(legend_w))
     return view, float(w), float(h)
 
 
 LEGEND_W = 200.0  # px: the widest sector name plus its swatch
+LEGEND_FONT = 11
+# plotly's legend box around its texts, px (measured in chromium): swatch and gap before an entry's
+# text, the indent of a group title, the padding after the widest text
+LEGEND_ITEM_X, LEGEND_TITLE_X, LEGEND_PAD_R = 41.0, 6.0, 7.0
 
 
-def legend_corner(marks_px: np.ndarray, n_entries: int, w: float, h: float) -> tuple[str, tuple]:
+def legend_width(traces) -> float:
+    """The width plotly gives the legend of these traces: its widest entry or group title (estimated
+    text widths, exact for CJK, generous for Latin)."""
+    widest = 0.0
+    for tr in traces:
+        if not tr.get("showlegend") or not tr.get("name"):
+            continue
+        widest = max(widest, LEGEND_ITEM_X + text_size(tr["name"], LEGEND_FONT)[0])
+        title = (tr.get("legendgrouptitle") or {}).get("text") or ""
+        widest = max(widest, LEGEND_TITLE_X + text_size(title, LEGEND_FONT)[0])
+    return widest + LEGEND_PAD_R if widest else 0.0
+
+
+def legend_corner(
+    marks_px: np.ndarray, n_entries: int, w: float, h: float, legend_w: float = LEGEND_W
+) -> tuple[str, tuple]:
     """The corner whose legend-sized box covers the fewest marks (the size key keeps bottom left).
 
     -> (corner, box px). Ties keep the order top-right, top-left, bottom-right."""
     lh = min(h, 24.0 + 18.0 * n_entries)
+    lw = max(LEGEND_W, legend_w)
     boxes = {
-        "top-right": (w - LEGEND_W, 0.0, w, lh),
-        "top-left": (0.0, 0.0, LEGEND_W, lh),
-        "bottom-right": (w - LEGEND_W, h - lh, w, h),
+        "top-right": (w - lw, 0.0, w, lh),
+        "top-left": (0.0, 0.0, lw, lh),
+        "bottom-right": (w - lw, h - lh, w, h),
     }
 
     def covered(b):
@@ -452,6 +479,16 @@ def legend_corner(marks_px: np.ndarray, n_entries: int, w: float, h: float) -> t
 
     corner = min(boxes, key=lambda c: covered(boxes[c]))
     return corner, boxes[corner]
+
+
+def _size_key_box(key: dict, title: str, w: float, h: float) -> tuple[float, float, float, float]:
+    """The frame pixels the size key covers, its title included (it may be wider than the circles).
+
+    The key is anchored at paper (0.01, 0.02) from the frame's lower-left corner (layers/size_key.py)."""
+    if not key["height_px"]:
+        return (0.0, h, 0.0, h)
+    width = max(key["width_px"], 6 + text_size(title, 11)[0])
+    return (0.0, h - 0.02 * h - key["height_px"] - 2, 0.01 * w + width + 2, h)
 
 
 def legend_position(corner: str) -> dict:
@@ -655,14 +692,15 @@ def _element_parts(md: MapData, mask: np.ndarray, opts: MapOptions) -> dict:
         if len(shown_rev)
         else {"shapes": [], "annotations": [], "width_px": 0, "height_px": 0}
     )
-    view, w, h = _view_size(opts)
+    legend_w = legend_width(traces.values())
+    view, w, h = _view_size(opts, legend_w)
     mx, my = project(prep["pt_lon"][pm], prep["pt_lat"][pm], view, w, h)
-    obstacles = [(0.0, h - key["height_px"] - 4, key["width_px"] + 8, h)]
+    obstacles = [_size_key_box(key, t("legend_size", lang), w, h)]
     if legend_beside(opts.size, opts.legend):
         legend = dict(x=1.0, xanchor="left", y=1.0, yanchor="top")  # in the right margin, over no data
     else:
         corner, legend_box = legend_corner(
-            np.column_stack([mx, my]) if len(pm) else np.empty((0, 2)), legend_entries + 3, w, h
+            np.column_stack([mx, my]) if len(pm) else np.empty((0, 2)), legend_entries + 3, w, h, legend_w
         )
         legend = legend_position(corner)
         obstacles.append(legend_box)

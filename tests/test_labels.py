@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from layers.labels import (
+    BOTTOM_EM,
     Candidate,
     centred_box,
     label_budget,
@@ -122,7 +123,8 @@ def test_first_choice_is_right_of_the_marker_at_its_edge():
     w, h = text_size("邯郸", 10)
     assert p.textposition == "middle right" and not p.leader
     assert p.box == pytest.approx((108, 100 - h / 2, 108 + w, 100 + h / 2))
-    assert (p.x, p.y) == pytest.approx((108, 100))  # where plotly starts a "middle right" text
+    # where plotly starts a "middle right" text: its font box reaches further above the point than below
+    assert (p.x, p.y) == pytest.approx((108, 100 + h / 2 - BOTTOM_EM[0] * 10))
 
 
 def test_falls_back_further_out_with_a_leader_line():
@@ -143,8 +145,10 @@ def test_label_at_the_frame_edge_goes_inwards():
 
 
 def test_text_size_cjk_wider_than_latin():
-    assert text_size("石家庄", 12) == pytest.approx((36, 14.4))
-    assert text_size("ABC1", 10) == pytest.approx((22, 12))
+    # the font's box as chromium measures it: 1 em per CJK glyph, Latin letters by their own widths
+    assert text_size("石家庄", 11) == pytest.approx((33, 16))
+    assert text_size("ABC1", 10) == pytest.approx((25.5, 160 / 11))
+    assert text_size("ill", 10)[0] < text_size("mmm", 10)[0] / 2
 
 
 def test_budget_adapts_to_zoom():
