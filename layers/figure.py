@@ -63,6 +63,8 @@ class MapOptions:
     legend: str = (
         "auto"  # auto: beside the frame when there is room, else the emptiest corner; none: the caller's
     )
+    # boxes in frame fractions (x0, y0, x1, y1, y up) the labels must leave free: a snapshot's legend
+    keep_clear: tuple = ()
 
 
 def _rings(geom) -> tuple[list, list]:
@@ -704,6 +706,7 @@ def _element_parts(md: MapData, mask: np.ndarray, opts: MapOptions) -> dict:
         )
         legend = legend_position(corner)
         obstacles.append(legend_box)
+    obstacles += [(x0 * w, (1 - y1) * h, x1 * w, (1 - y0) * h) for x0, y0, x1, y1 in opts.keep_clear]
     traces.update(_label_traces(md, prep, mask, pm, pelem, sizes, styles, opts, view, w, h, obstacles))
     notes = list(opts.notes)
     traces[slot_name("notes", "")] = dict(
