@@ -420,6 +420,7 @@ def page_body(store: Store, state, notices: list[str]):
                             present_pieces(
                                 state
                             ),  # the views bar, the presentation caption, the manage dialog
+                            dcc.Store(id="map-sent", data={}),  # what the map holds (callbacks/map.py)
                         ],
                     ),
                     html.Aside(

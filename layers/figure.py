@@ -12,6 +12,7 @@ The figure's traces come in two blocks:
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from dataclasses import dataclass
@@ -302,6 +303,7 @@ def element_slots(vocab=None) -> list[tuple[str, str]]:
 
 
 TOP_TRACES = ("prefecture_labels", "highlight")  # drawn over the elements
+LABEL_SLOTS = ("labels-marks", "labels-areas", "leaders")  # what a selection re-places
 
 
 def slot_name(role: str, key: str) -> str:
@@ -410,7 +412,13 @@ def _cluster(prep: dict, pm: np.ndarray, colour: np.ndarray, size: np.ndarray, l
 def _area_styles(prep: dict, mask: np.ndarray) -> dict[int, dict]:
     """Element row -> its fill, outline and dash: each shown area its own, zones first, then belts, groups."""
     rows = [k for kind in AREA_KINDS for k in np.nonzero(prep["areas"][kind] & mask)[0]]
-    return {k: style.area_style(i) for i, k in enumerate(rows)}
+    return {k: _area_style(i) for i, k in enumerate(rows)}
+
+
+# the i-th area's style and an outline's label colour never change: computed once (colour-space
+# conversions were a third of a selection change's time)
+_area_style = functools.lru_cache(maxsize=None)(style.area_style)
+_area_outline = functools.lru_cache(maxsize=None)(style.area_outline)
 
 
 def legend_beside(size: tuple[int, int], legend: str = "auto") -> bool:
@@ -513,8 +521,11 @@ def element_traces(md: MapData, mask: np.ndarray, opts: MapOptions) -> list[dict
     return _element_parts(md, mask, opts)["traces"]
 
 
-def _element_parts(md: MapData, mask: np.ndarray, opts: MapOptions) -> dict:
-    """The element traces plus the layout pieces that go with them (size key shapes and annotations)."""
+def _element_parts(md: MapData, mask: np.ndarray, opts: MapOptions, labels_only: bool = False) -> dict:
+    """The element traces plus the layout pieces that go with them (size key shapes and annotations).
+
+    labels_only: what a selection changes (the same elements, their labels re-placed): the label
+    traces and the legend's place; the marks, areas and lines are not built."""
     lang, vocab = opts.lang, md.vocab
     prep = md.prepared[lang]
     traces: dict[str, dict] = {}
@@ -523,7 +534,7 @@ def _element_parts(md: MapData, mask: np.ndarray, opts: MapOptions) -> dict:
     styles = _area_styles(prep, mask)
     n_areas = len(styles)
     alpha = style.area_fill_alpha(n_areas)
-    for kind in AREA_KINDS:
+    for kind in () if labels_only else AREA_KINDS:
         rows = np.nonzero(prep["areas"][kind] & mask)[0]
         n = len(rows)
         fills = [styles[k]["fill"] for k in rows]
@@ -547,7 +558,7 @@ def _element_parts(md: MapData, mask: np.ndarray, opts: MapOptions) -> dict:
     for kind in LINE_KINDS:
         rows = np.nonzero(prep["lines"][kind] & mask)[0]
         lons, lats, ids, texts = [], [], [], []
-        for k in rows:
+        for k in () if labels_only else rows:  # the legend needs only whether there are any
             xy = prep["line_xy"][k]
             lons += [*xy[:, 0].tolist(), None]
             lats += [*xy[:, 1].tolist(), None]
@@ -593,7 +604,7 @@ def _element_parts(md: MapData, mask: np.ndarray, opts: MapOptions) -> dict:
     lons, lats = prep["pt_lon"][pm], prep["pt_lat"][pm]
     slot_of = {k: i for i, k in enumerate(keys)}
     slot = np.array([slot_of.get(c, N_COLOUR_SLOTS) for c in colour_key], dtype=int)
-    for i in range(N_COLOUR_SLOTS + 1):
+    for i in range(0 if labels_only else N_COLOUR_SLOTS + 1):
         idx = np.nonzero(slot == i)[0]
         colour = cmap[keys[i]] if i < len(keys) else style.NO_INDUSTRY_COLOUR
         traces[slot_name("points", str(i) if i < N_COLOUR_SLOTS else "other")] = dict(
@@ -708,6 +719,13 @@ def _element_parts(md: MapData, mask: np.ndarray, opts: MapOptions) -> dict:
         obstacles.append(legend_box)
     obstacles += [(x0 * w, (1 - y1) * h, x1 * w, (1 - y0) * h) for x0, y0, x1, y1 in opts.keep_clear]
     traces.update(_label_traces(md, prep, mask, pm, pelem, sizes, styles, opts, view, w, h, obstacles))
+    if labels_only:
+        names = LABEL_SLOTS
+        return {
+            "traces": {n: dict(traces[n], uid=n) for n in names},
+            "legend": legend,
+            "margin_r": int(opts.size[0] - w),
+        }
     notes = list(opts.notes)
     traces[slot_name("notes", "")] = dict(
         type="scattergeo",
@@ -804,8 +822,6 @@ def _label_traces(md, prep, mask, pm, pelem, sizes, styles, opts, view, w, h, ob
     ]
     # with no marks shown, the areas are the subject: name as many as fit
     area_budget = AREA_LABEL_BUDGET if len(pm) else 3 * AREA_LABEL_BUDGET
-    placed_areas = place_labels(area_cands, obstacles, w, h, area_budget, frame=frame, marks=marks)
-    taken = obstacles + [p.box for p in placed_areas]
     first = {}
     for j, k in enumerate(pelem):  # one label per element, at its first mark
         first.setdefault(k, j)
@@ -823,7 +839,13 @@ def _label_traces(md, prep, mask, pm, pelem, sizes, styles, opts, view, w, h, ob
         )
         for k, j in first.items()
     ]
-    placed = place_labels(cands, taken, w, h, budget, frame=frame, marks=marks)
+    # the selected mark is named before the areas, which would otherwise take its spot
+    chosen = place_labels([c for c in cands if c.selected], obstacles, w, h, 1, frame=frame, marks=marks)
+    obstacles = obstacles + [p.box for p in chosen]
+    placed_areas = place_labels(area_cands, obstacles, w, h, area_budget, frame=frame, marks=marks)
+    taken = obstacles + [p.box for p in placed_areas]
+    rest = [c for c in cands if not c.selected and c.text not in {p.text for p in chosen}]
+    placed = chosen + place_labels(rest, taken, w, h, budget - len(chosen), frame=frame, marks=marks)
 
     def text_trace(items, colours, name):
         lon, lat = unproject([p.x for p in items], [p.y for p in items], view, w, h) if items else ([], [])
@@ -842,7 +864,7 @@ def _label_traces(md, prep, mask, pm, pelem, sizes, styles, opts, view, w, h, ob
         )
 
     row_of = {prep["ids"][k]: k for k in area_rows}
-    area_colours = [style.area_outline(styles[row_of[p.key]]["fill"]) for p in placed_areas]
+    area_colours = [_area_outline(styles[row_of[p.key]]["fill"]) for p in placed_areas]
     lead_lon, lead_lat = [], []
     for p in placed + placed_areas:
         if p.leader:
@@ -1019,3 +1041,9 @@ def layout_patch(md: MapData, shown_mask: np.ndarray, opts: MapOptions) -> dict:
         "legend": parts["legend"],
         "margin_r": parts["margin_r"],
     }
+
+
+def label_patch(md: MapData, shown_mask: np.ndarray, opts: MapOptions) -> dict:
+    """What a selection changes beside the ring: the label traces (the selected element is named first)
+    and the legend's place. -> {"traces": {slot name: trace}, "legend", "margin_r"}"""
+    return _element_parts(md, shown_mask, opts, labels_only=True)

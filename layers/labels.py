@@ -164,18 +164,18 @@ def priority(c: Candidate) -> tuple:
     return (not c.selected, rev, kind, c.key, c.text)
 
 
-def _hits(box, boxes: np.ndarray) -> bool:
-    if not len(boxes):
-        return False
-    x0, y0, x1, y1 = box
-    return bool(
-        (
-            (boxes[:, 0] < x1 + GAP)
-            & (x0 - GAP < boxes[:, 2])
-            & (boxes[:, 1] < y1 + GAP)
-            & (y0 - GAP < boxes[:, 3])
-        ).any()
-    )
+def _hits(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """For each box (k x 4), whether it comes within GAP of any of `others` (one numpy pass for all
+    of a label's positions: a selection re-places the labels, and this was most of its time)."""
+    if not len(others):
+        return np.zeros(len(boxes), dtype=bool)
+    b, o = boxes[:, None, :], others[None, :, :]
+    return (
+        (o[..., 0] < b[..., 2] + GAP)
+        & (b[..., 0] - GAP < o[..., 2])
+        & (o[..., 1] < b[..., 3] + GAP)
+        & (b[..., 1] - GAP < o[..., 3])
+    ).any(axis=1)
 
 
 def _covered(box, marks: np.ndarray, own: tuple[float, float]) -> int:
@@ -235,13 +235,13 @@ def place_labels(
         near = c.radius + PAD
         tries = [(d, near, False) for d in DIRECTIONS]
         tries += [(d, near + DISPLACE_EM * c.font_size, True) for d in DIRECTIONS]
+        boxes = np.array([_box(c.x, c.y, w, h, direction, gap) for direction, gap, _ in tries])
+        free = (boxes[:, 0] >= fx0) & (boxes[:, 1] >= fy0) & (boxes[:, 2] <= fx1) & (boxes[:, 3] <= fy1)
+        free &= ~_hits(boxes, taken) & ~_hits(boxes, blocked)
         best = None
-        for direction, gap, leader in tries:
-            box = _box(c.x, c.y, w, h, direction, gap)
-            if box[0] < fx0 or box[1] < fy0 or box[2] > fx1 or box[3] > fy1:
-                continue
-            if _hits(box, taken) or _hits(box, blocked):
-                continue
+        for i in np.nonzero(free)[0]:
+            direction, _, leader = tries[i]
+            box = tuple(float(v) for v in boxes[i])
             hidden = _covered(box, centres, (c.x, c.y))
             if best is None or hidden < best[0]:
                 best = (hidden, direction, box, leader)

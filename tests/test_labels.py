@@ -284,3 +284,22 @@ def test_frame_limits_labels_to_the_drawn_map():
 def test_a_name_is_labelled_once():
     twins = [Candidate("石家庄国家生物产业基地", 200, 200 + 60 * i, 5, 12, key=f"t{i}") for i in range(2)]
     assert [p.key for p in place_labels(twins, [], 800, 600, 5)] == ["t0"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_selection_re_places_the_labels_as_a_full_rebuild_does(store, lang):
+    """A selection computes only the labels (layers.figure.label_patch): they must be exactly the labels
+    the whole figure would carry, the selected element named first."""
+    from layers.figure import LABEL_SLOTS, MapOptions, element_slots, label_patch, layout_patch, slot_name
+    from layers.filters import Filters, filter_mask
+
+    mask = filter_mask(store.elements, Filters(plan=("000",)))
+    rid = store.elements[mask & store.elements["drawn_as"].eq("point")]["id"].iloc[-1]
+    opts = MapOptions(lang=lang, selected=rid, size=(588, 568))
+    full = layout_patch(store.map, mask, opts)
+    by_name = dict(zip((slot_name(r, k) for r, k in element_slots()), full["traces"]))
+    quick = label_patch(store.map, mask, opts)
+    assert set(quick["traces"]) == set(LABEL_SLOTS)
+    assert all(quick["traces"][n] == by_name[n] for n in LABEL_SLOTS)
+    assert quick["legend"] == full["legend"] and quick["margin_r"] == full["margin_r"]
+    assert quick["traces"]["labels-marks"]["customdata"][0] == [rid]
