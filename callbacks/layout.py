@@ -74,6 +74,7 @@ def control_options(store: Store, lang: str) -> dict:
             {"label": t("layer_labels", lang), "value": "labels"},
             {"label": t("layer_counties", lang), "value": "counties"},
             {"label": t("layer_context", lang), "value": "context"},
+            {"label": t("layer_rivers", lang), "value": "rivers"},
         ],
         "zoom": zoom_options(store, lang),
         "compare": [

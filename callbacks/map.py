@@ -143,6 +143,7 @@ def update_map(filters_data, selection, layers, zoom, size, lang, extent, sent=N
         p["data"][index["counties"]]["visible"] = "counties" in opts.layers
         for name in ("context", "context_labels"):
             p["data"][index[name]]["visible"] = "context" in opts.layers
+        p["data"][index["rivers"]]["visible"] = "rivers" in opts.layers
         p["data"][index["prefecture_labels"]]["visible"] = "labels" in opts.layers
     # a new zoom target (or a new frame shape) sets the ranges; the user's own pans never come back
     if ("f-zoom" in fired and zoom not in panned(extent)) or "map-size" in fired:

@@ -41,9 +41,10 @@ from layers.labels import (
 from layers.sectors import primary_sector, sector_label, sectors_of
 from layers.size_key import size_key_layout
 
-BASE_TRACES = ("context", "prefectures", "counties", "province_borders", "context_labels")
+BASE_TRACES = ("context", "prefectures", "rivers", "counties", "province_borders", "context_labels")
 N_BASE = len(BASE_TRACES)
-DEFAULT_LAYERS = ("labels", "context")  # county borders are off until asked for
+DEFAULT_LAYERS = ("labels", "context", "rivers")  # county borders are off until asked for
+RIVER_COLOUR = "#a9cbe6"  # pale blue, thin: a background the marks stand on
 DEFAULT_RANGE = {"lon": (109.6, 121.2), "lat": (31.0, 43.0)}
 
 
@@ -110,7 +111,19 @@ def _base_geometry(boundaries: dict[str, gpd.GeoDataFrame]) -> dict:
         "prefectures": _geojson(boundaries["prefectures"], "name"),
         "counties": _lines_of(shapely.set_precision(boundaries["counties"].geometry.values, 1e-3)),
         "borders": _lines_of(shapely.set_precision(outline.geometry.values, 1e-3)),
+        "rivers": _paths(boundaries["rivers"].geometry.values) if "rivers" in boundaries else ([], []),
     }
+
+
+def _paths(lines) -> tuple[list, list]:
+    """LineStrings as None-separated lon/lat lists."""
+    lons, lats = [], []
+    for g in lines:
+        for part in getattr(g, "geoms", [g]):
+            xy = np.asarray(part.coords)
+            lons += [*xy[:, 0].tolist(), None]
+            lats += [*xy[:, 1].tolist(), None]
+    return lons, lats
 
 
 @dataclass(frozen=True)
@@ -192,6 +205,17 @@ def base_traces(md: MapData, opts: MapOptions) -> dict:
         name="prefectures",
         showlegend=False,
     )
+    rlon, rlat = geom["rivers"]
+    rivers = go.Scattergeo(
+        lon=rlon,
+        lat=rlat,
+        mode="lines",
+        line=dict(color=RIVER_COLOUR, width=1.0),
+        hoverinfo="skip",
+        name="rivers",
+        showlegend=False,
+        visible="rivers" in opts.layers,
+    )
     clon, clat = geom["counties"] if "counties" in opts.layers else ([], [])
     county_lines = go.Scattergeo(
         lon=clon,
@@ -239,6 +263,7 @@ def base_traces(md: MapData, opts: MapOptions) -> dict:
     return {
         "context": context,
         "prefectures": prefectures,
+        "rivers": rivers,
         "counties": county_lines,
         "province_borders": borders,
         "context_labels": ctx_labels,

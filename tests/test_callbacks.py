@@ -10,7 +10,7 @@ from dash.exceptions import PreventUpdate
 
 from callbacks import details, export, page, present, table
 from callbacks import map as map_cb
-from layers.figure import N_BASE, element_slots, slot_name, trace_index
+from layers.figure import DEFAULT_LAYERS, N_BASE, element_slots, slot_name, trace_index
 from layers.filters import SPECS
 
 
@@ -64,7 +64,7 @@ def test_sync_filters_canonical_and_link(store):
     assert data == {"industry": "steel", "period": "2011-2015", "min_revenue": "1000", "province": "hebei"}
     assert "显示" in out["summary"] and "钢铁" in out["summary"]
     search = run(
-        page.sync_link, "filters.data", data, ["labels", "context"], "河北省", "", None, None, None, "zh"
+        page.sync_link, "filters.data", data, list(DEFAULT_LAYERS), "河北省", "", None, None, None, "zh"
     )
     assert (
         search
@@ -476,3 +476,11 @@ def test_export_preview_draws_the_page_small_before_rendering(store):
     png = base64.b64decode(img.src.split(",", 1)[1])
     w, h = struct.unpack(">II", png[16:24])
     assert w == export.PREVIEW_WIDTH and abs(h / w - 1123 / 794) < 0.02  # portrait proportions
+
+
+def test_switching_the_rivers_layer_patches_only_its_visibility(store):
+    index = trace_index(store.vocab)
+    for layers, shown in ((["labels", "context"], False), (["labels", "rivers"], True)):
+        p, _ = run(map_cb.update_map, "f-layers.value", {}, None, layers, "all", None, "zh", None)
+        ops = {tuple(op["location"]): op["params"]["value"] for op in p.to_plotly_json()["operations"]}
+        assert ops[("data", index["rivers"], "visible")] is shown
