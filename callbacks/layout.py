@@ -77,6 +77,7 @@ def control_options(store: Store, lang: str) -> dict:
             {"label": t("layer_labels", lang), "value": "labels"},
             {"label": t("layer_counties", lang), "value": "counties"},
             {"label": t("layer_context", lang), "value": "context"},
+            {"label": t("layer_rivers", lang), "value": "rivers"},
         ],
         "zoom": zoom_options(store, lang),
         "compare": [
@@ -428,6 +429,7 @@ def page_body(store: Store, state, notices: list[str], opening=None):
                             ),
                             # the views bar, the presentation caption, the manage dialog
                             present_pieces(state, opening),
+                            dcc.Store(id="map-sent", data={}),  # what the map holds (callbacks/map.py)
                         ],
                     ),
                     html.Aside(

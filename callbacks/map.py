@@ -4,19 +4,24 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from dash import Input, Output, Patch, State, ctx, no_update
+from plotly.io.json import to_json_plotly
 
 from callbacks import guarded
 from callbacks.page import filters_from
 from layers.coverage import coverage_notes
 from layers.figure import (
     AREA_PATCH_KEYS,
+    LABEL_SLOTS,
     MapOptions,
     county_lines,
     element_slots,
     fit_view,
     frame_size,
     highlight_trace,
+    label_patch,
     layout_patch,
     plotly_ranges,
     slot_name,
@@ -53,28 +58,58 @@ def map_size(size) -> tuple[int, int]:
     return MapOptions().size
 
 
-def patch_elements(store, mask, opts: MapOptions, p: Patch | None = None) -> Patch:
-    """Only the element slots and the size key change; the boundaries stay in the browser."""
+def digest(value) -> str:
+    """A short fingerprint of a patched value, kept in the browser (map-sent) to skip unchanged traces."""
+    return hashlib.blake2b(to_json_plotly(value).encode(), digest_size=4).hexdigest()
+
+
+def sent_digests(sent) -> dict:
+    """The fingerprints of what the browser's map holds (a bad store: none, so everything is sent)."""
+    if not isinstance(sent, dict):
+        return {}
+    return {k: v for k, v in sent.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def patch_slots(p: Patch, index: dict, values: dict, sent: dict, roles: dict | None = None) -> dict:
+    """Assign each named trace (or, for areas, their shown fields) unless the browser holds it already.
+
+    -> the fingerprints now in the browser."""
+    now = {}
+    for name, tr in values.items():
+        area = (roles or {}).get(name) == "area"
+        value = {k: tr[k] for k in AREA_PATCH_KEYS} if area else tr
+        now[name] = digest(value)
+        if sent.get(name) == now[name]:
+            continue  # unchanged: the browser keeps it (an industry filter leaves most key traces alone)
+        if area:  # the areas' geometry is constant: send what is shown, not the shapes
+            for k, v in value.items():
+                p["data"][index[name]][k] = v
+        else:
+            p["data"][index[name]] = value
+    return now
+
+
+def patch_elements(store, mask, opts: MapOptions, p: Patch | None = None, sent=None) -> tuple[Patch, dict]:
+    """Only the element slots and the size key change; the boundaries stay in the browser, and so do
+    the slots it holds already (`sent`: their fingerprints). -> (patch, fingerprints now held)."""
     index = trace_index(store.vocab)
     parts = layout_patch(store.map, mask, opts)
     p = Patch() if p is None else p
-    for (role, key), tr in zip(element_slots(), parts["traces"]):
-        j = index[slot_name(role, key)]
-        if role == "area":  # the areas' geometry is constant: send what is shown, not the shapes
-            for k in AREA_PATCH_KEYS:
-                p["data"][j][k] = tr[k]
-        else:
-            p["data"][j] = tr
+    names = [slot_name(role, key) for role, key in element_slots()]
+    roles = {slot_name(role, key): role for role, key in element_slots()}
+    now = patch_slots(p, index, dict(zip(names, parts["traces"])), sent_digests(sent), roles)
     p["layout"]["shapes"] = parts["shapes"]
     p["layout"]["annotations"] = parts["annotations"]
     for k, v in parts["legend"].items():
         p["layout"]["legend"][k] = v
     p["layout"]["margin"]["r"] = parts["margin_r"]
-    return p
+    return p, now
 
 
-def update_map(filters_data, selection, layers, zoom, size, lang, extent):
-    """Filters, selection, layers, zoom or the map's size changed: patch what they touch."""
+def update_map(filters_data, selection, layers, zoom, size, lang, extent, sent=None):
+    """Filters, selection, layers, zoom or the map's size changed: patch what they touch.
+
+    -> (patch, fingerprints of the element traces the browser then holds)."""
     store = get_store()
     index = trace_index(store.vocab)
     filters = filters_from(filters_data)
@@ -86,14 +121,14 @@ def update_map(filters_data, selection, layers, zoom, size, lang, extent):
     opts = map_options(store, selection, layers, lang, size, filters, view)
     p = Patch()
     mask = filter_mask(store.elements, filters)
+    held = sent_digests(sent)
     if fired & {"filters", "f-layers"}:
         # the elements, and their labels (placed for this view, size and layers)
-        p = patch_elements(store, mask, opts, p)
+        p, now = patch_elements(store, mask, opts, p, held)
+        held = {**held, **now}
     elif fired & {"selection", "f-zoom", "map-size"}:  # same elements: only their labels move
-        parts = layout_patch(store.map, mask, opts)
-        traces = dict(zip((slot_name(r, k) for r, k in element_slots()), parts["traces"]))
-        for name in ("labels-marks", "labels-areas", "leaders"):
-            p["data"][index[name]] = traces[name]
+        parts = label_patch(store.map, mask, opts)
+        held = {**held, **patch_slots(p, index, {n: parts["traces"][n] for n in LABEL_SLOTS}, held)}
         for k, v in parts["legend"].items():  # a new frame may have another empty corner
             p["layout"]["legend"][k] = v
         p["layout"]["margin"]["r"] = parts["margin_r"]
@@ -108,6 +143,7 @@ def update_map(filters_data, selection, layers, zoom, size, lang, extent):
         p["data"][index["counties"]]["visible"] = "counties" in opts.layers
         for name in ("context", "context_labels"):
             p["data"][index[name]]["visible"] = "context" in opts.layers
+        p["data"][index["rivers"]]["visible"] = "rivers" in opts.layers
         p["data"][index["prefecture_labels"]]["visible"] = "labels" in opts.layers
     # a new zoom target (or a new frame shape) sets the ranges; the user's own pans never come back
     if ("f-zoom" in fired and zoom not in panned(extent)) or "map-size" in fired:
@@ -115,7 +151,7 @@ def update_map(filters_data, selection, layers, zoom, size, lang, extent):
         p["layout"]["geo"]["lonaxis"]["range"] = list(rng["lon"])
         p["layout"]["geo"]["lataxis"]["range"] = list(rng["lat"])
         p["layout"]["uirevision"] = f"zoom-{zoom}-{w}x{h}"
-    return p
+    return p, held
 
 
 def panned(extent) -> list[str]:
@@ -163,6 +199,7 @@ def select_zoomed_prefecture(zoom):
 def register(app) -> None:
     app.callback(
         Output("map", "figure"),
+        Output("map-sent", "data"),
         Input("filters", "data"),
         Input("selection", "data"),
         Input("f-layers", "value"),
@@ -170,6 +207,7 @@ def register(app) -> None:
         Input("map-size", "data"),
         State("lang", "data"),
         State("map-extent", "data"),
+        State("map-sent", "data"),
         prevent_initial_call=True,
     )(guarded(update_map))
     # clicks and pans are read in the browser (assets/map.js) and answered here

@@ -35,7 +35,15 @@ def load_boundaries(folder: Path = BOUNDARIES) -> dict[str, gpd.GeoDataFrame]:
                 f"boundary file {path} has no named units; rebuild it with `make geodata`"
             )
         out[name] = gdf.set_crs("EPSG:4326", allow_override=True)
+    out["rivers"] = load_rivers(folder / "rivers.geojson")
     return out
+
+
+def load_rivers(path: Path) -> gpd.GeoDataFrame:
+    """The quiet base layer of main rivers (geodata/build_rivers.py); without the file, none."""
+    if not path.exists():
+        return gpd.GeoDataFrame({"class": []}, geometry=[], crs="EPSG:4326")
+    return gpd.read_file(path).set_crs("EPSG:4326", allow_override=True)
 
 
 @lru_cache(maxsize=1)

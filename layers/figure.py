@@ -12,6 +12,7 @@ The figure's traces come in two blocks:
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from dataclasses import dataclass
@@ -34,14 +35,16 @@ from layers.labels import (
     map_box,
     place_labels,
     project,
+    text_size,
     unproject,
 )
 from layers.sectors import primary_sector, sector_label, sectors_of
 from layers.size_key import size_key_layout
 
-BASE_TRACES = ("context", "prefectures", "counties", "province_borders", "context_labels")
+BASE_TRACES = ("context", "prefectures", "rivers", "counties", "province_borders", "context_labels")
 N_BASE = len(BASE_TRACES)
-DEFAULT_LAYERS = ("labels", "context")  # county borders are off until asked for
+DEFAULT_LAYERS = ("labels", "context", "rivers")  # county borders are off until asked for
+RIVER_COLOUR = "#a9cbe6"  # pale blue, thin: a background the marks stand on
 DEFAULT_RANGE = {"lon": (109.6, 121.2), "lat": (31.0, 43.0)}
 
 
@@ -62,6 +65,8 @@ class MapOptions:
     legend: str = (
         "auto"  # auto: beside the frame when there is room, else the emptiest corner; none: the caller's
     )
+    # boxes in frame fractions (x0, y0, x1, y1, y up) the labels must leave free: a snapshot's legend
+    keep_clear: tuple = ()
 
 
 def _rings(geom) -> tuple[list, list]:
@@ -106,7 +111,19 @@ def _base_geometry(boundaries: dict[str, gpd.GeoDataFrame]) -> dict:
         "prefectures": _geojson(boundaries["prefectures"], "name"),
         "counties": _lines_of(shapely.set_precision(boundaries["counties"].geometry.values, 1e-3)),
         "borders": _lines_of(shapely.set_precision(outline.geometry.values, 1e-3)),
+        "rivers": _paths(boundaries["rivers"].geometry.values) if "rivers" in boundaries else ([], []),
     }
+
+
+def _paths(lines) -> tuple[list, list]:
+    """LineStrings as None-separated lon/lat lists."""
+    lons, lats = [], []
+    for g in lines:
+        for part in getattr(g, "geoms", [g]):
+            xy = np.asarray(part.coords)
+            lons += [*xy[:, 0].tolist(), None]
+            lats += [*xy[:, 1].tolist(), None]
+    return lons, lats
 
 
 @dataclass(frozen=True)
@@ -195,6 +212,17 @@ def base_traces(md: MapData, opts: MapOptions) -> dict:
         name="prefectures",
         showlegend=False,
     )
+    rlon, rlat = geom["rivers"]
+    rivers = go.Scattergeo(
+        lon=rlon,
+        lat=rlat,
+        mode="lines",
+        line=dict(color=RIVER_COLOUR, width=1.0),
+        hoverinfo="skip",
+        name="rivers",
+        showlegend=False,
+        visible="rivers" in opts.layers,
+    )
     clon, clat = geom["counties"] if "counties" in opts.layers else ([], [])
     county_lines = go.Scattergeo(
         lon=clon,
@@ -242,6 +270,7 @@ def base_traces(md: MapData, opts: MapOptions) -> dict:
     return {
         "context": context,
         "prefectures": prefectures,
+        "rivers": rivers,
         "counties": county_lines,
         "province_borders": borders,
         "context_labels": ctx_labels,
@@ -309,6 +338,7 @@ def element_slots(vocab=None) -> list[tuple[str, str]]:
 
 
 TOP_TRACES = ("prefecture_labels", "highlight")  # drawn over the elements
+LABEL_SLOTS = ("labels-marks", "labels-areas", "leaders")  # what a selection re-places
 
 
 def slot_name(role: str, key: str) -> str:
@@ -417,7 +447,13 @@ def _cluster(prep: dict, pm: np.ndarray, colour: np.ndarray, size: np.ndarray, l
 def _area_styles(prep: dict, mask: np.ndarray) -> dict[int, dict]:
     """Element row -> its fill, outline and dash: each shown area its own, zones first, then belts, groups."""
     rows = [k for kind in AREA_KINDS for k in np.nonzero(prep["areas"][kind] & mask)[0]]
-    return {k: style.area_style(i) for i, k in enumerate(rows)}
+    return {k: _area_style(i) for i, k in enumerate(rows)}
+
+
+# the i-th area's style and an outline's label colour never change: computed once (colour-space
+# conversions were a third of a selection change's time)
+_area_style = functools.lru_cache(maxsize=None)(style.area_style)
+_area_outline = functools.lru_cache(maxsize=None)(style.area_outline)
 
 
 def legend_beside(size: tuple[int, int], legend: str = "auto") -> bool:
@@ -433,25 +469,51 @@ def frame_size(size: tuple[int, int], legend: str = "auto") -> tuple[int, int]:
     return (int(w - LEGEND_W), int(h)) if legend_beside(size, legend) else (int(w), int(h))
 
 
-def _view_size(opts: MapOptions) -> tuple[tuple[float, float, float, float], float, float]:
+def _view_size(
+    opts: MapOptions, legend_w: float = 0.0
+) -> tuple[tuple[float, float, float, float], float, float]:
+    """The ranges and the frame plotly draws: a legend beside the frame wider than LEGEND_W pushes
+    plotly's right margin out (automargin), so the frame is what the legend leaves."""
     rng = plotly_ranges(opts.view)  # the ranges plotly is given: labels are projected as it projects
     view = (rng["lon"][0], rng["lat"][0], rng["lon"][1], rng["lat"][1])
     w, h = frame_size(opts.size, opts.legend)
+    if legend_beside(opts.size, opts.legend):
+        w = min(w, opts.size[0] - math.ceil(legend_w))
     return view, float(w), float(h)
 
 
 LEGEND_W = 200.0  # px: the widest sector name plus its swatch
+LEGEND_FONT = 11
+# plotly's legend box around its texts, px (measured in chromium): swatch and gap before an entry's
+# text, the indent of a group title, the padding after the widest text
+LEGEND_ITEM_X, LEGEND_TITLE_X, LEGEND_PAD_R = 41.0, 6.0, 7.0
 
 
-def legend_corner(marks_px: np.ndarray, n_entries: int, w: float, h: float) -> tuple[str, tuple]:
+def legend_width(traces) -> float:
+    """The width plotly gives the legend of these traces: its widest entry or group title (estimated
+    text widths, exact for CJK, generous for Latin)."""
+    widest = 0.0
+    for tr in traces:
+        if not tr.get("showlegend") or not tr.get("name"):
+            continue
+        widest = max(widest, LEGEND_ITEM_X + text_size(tr["name"], LEGEND_FONT)[0])
+        title = (tr.get("legendgrouptitle") or {}).get("text") or ""
+        widest = max(widest, LEGEND_TITLE_X + text_size(title, LEGEND_FONT)[0])
+    return widest + LEGEND_PAD_R if widest else 0.0
+
+
+def legend_corner(
+    marks_px: np.ndarray, n_entries: int, w: float, h: float, legend_w: float = LEGEND_W
+) -> tuple[str, tuple]:
     """The corner whose legend-sized box covers the fewest marks (the size key keeps bottom left).
 
     -> (corner, box px). Ties keep the order top-right, top-left, bottom-right."""
     lh = min(h, 24.0 + 18.0 * n_entries)
+    lw = max(LEGEND_W, legend_w)
     boxes = {
-        "top-right": (w - LEGEND_W, 0.0, w, lh),
-        "top-left": (0.0, 0.0, LEGEND_W, lh),
-        "bottom-right": (w - LEGEND_W, h - lh, w, h),
+        "top-right": (w - lw, 0.0, w, lh),
+        "top-left": (0.0, 0.0, lw, lh),
+        "bottom-right": (w - lw, h - lh, w, h),
     }
 
     def covered(b):
@@ -462,6 +524,16 @@ def legend_corner(marks_px: np.ndarray, n_entries: int, w: float, h: float) -> t
 
     corner = min(boxes, key=lambda c: covered(boxes[c]))
     return corner, boxes[corner]
+
+
+def _size_key_box(key: dict, title: str, w: float, h: float) -> tuple[float, float, float, float]:
+    """The frame pixels the size key covers, its title included (it may be wider than the circles).
+
+    The key is anchored at paper (0.01, 0.02) from the frame's lower-left corner (layers/size_key.py)."""
+    if not key["height_px"]:
+        return (0.0, h, 0.0, h)
+    width = max(key["width_px"], 6 + text_size(title, 11)[0])
+    return (0.0, h - 0.02 * h - key["height_px"] - 2, 0.01 * w + width + 2, h)
 
 
 def legend_position(corner: str) -> dict:
@@ -484,8 +556,11 @@ def element_traces(md: MapData, mask: np.ndarray, opts: MapOptions) -> list[dict
     return _element_parts(md, mask, opts)["traces"]
 
 
-def _element_parts(md: MapData, mask: np.ndarray, opts: MapOptions) -> dict:
-    """The element traces plus the layout pieces that go with them (size key shapes and annotations)."""
+def _element_parts(md: MapData, mask: np.ndarray, opts: MapOptions, labels_only: bool = False) -> dict:
+    """The element traces plus the layout pieces that go with them (size key shapes and annotations).
+
+    labels_only: what a selection changes (the same elements, their labels re-placed): the label
+    traces and the legend's place; the marks, areas and lines are not built."""
     lang, vocab = opts.lang, md.vocab
     prep = md.prepared[lang]
     traces: dict[str, dict] = {}
@@ -494,7 +569,7 @@ def _element_parts(md: MapData, mask: np.ndarray, opts: MapOptions) -> dict:
     styles = _area_styles(prep, mask)
     n_areas = len(styles)
     alpha = style.area_fill_alpha(n_areas)
-    for kind in AREA_KINDS:
+    for kind in () if labels_only else AREA_KINDS:
         rows = np.nonzero(prep["areas"][kind] & mask)[0]
         n = len(rows)
         fills = [styles[k]["fill"] for k in rows]
@@ -518,7 +593,7 @@ def _element_parts(md: MapData, mask: np.ndarray, opts: MapOptions) -> dict:
     for kind in LINE_KINDS:
         rows = np.nonzero(prep["lines"][kind] & mask)[0]
         lons, lats, ids, texts = [], [], [], []
-        for k in rows:
+        for k in () if labels_only else rows:  # the legend needs only whether there are any
             xy = prep["line_xy"][k]
             lons += [*xy[:, 0].tolist(), None]
             lats += [*xy[:, 1].tolist(), None]
@@ -564,7 +639,7 @@ def _element_parts(md: MapData, mask: np.ndarray, opts: MapOptions) -> dict:
     lons, lats = prep["pt_lon"][pm], prep["pt_lat"][pm]
     slot_of = {k: i for i, k in enumerate(keys)}
     slot = np.array([slot_of.get(c, N_COLOUR_SLOTS) for c in colour_key], dtype=int)
-    for i in range(N_COLOUR_SLOTS + 1):
+    for i in range(0 if labels_only else N_COLOUR_SLOTS + 1):
         idx = np.nonzero(slot == i)[0]
         colour = cmap[keys[i]] if i < len(keys) else style.NO_INDUSTRY_COLOUR
         traces[slot_name("points", str(i) if i < N_COLOUR_SLOTS else "other")] = dict(
@@ -665,18 +740,27 @@ def _element_parts(md: MapData, mask: np.ndarray, opts: MapOptions) -> dict:
         if len(shown_rev)
         else {"shapes": [], "annotations": [], "width_px": 0, "height_px": 0}
     )
-    view, w, h = _view_size(opts)
+    legend_w = legend_width(traces.values())
+    view, w, h = _view_size(opts, legend_w)
     mx, my = project(prep["pt_lon"][pm], prep["pt_lat"][pm], view, w, h)
-    obstacles = [(0.0, h - key["height_px"] - 4, key["width_px"] + 8, h)]
+    obstacles = [_size_key_box(key, t("legend_size", lang), w, h)]
     if legend_beside(opts.size, opts.legend):
         legend = dict(x=1.0, xanchor="left", y=1.0, yanchor="top")  # in the right margin, over no data
     else:
         corner, legend_box = legend_corner(
-            np.column_stack([mx, my]) if len(pm) else np.empty((0, 2)), legend_entries + 3, w, h
+            np.column_stack([mx, my]) if len(pm) else np.empty((0, 2)), legend_entries + 3, w, h, legend_w
         )
         legend = legend_position(corner)
         obstacles.append(legend_box)
+    obstacles += [(x0 * w, (1 - y1) * h, x1 * w, (1 - y0) * h) for x0, y0, x1, y1 in opts.keep_clear]
     traces.update(_label_traces(md, prep, mask, pm, pelem, sizes, styles, opts, view, w, h, obstacles))
+    if labels_only:
+        names = LABEL_SLOTS
+        return {
+            "traces": {n: dict(traces[n], uid=n) for n in names},
+            "legend": legend,
+            "margin_r": int(opts.size[0] - w),
+        }
     notes = list(opts.notes)
     traces[slot_name("notes", "")] = dict(
         type="scattergeo",
@@ -773,8 +857,6 @@ def _label_traces(md, prep, mask, pm, pelem, sizes, styles, opts, view, w, h, ob
     ]
     # with no marks shown, the areas are the subject: name as many as fit
     area_budget = AREA_LABEL_BUDGET if len(pm) else 3 * AREA_LABEL_BUDGET
-    placed_areas = place_labels(area_cands, obstacles, w, h, area_budget, frame=frame, marks=marks)
-    taken = obstacles + [p.box for p in placed_areas]
     first = {}
     for j, k in enumerate(pelem):  # one label per element, at its first mark
         first.setdefault(k, j)
@@ -792,7 +874,13 @@ def _label_traces(md, prep, mask, pm, pelem, sizes, styles, opts, view, w, h, ob
         )
         for k, j in first.items()
     ]
-    placed = place_labels(cands, taken, w, h, budget, frame=frame, marks=marks)
+    # the selected mark is named before the areas, which would otherwise take its spot
+    chosen = place_labels([c for c in cands if c.selected], obstacles, w, h, 1, frame=frame, marks=marks)
+    obstacles = obstacles + [p.box for p in chosen]
+    placed_areas = place_labels(area_cands, obstacles, w, h, area_budget, frame=frame, marks=marks)
+    taken = obstacles + [p.box for p in placed_areas]
+    rest = [c for c in cands if not c.selected and c.text not in {p.text for p in chosen}]
+    placed = chosen + place_labels(rest, taken, w, h, budget - len(chosen), frame=frame, marks=marks)
 
     def text_trace(items, colours, name):
         lon, lat = unproject([p.x for p in items], [p.y for p in items], view, w, h) if items else ([], [])
@@ -811,7 +899,7 @@ def _label_traces(md, prep, mask, pm, pelem, sizes, styles, opts, view, w, h, ob
         )
 
     row_of = {prep["ids"][k]: k for k in area_rows}
-    area_colours = [style.area_outline(styles[row_of[p.key]]["fill"]) for p in placed_areas]
+    area_colours = [_area_outline(styles[row_of[p.key]]["fill"]) for p in placed_areas]
     lead_lon, lead_lat = [], []
     for p in placed + placed_areas:
         if p.leader:
@@ -988,3 +1076,9 @@ def layout_patch(md: MapData, shown_mask: np.ndarray, opts: MapOptions) -> dict:
         "legend": parts["legend"],
         "margin_r": parts["margin_r"],
     }
+
+
+def label_patch(md: MapData, shown_mask: np.ndarray, opts: MapOptions) -> dict:
+    """What a selection changes beside the ring: the label traces (the selected element is named first)
+    and the legend's place. -> {"traces": {slot name: trace}, "legend", "margin_r"}"""
+    return _element_parts(md, shown_mask, opts, labels_only=True)

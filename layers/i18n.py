@@ -58,6 +58,7 @@ TEXT = {
     "layer_counties": ("县界", "County borders"),
     "layer_labels": ("地市名称", "Prefecture names"),
     "layer_context": ("周边省份", "Neighbouring provinces"),
+    "layer_rivers": ("主要河流", "Main rivers"),
     "reset": ("重置筛选", "Reset filters"),
     "shown": ("显示 {n} 个要素（共 {total} 个）", "Showing {n} of {total} elements"),
     "no_filters": ("未设筛选条件", "No filters"),

@@ -25,8 +25,32 @@ import numpy as np
 KIND_ORDER = ("base", "new_area", "park", "cluster", "project", "city_role")
 PAD = 2.0  # px between the marker's edge and its label
 GAP = 1.0  # px kept between two labels (and a label and an obstacle)
-DISPLACE_EM = 1.5  # how much further out a displaced label sits, in font sizes
-CJK_EM, LATIN_EM, LINE_EM = 1.0, 0.55, 1.2
+DISPLACE_EM = 2.0  # how much further out a displaced label sits, in font sizes (clears a 1.45 em box)
+CJK_EM, LATIN_EM = 1.0, 0.65  # em: CJK and full-width glyphs; a Latin letter not in LATIN_WIDTHS
+# Advance widths (em) of the page font's Latin glyphs (Noto Sans CJK SC at 100 px in chromium),
+# rounded up to 0.05 em: at 11 px a label's box is at most ~0.5 px per letter wider than drawn.
+# Its "…", curly quotes and "·" are CJK glyphs, 1 em wide (they are "ambiguous" in Unicode).
+_WIDTH_GROUPS = {
+    0.25: " ",
+    0.3: "',.:;Iijl|",
+    0.35: "!()-[]ft{}",
+    0.4: "/\\r",
+    0.45: "*",
+    0.5: '"?Ycsxz',
+    0.55: "FJLTVekvy–",
+    0.6: "0123456789#$+<=>ESXZ^_abgo~",
+    0.65: "ABCKPR`dhnpqu",
+    0.7: "&DG",
+    0.75: "HNOQU",
+    0.85: "Mw",
+    0.9: "W—",
+    0.95: "%@m",
+}
+LATIN_WIDTHS = {ch: em for em, chars in _WIDTH_GROUPS.items() for ch in chars}
+# The box plotly's text occupies (its SVG bounding box: the font's ascent + descent), 1.45 em tall,
+# and where its bottom falls below the trace's point for each vertical textposition (chromium).
+LINE_EM = 16 / 11
+BOTTOM_EM = {-1: 0.04, 0: 0.55, 1: 1.05}  # v: -1 "top", 0 "middle", 1 "bottom"
 
 # (h, v): h -1 left / 0 centre / 1 right, v -1 above / 0 middle / 1 below; the order they are tried
 DIRECTIONS = ((1, 0), (-1, 0), (0, -1), (0, 1), (1, -1), (-1, -1), (1, 1), (-1, 1))
@@ -63,16 +87,22 @@ def unproject(x, y, view, width: float, height: float):
 
 
 # --- boxes -----------------------------------------------------------------------
+def _char_em(ch: str) -> float:
+    if ch in LATIN_WIDTHS:
+        return LATIN_WIDTHS[ch]
+    return CJK_EM if unicodedata.east_asian_width(ch) in "WFA" else LATIN_EM
+
+
 def text_size(text: str, font_size: float) -> tuple[float, float]:
-    """Estimated (width, height) px of one line: CJK and full-width about 1 em, the rest about 0.55 em."""
-    ems = sum(CJK_EM if unicodedata.east_asian_width(ch) in "WF" else LATIN_EM for ch in text)
-    return ems * font_size, LINE_EM * font_size
+    """(width, height) px of one line as the browser draws it (its SVG bounding box, see LATIN_WIDTHS)."""
+    return sum(_char_em(ch) for ch in text) * font_size, LINE_EM * font_size
 
 
 def centred_box(x: float, y: float, text: str, font_size: float) -> tuple[float, float, float, float]:
     """The box of a text drawn "middle center" at (x, y): prefecture labels as obstacles."""
     w, h = text_size(text, font_size)
-    return (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+    y1 = y + BOTTOM_EM[0] * font_size
+    return (x - w / 2, y1 - h, x + w / 2, y1)
 
 
 def textposition(h: int, v: int) -> str:
@@ -88,17 +118,17 @@ def _box(x, y, w, h, direction, gap):
     return (x0, y0, x0 + w, y0 + h)
 
 
-def _text_anchor(box, direction) -> tuple[float, float]:
+def _text_anchor(box, direction, font_size: float) -> tuple[float, float]:
     """Where a plotly text-only trace with this textposition must sit to draw the text in `box`.
 
     plotly lays text out from its point with no offset when the trace has no
-    markers: "middle right" starts at the point, "top center" ends above it.
+    markers: "middle right" starts at the point, "top center" ends about at it;
+    vertically the font's box sits as BOTTOM_EM says.
     """
     x0, y0, x1, y1 = box
     dh, dv = direction
     x = x0 if dh > 0 else (x1 if dh < 0 else (x0 + x1) / 2)
-    y = y0 if dv > 0 else (y1 if dv < 0 else (y0 + y1) / 2)
-    return x, y
+    return x, y1 - BOTTOM_EM[dv] * font_size
 
 
 # --- placement -------------------------------------------------------------------
@@ -134,18 +164,18 @@ def priority(c: Candidate) -> tuple:
     return (not c.selected, rev, kind, c.key, c.text)
 
 
-def _hits(box, boxes: np.ndarray) -> bool:
-    if not len(boxes):
-        return False
-    x0, y0, x1, y1 = box
-    return bool(
-        (
-            (boxes[:, 0] < x1 + GAP)
-            & (x0 - GAP < boxes[:, 2])
-            & (boxes[:, 1] < y1 + GAP)
-            & (y0 - GAP < boxes[:, 3])
-        ).any()
-    )
+def _hits(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """For each box (k x 4), whether it comes within GAP of any of `others` (one numpy pass for all
+    of a label's positions: a selection re-places the labels, and this was most of its time)."""
+    if not len(others):
+        return np.zeros(len(boxes), dtype=bool)
+    b, o = boxes[:, None, :], others[None, :, :]
+    return (
+        (o[..., 0] < b[..., 2] + GAP)
+        & (b[..., 0] - GAP < o[..., 2])
+        & (o[..., 1] < b[..., 3] + GAP)
+        & (b[..., 1] - GAP < o[..., 3])
+    ).any(axis=1)
 
 
 def _covered(box, marks: np.ndarray, own: tuple[float, float]) -> int:
@@ -205,13 +235,13 @@ def place_labels(
         near = c.radius + PAD
         tries = [(d, near, False) for d in DIRECTIONS]
         tries += [(d, near + DISPLACE_EM * c.font_size, True) for d in DIRECTIONS]
+        boxes = np.array([_box(c.x, c.y, w, h, direction, gap) for direction, gap, _ in tries])
+        free = (boxes[:, 0] >= fx0) & (boxes[:, 1] >= fy0) & (boxes[:, 2] <= fx1) & (boxes[:, 3] <= fy1)
+        free &= ~_hits(boxes, taken) & ~_hits(boxes, blocked)
         best = None
-        for direction, gap, leader in tries:
-            box = _box(c.x, c.y, w, h, direction, gap)
-            if box[0] < fx0 or box[1] < fy0 or box[2] > fx1 or box[3] > fy1:
-                continue
-            if _hits(box, taken) or _hits(box, blocked):
-                continue
+        for i in np.nonzero(free)[0]:
+            direction, _, leader = tries[i]
+            box = tuple(float(v) for v in boxes[i])
             hidden = _covered(box, centres, (c.x, c.y))
             if best is None or hidden < best[0]:
                 best = (hidden, direction, box, leader)
@@ -220,7 +250,7 @@ def place_labels(
         if best is None:
             continue
         _, direction, box, leader = best
-        ax, ay = _text_anchor(box, direction)
+        ax, ay = _text_anchor(box, direction, c.font_size)
         out.append(Placed(c.text, c.key, ax, ay, textposition(*direction), box, leader, (c.x, c.y)))
         taken = np.vstack([taken, box])
         texts.add(c.text)

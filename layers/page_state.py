@@ -19,7 +19,7 @@ from layers.reader import reader_position
 from layers.store import Store
 
 PAGE_KEYS = ("sel", "pref", "layers", "view", "compare", "lang", "reader", "follow", "present", "tour")
-LAYER_NAMES = ("labels", "counties", "context")
+LAYER_NAMES = ("labels", "counties", "context", "rivers")
 COMPARE_RE = re.compile(r"^\d{4}-\d{4}\|\d{4}-\d{4}$")
 EXTENT_RE = re.compile(r"^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$")
 # a view to open: a tour entry (t1, t2, ... in geodata/views.yaml order) or a saved view's number

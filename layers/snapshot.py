@@ -366,13 +366,16 @@ def emptiest_corner(points, w: float, h: float, corners=CORNERS) -> str:
     return min(corners, key=lambda c: count_inside(points, corner_box(c, w, h)))
 
 
+SHOWN_SKIP = ("highlight", "mark labels", "area labels", "leaders")  # not marks: labels keep off the legend
+
+
 def shown_positions(fig: go.Figure, view, area_points=()) -> list[tuple[float, float]]:
     """Map-frame positions of every drawn marker and line vertex, plus the given area centroids."""
     from layers.figure import N_BASE
 
     pts = []
     for tr in fig.data[N_BASE:]:
-        if tr.type != "scattergeo" or tr.name == "highlight" or tr.lon is None:
+        if tr.type != "scattergeo" or tr.name in SHOWN_SKIP or tr.lon is None:
             continue
         pts += [(lon, lat) for lon, lat in zip(tr.lon, tr.lat) if lon is not None and lat is not None]
     pts += list(area_points)
@@ -676,8 +679,20 @@ def figure_for(
 
     page, legend, where = place_legend(fig, width, height, (full_title, subtitle, caption, source))
     view = fit_view(view, page.map_w, page.map_h)
+    polys = shown[shown.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
+    area_points = [(p.x, p.y) for p in polys.geometry.representative_point()]
+    # the corner snapshot_figure will give the legend (it depends on the marks only): labels keep off it
+    keep_clear = ()
+    if where == "corner":
+        lw, lh = legend.width / page.map_w, legend.height / page.map_h
+        taken = {"bottom-left"} if fig.layout.shapes else set()
+        points = shown_positions(fig, view, area_points)
+        keep_clear = (
+            corner_box(emptiest_corner(points, lw, lh, [c for c in CORNERS if c not in taken]), lw, lh),
+        )
     # again, for this frame: element labels are placed in the paper's own pixels
-    fig = build_figure(store.map, mask, replace(opts, view=view, size=(int(page.map_w), int(page.map_h))))
+    size = (int(page.map_w), int(page.map_h))
+    fig = build_figure(store.map, mask, replace(opts, view=view, size=size, keep_clear=keep_clear))
     # an explicit domain: with a second geo (the locator) plotly would otherwise shrink the map
     fig.update_layout(
         geo=dict(
@@ -686,8 +701,6 @@ def figure_for(
             domain=dict(x=[0, 1], y=[0, 1]),
         )
     )
-    polys = shown[shown.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
-    area_points = [(p.x, p.y) for p in polys.geometry.representative_point()]
     return snapshot_figure(
         fig,
         filters,

@@ -1,5 +1,7 @@
 """The derived boundary files: counts, tiling, winding, datum."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import shapely
@@ -47,6 +49,8 @@ def test_prefectures_tile_province(store, province):
 
 def test_rings_wound_clockwise(store):
     for layer, gdf in store.boundaries.items():
+        if layer == "rivers":  # lines, not units
+            continue
         for geom in gdf.geometry:
             for poly in getattr(geom, "geoms", [geom]):
                 assert not poly.exterior.is_ccw, layer
@@ -79,3 +83,19 @@ def test_missing_boundary_file_names_it(tmp_path):
 
     with pytest.raises(BoundaryFileError, match="provinces.geojson"):
         load_boundaries(tmp_path)
+
+
+def test_rivers_are_main_rivers_inside_the_provinces_bbox(store):
+    """The quiet base layer (geodata/build_rivers.py): a few main rivers, clipped to the two provinces."""
+    rivers = store.boundaries["rivers"]
+    prov = store.boundaries["provinces"]
+    x0, y0, x1, y1 = prov[prov["role"] == "focus"].total_bounds
+    rx0, ry0, rx1, ry1 = rivers.total_bounds
+    assert x0 - 1e-3 <= rx0 < rx1 <= x1 + 1e-3 and y0 - 1e-3 <= ry0 < ry1 <= y1 + 1e-3
+    assert set(rivers["class"]) <= {1, 2} and 10 <= len(rivers) <= 200
+    assert set(rivers.geometry.geom_type) == {"LineString"}
+    henan = prov[prov["name"] == "河南省"].geometry.item()
+    # the Yellow River crosses Henan: a long class-1 river runs through it
+    assert max(g.intersection(henan).length for g in rivers[rivers["class"] == 1].geometry) > 3
+    path = Path(__file__).resolve().parents[1] / "geodata" / "boundaries" / "rivers.geojson"
+    assert path.stat().st_size < 200_000

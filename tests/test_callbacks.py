@@ -10,7 +10,7 @@ from dash.exceptions import PreventUpdate
 
 from callbacks import details, export, page, present, table
 from callbacks import map as map_cb
-from layers.figure import N_BASE, element_slots, trace_index
+from layers.figure import DEFAULT_LAYERS, N_BASE, element_slots, slot_name, trace_index
 from layers.filters import SPECS
 from layers.page_state import parse_page
 
@@ -65,7 +65,7 @@ def test_sync_filters_canonical_and_link(store):
     assert data == {"industry": "steel", "period": "2011-2015", "min_revenue": "1000", "province": "hebei"}
     assert "显示" in out["summary"] and "钢铁" in out["summary"]
     search = run(
-        page.sync_link, "filters.data", data, ["labels", "context"], "河北省", "", None, None, None, "zh"
+        page.sync_link, "filters.data", data, list(DEFAULT_LAYERS), "河北省", "", None, None, None, "zh"
     )
     assert (
         search
@@ -114,7 +114,7 @@ def test_sync_filters_invalid_values_become_notices(store):
 
 
 def test_update_map_patches_only_elements(store):
-    p = run(
+    p, _ = run(
         map_cb.update_map, "filters.data", {"industry": "steel"}, None, ["labels"], "all", None, "zh", None
     )
     assert isinstance(p, Patch)
@@ -131,9 +131,49 @@ def test_update_map_patches_only_elements(store):
     }  # the size key and where the legend sits
 
 
+def test_a_second_filter_change_sends_only_the_traces_that_changed(store):
+    """The browser keeps the fingerprints of what its map holds; an unchanged trace is not sent again,
+    and what is sent is what a full patch would send."""
+    first, held = run(
+        map_cb.update_map, "filters.data", {"industry": "steel"}, None, ["labels"], "all", None, "zh", None
+    )
+    full, _ = run(
+        map_cb.update_map, "filters.data", {"industry": "auto"}, None, ["labels"], "all", None, "zh", None
+    )
+    again, held2 = run(
+        map_cb.update_map,
+        "filters.data",
+        {"industry": "auto"},
+        None,
+        ["labels"],
+        "all",
+        None,
+        "zh",
+        None,
+        held,
+    )
+    index = trace_index(store.vocab)
+    assert set(held) == {slot_name(r, k) for r, k in element_slots()}
+
+    def sent(patch):
+        return {
+            tuple(op["location"]): op["params"]["value"]
+            for op in patch.to_plotly_json()["operations"]
+            if op["location"][0] == "data"
+        }
+
+    full_ops, again_ops = sent(full), sent(again)
+    assert again_ops and len(again_ops) < len(full_ops)
+    assert all(full_ops[loc] == v for loc, v in again_ops.items())  # nothing sent differs
+    skipped = {loc[1] for loc in full_ops} - {loc[1] for loc in again_ops}
+    by_index = {v: n for n, v in index.items()}
+    assert all(held[by_index[j]] == held2[by_index[j]] for j in skipped)  # only what the browser has
+    assert index["kind_key-base"] in skipped  # bases are shown under either industry
+
+
 def test_update_map_zoom_and_selection_together(store):
     rid = store.elements["id"].iloc[0]
-    p = run(
+    p, _ = run(
         map_cb.update_map,
         "selection.data f-zoom.value",
         {},
@@ -152,7 +192,7 @@ def test_update_map_zoom_and_selection_together(store):
 
 def test_selection_alone_moves_only_the_highlight(store):
     rid = store.elements["id"].iloc[0]
-    p = run(
+    p, _ = run(
         map_cb.update_map,
         "selection.data",
         {},
@@ -172,7 +212,7 @@ def test_selection_alone_moves_only_the_highlight(store):
 
 
 def test_update_map_bad_store_is_harmless(store):
-    p = run(
+    p, _ = run(
         map_cb.update_map,
         "filters.data",
         {"industry": ["??"], "min_revenue": "x"},
@@ -191,7 +231,7 @@ def test_forged_selection_selects_nothing(store):
     for sel in ({"type": "element", "id": "nope"}, {"type": "prefecture", "id": "<b>x</b>"}, {"type": 3}):
         panel = details.show_details(sel, {}, "zh")
         assert "点击" in str(panel[0].to_plotly_json())
-        p = run(map_cb.update_map, "selection.data", {}, sel, ["labels"], "all", None, "zh", None)
+        p, _ = run(map_cb.update_map, "selection.data", {}, sel, ["labels"], "all", None, "zh", None)
         ops = {op["location"][1]: op["params"]["value"] for op in p.to_plotly_json()["operations"]}
         assert ops[trace_index(store.vocab)["highlight"]]["lon"] == []
 
@@ -455,3 +495,11 @@ def test_export_preview_draws_the_page_small_before_rendering(store):
     png = base64.b64decode(img.src.split(",", 1)[1])
     w, h = struct.unpack(">II", png[16:24])
     assert w == export.PREVIEW_WIDTH and abs(h / w - 1123 / 794) < 0.02  # portrait proportions
+
+
+def test_switching_the_rivers_layer_patches_only_its_visibility(store):
+    index = trace_index(store.vocab)
+    for layers, shown in ((["labels", "context"], False), (["labels", "rivers"], True)):
+        p, _ = run(map_cb.update_map, "f-layers.value", {}, None, layers, "all", None, "zh", None)
+        ops = {tuple(op["location"]): op["params"]["value"] for op in p.to_plotly_json()["operations"]}
+        assert ops[("data", index["rivers"], "visible")] is shown

@@ -233,3 +233,17 @@ def test_every_area_colorscale_spans_0_to_1_and_gives_each_area_its_fill(store):
                 assert colour.startswith("rgba"), colour
             fills = {st["fill"] for st in styles.values()}
             assert all(any(style.rgba(fl, 0)[:-2] in c for fl in fills) for _, c in scale) or not n
+
+
+def test_rivers_are_a_quiet_layer_under_the_marks_and_can_be_switched_off(store):
+    index = trace_index(store.vocab)
+    fig = _fig(store)  # the default layers: as the page opens and as an export draws
+    rivers = fig.data[index["rivers"]]
+    assert rivers.visible is True and rivers.hoverinfo == "skip" and rivers.line.width <= 1.2
+    assert sum(v is None for v in rivers.lon) == len(store.boundaries["rivers"])  # every river drawn
+    drawn_under = [
+        n for n, i in index.items() if i > index["rivers"] and n.startswith(("points-", "labels-"))
+    ]
+    assert len(drawn_under) == len([n for n in index if n.startswith(("points-", "labels-"))])
+    off = _fig(store, layers=("labels", "context"))
+    assert off.data[index["rivers"]].visible is False

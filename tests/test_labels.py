@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from layers.labels import (
+    BOTTOM_EM,
     Candidate,
     centred_box,
     label_budget,
@@ -122,7 +123,8 @@ def test_first_choice_is_right_of_the_marker_at_its_edge():
     w, h = text_size("邯郸", 10)
     assert p.textposition == "middle right" and not p.leader
     assert p.box == pytest.approx((108, 100 - h / 2, 108 + w, 100 + h / 2))
-    assert (p.x, p.y) == pytest.approx((108, 100))  # where plotly starts a "middle right" text
+    # where plotly starts a "middle right" text: its font box reaches further above the point than below
+    assert (p.x, p.y) == pytest.approx((108, 100 + h / 2 - BOTTOM_EM[0] * 10))
 
 
 def test_falls_back_further_out_with_a_leader_line():
@@ -143,8 +145,10 @@ def test_label_at_the_frame_edge_goes_inwards():
 
 
 def test_text_size_cjk_wider_than_latin():
-    assert text_size("石家庄", 12) == pytest.approx((36, 14.4))
-    assert text_size("ABC1", 10) == pytest.approx((22, 12))
+    # the font's box as chromium measures it: 1 em per CJK glyph, Latin letters by their own widths
+    assert text_size("石家庄", 11) == pytest.approx((33, 16))
+    assert text_size("ABC1", 10) == pytest.approx((25.5, 160 / 11))
+    assert text_size("ill", 10)[0] < text_size("mmm", 10)[0] / 2
 
 
 def test_budget_adapts_to_zoom():
@@ -280,3 +284,22 @@ def test_frame_limits_labels_to_the_drawn_map():
 def test_a_name_is_labelled_once():
     twins = [Candidate("石家庄国家生物产业基地", 200, 200 + 60 * i, 5, 12, key=f"t{i}") for i in range(2)]
     assert [p.key for p in place_labels(twins, [], 800, 600, 5)] == ["t0"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_selection_re_places_the_labels_as_a_full_rebuild_does(store, lang):
+    """A selection computes only the labels (layers.figure.label_patch): they must be exactly the labels
+    the whole figure would carry, the selected element named first."""
+    from layers.figure import LABEL_SLOTS, MapOptions, element_slots, label_patch, layout_patch, slot_name
+    from layers.filters import Filters, filter_mask
+
+    mask = filter_mask(store.elements, Filters(plan=("000",)))
+    rid = store.elements[mask & store.elements["drawn_as"].eq("point")]["id"].iloc[-1]
+    opts = MapOptions(lang=lang, selected=rid, size=(588, 568))
+    full = layout_patch(store.map, mask, opts)
+    by_name = dict(zip((slot_name(r, k) for r, k in element_slots()), full["traces"]))
+    quick = label_patch(store.map, mask, opts)
+    assert set(quick["traces"]) == set(LABEL_SLOTS)
+    assert all(quick["traces"][n] == by_name[n] for n in LABEL_SLOTS)
+    assert quick["legend"] == full["legend"] and quick["margin_r"] == full["margin_r"]
+    assert quick["traces"]["labels-marks"]["customdata"][0] == [rid]

@@ -12,6 +12,7 @@ from dash._utils import AttributeDict
 from callbacks import page
 from callbacks import reader as reader_cb
 from layers.display import entity_char
+from layers.figure import DEFAULT_LAYERS
 from layers.mentions import quote_spans
 from layers.page_state import page_query, parse_page
 from layers.passages import stops_for_marks as for_display
@@ -265,7 +266,7 @@ def test_read_in_plan_opens_at_the_quote_and_follow_lists_the_section(store):
 
 
 def test_link_carries_the_reader_position(store):
-    link = page.sync_link({}, ["labels", "context"], "all", "", None, {"plan": "000", "n": 95}, ["1"], "zh")
+    link = page.sync_link({}, list(DEFAULT_LAYERS), "all", "", None, {"plan": "000", "n": 95}, ["1"], "zh")
     assert link == "?reader=000:95&follow=1"
-    forged = page.sync_link({}, ["labels", "context"], "all", "", None, {"plan": "000", "n": 96}, [], "zh")
+    forged = page.sync_link({}, list(DEFAULT_LAYERS), "all", "", None, {"plan": "000", "n": 96}, [], "zh")
     assert forged == ""  # paragraph 96 is a blank line: not a position
