@@ -25,8 +25,12 @@ import numpy as np
 KIND_ORDER = ("base", "new_area", "park", "cluster", "project", "city_role")
 PAD = 2.0  # px between the marker's edge and its label
 GAP = 1.0  # px kept between two labels (and a label and an obstacle)
-DISPLACE_EM = 1.5  # how much further out a displaced label sits, in font sizes
-CJK_EM, LATIN_EM, LINE_EM = 1.0, 0.55, 1.2
+DISPLACE_EM = 1.75  # how much further out a displaced label sits, in font sizes: clear of its own line box
+CJK_EM, LATIN_EM, LINE_EM = 1.0, 0.55, 1.45  # 1.45: chromium's text box for Noto Sans CJK (measured)
+# Where that box's top sits, in em from the point plotly draws a text-only trace's text at, by the
+# textposition's vertical part (below / middle / above; measured in chromium): plotly places lines by
+# their glyphs, so the box reaches 0.4 em above a text "below" its point.
+BOX_TOP_EM = {1: -0.4, 0: -0.9, -1: -1.4}
 
 # (h, v): h -1 left / 0 centre / 1 right, v -1 above / 0 middle / 1 below; the order they are tried
 DIRECTIONS = ((1, 0), (-1, 0), (0, -1), (0, 1), (1, -1), (-1, -1), (1, 1), (-1, 1))
@@ -72,7 +76,8 @@ def text_size(text: str, font_size: float) -> tuple[float, float]:
 def centred_box(x: float, y: float, text: str, font_size: float) -> tuple[float, float, float, float]:
     """The box of a text drawn "middle center" at (x, y): prefecture labels as obstacles."""
     w, h = text_size(text, font_size)
-    return (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+    top = y + BOX_TOP_EM[0] * font_size
+    return (x - w / 2, top, x + w / 2, top + h)
 
 
 def textposition(h: int, v: int) -> str:
@@ -97,7 +102,7 @@ def _text_anchor(box, direction) -> tuple[float, float]:
     x0, y0, x1, y1 = box
     dh, dv = direction
     x = x0 if dh > 0 else (x1 if dh < 0 else (x0 + x1) / 2)
-    y = y0 if dv > 0 else (y1 if dv < 0 else (y0 + y1) / 2)
+    y = y0 - BOX_TOP_EM[dv] * (y1 - y0) / LINE_EM  # the box's top is BOX_TOP_EM from the text's point
     return x, y
 
 
@@ -225,6 +230,17 @@ def place_labels(
         taken = np.vstack([taken, box])
         texts.add(c.text)
     return out
+
+
+def keep_apart(boxes, order) -> list[bool]:
+    """Which of these fixed boxes (names drawn where they are, e.g. the prefectures') to keep so that
+    none touches another: greedily, in `order` (indices, most wanted first)."""
+    kept, taken = [False] * len(boxes), np.empty((0, 4))
+    for i in order:
+        if not _hits(boxes[i], taken):
+            kept[i] = True
+            taken = np.vstack([taken, boxes[i]])
+    return kept
 
 
 def label_budget(view_span_deg: float) -> int:

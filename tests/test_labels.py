@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from layers.labels import (
+    BOX_TOP_EM,
     Candidate,
     centred_box,
     label_budget,
@@ -122,7 +123,9 @@ def test_first_choice_is_right_of_the_marker_at_its_edge():
     w, h = text_size("邯郸", 10)
     assert p.textposition == "middle right" and not p.leader
     assert p.box == pytest.approx((108, 100 - h / 2, 108 + w, 100 + h / 2))
-    assert (p.x, p.y) == pytest.approx((108, 100))  # where plotly starts a "middle right" text
+    # where plotly starts a "middle right" text so that its line box (top 0.9 em above the point) is p.box
+    assert (p.x, p.y + BOX_TOP_EM[0] * 10) == pytest.approx((108, p.box[1]))
+    assert BOX_TOP_EM[0] == pytest.approx(-0.9)  # measured in chromium (tests/test_browser_views.py checks it)
 
 
 def test_falls_back_further_out_with_a_leader_line():
@@ -143,8 +146,8 @@ def test_label_at_the_frame_edge_goes_inwards():
 
 
 def test_text_size_cjk_wider_than_latin():
-    assert text_size("石家庄", 12) == pytest.approx((36, 14.4))
-    assert text_size("ABC1", 10) == pytest.approx((22, 12))
+    assert text_size("石家庄", 12) == pytest.approx((36, 17.4))  # chromium's line box: 1.45 em
+    assert text_size("ABC1", 10) == pytest.approx((22, 14.5))
 
 
 def test_budget_adapts_to_zoom():
