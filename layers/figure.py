@@ -248,7 +248,7 @@ def base_labels(md: MapData, opts: MapOptions) -> dict[str, tuple[list[str], lis
     """The prefecture and neighbouring-province names drawn in this view, size and scale, by trace:
     (texts, "" for one left out; boxes px of those drawn). Where two would collide (Henan's small
     prefectures, or any at a room's scale) the selected prefecture, then the larger, then a
-    neighbour's name keeps its place, so no name covers another."""
+    neighbour's name keeps its place, so no name covers another; a name the frame would cut is left out."""
     view, w, h = _view_size(opts)
     prefs = md.boundaries["prefectures"]
     prov = md.boundaries["provinces"]
@@ -266,7 +266,9 @@ def base_labels(md: MapData, opts: MapOptions) -> dict[str, tuple[list[str], lis
             rows.append(
                 (trace, trace != "prefecture_labels", r["name"] != opts.selected_prefecture, -area[i])
             )
-    kept = keep_apart(boxes, sorted(range(len(rows)), key=lambda i: rows[i][1:]))
+    fx0, fy0, fx1, fy1 = map_box(view, w, h)  # plotly clips text at the frame: a name cut in half is left out
+    inside = [i for i, b in enumerate(boxes) if fx0 <= b[0] and fy0 <= b[1] and b[2] <= fx1 and b[3] <= fy1]
+    kept = keep_apart(boxes, sorted(inside, key=lambda i: rows[i][1:]))
     out = {"prefecture_labels": ([], []), "context_labels": ([], [])}
     for (trace, *_), n, box, keep in zip(rows, names, boxes, kept):
         out[trace][0].append(n if keep else "")

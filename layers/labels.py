@@ -69,7 +69,8 @@ def unproject(x, y, view, width: float, height: float):
 # --- boxes -----------------------------------------------------------------------
 def text_size(text: str, font_size: float) -> tuple[float, float]:
     """Estimated (width, height) px of one line: CJK and full-width about 1 em, the rest about 0.55 em."""
-    ems = sum(CJK_EM if unicodedata.east_asian_width(ch) in "WF" else LATIN_EM for ch in text)
+    # ambiguous-width marks (“ ” …) are drawn full width by the CJK font the map uses (measured)
+    ems = sum(CJK_EM if unicodedata.east_asian_width(ch) in "WFA" else LATIN_EM for ch in text)
     return ems * font_size, LINE_EM * font_size
 
 

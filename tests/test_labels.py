@@ -125,7 +125,9 @@ def test_first_choice_is_right_of_the_marker_at_its_edge():
     assert p.box == pytest.approx((108, 100 - h / 2, 108 + w, 100 + h / 2))
     # where plotly starts a "middle right" text so that its line box (top 0.9 em above the point) is p.box
     assert (p.x, p.y + BOX_TOP_EM[0] * 10) == pytest.approx((108, p.box[1]))
-    assert BOX_TOP_EM[0] == pytest.approx(-0.9)  # measured in chromium (tests/test_browser_views.py checks it)
+    assert BOX_TOP_EM[0] == pytest.approx(
+        -0.9
+    )  # measured in chromium (tests/test_browser_views.py checks it)
 
 
 def test_falls_back_further_out_with_a_leader_line():
