@@ -467,7 +467,10 @@ def _view_size(opts: MapOptions) -> tuple[tuple[float, float, float, float], flo
     return view, float(w), float(h)
 
 
-LEGEND_W = 200.0  # px at LEGEND_FONT: the widest sector name plus its swatch (grows with the font)
+# px at LEGEND_FONT: the widest entry (an 18-character area name) plus its swatch, grows with the font.
+# Measured 211-222 px in chromium at 11 px; narrower than the legend, plotly widens the right margin
+# itself and draws the map narrower than the labels were placed for (200 px did: t1 at 1280x720).
+LEGEND_W = 225.0
 # plotly's legend, measured in chromium at 11-20 px: ~(9 + font) px per row (an entry or a group title)
 LEGEND_ROW_PAD = 9.0
 
