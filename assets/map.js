@@ -1,6 +1,8 @@
-// The map tells the server three things plotly does not: its pixel size (labels are placed in
-// pixels, and the view fills the frame), the extent after a pan or wheel-zoom (part of the link),
-// and where a click landed, in lon/lat, anywhere on the map (a pan that ends on a mark is not a click).
+// The map tells the server three things plotly does not: its pixel size and whether the page is
+// presenting to a room (labels are placed in pixels for the text drawn, the view fills the frame, and
+// the server draws everything at the presentation scale), the extent after a pan or wheel-zoom (part of
+// the link), and where a click landed, in lon/lat, anywhere on the map (a pan that ends on a mark is not
+// a click).
 (function () {
   "use strict";
   var MOVE_PX = 5;          // a press that moves further than this is a pan, not a click
@@ -35,12 +37,32 @@
     return [round(nw[0], 2), round(se[1], 2), round(se[0], 2), round(nw[1], 2)].join(",");
   }
 
+  function presenting() {
+    var body = document.getElementById("page-body");
+    return body && body.classList.contains("presenting") ? 1 : 0;
+  }
+
+  // [w, h, presenting]: callbacks/map.py map_size / map_scale
   function reportSize(gd) {
-    var w = Math.round(gd.clientWidth), h = Math.round(gd.clientHeight);
-    if (w > 50 && h > 50 && (gd._planmapSize || "") !== w + "x" + h) {
-      gd._planmapSize = w + "x" + h;
-      setProps("map-size", {data: [w, h]});
+    var w = Math.round(gd.clientWidth), h = Math.round(gd.clientHeight), p = presenting();
+    if (w > 50 && h > 50 && (gd._planmapSize || "") !== w + "x" + h + "x" + p) {
+      gd._planmapSize = w + "x" + h + "x" + p;
+      setProps("map-size", {data: [w, h, p]});
     }
+  }
+
+  // entering or leaving presentation (button, F / Esc, ?present=1): report again even when the map's
+  // size happens not to change; after a frame, so the size read is the new layout's
+  function watchPresenting() {
+    var body = document.getElementById("page-body");  // rendered by Dash after this script runs
+    if (!body || body._planmapWatched || !window.MutationObserver) { return; }
+    body._planmapWatched = true;
+    new MutationObserver(function () {
+      setTimeout(function () {
+        var gd = document.querySelector("#map .js-plotly-plot");
+        if (gd && gd._planmapBound && gd._planmapSize) { reportSize(gd); }
+      }, 50);
+    }).observe(body, {attributes: true, attributeFilter: ["class"]});
   }
 
   function bind(gd) {
@@ -87,6 +109,6 @@
   // the page body is re-rendered from the link (Back/Forward, a saved view): bind each new map once
   setInterval(function () {
     var gd = document.querySelector("#map .js-plotly-plot");
-    if (gd && gd.on && subplot(gd)) { bind(gd); }
+    if (gd && gd.on && subplot(gd)) { watchPresenting(); bind(gd); }
   }, 300);
 })();

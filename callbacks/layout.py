@@ -13,6 +13,7 @@ from layers.filters import SPECS, FilterSpec, filter_mask, filters_to_params
 from layers.i18n import dropdown_labels, t
 from layers.page_state import page_view
 from layers.store import Store
+from layers.style import PRESENT_SCALE
 
 GRAPH_CONFIG = {
     "topojsonURL": "/assets/topojson/",  # never the CDN: the app works offline
@@ -384,6 +385,7 @@ def page_body(store: Store, state, notices: list[str], opening=None):
         view=page_view(state.view, store),
         focus_industries=tuple(state.filters.industry),
         notes=coverage_notes(state.filters, store.vocab, store.boundaries),
+        scale=PRESENT_SCALE if state.present else 1.0,  # ?present=1: drawn for the room from the start
     )
     fig = build_figure(store.map, filter_mask(store.elements, state.filters), opts)
     f = state.filters

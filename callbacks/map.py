@@ -14,8 +14,11 @@ from callbacks.page import filters_from
 from layers.coverage import coverage_notes
 from layers.figure import (
     AREA_PATCH_KEYS,
+    CONTEXT_FONT,
     LABEL_SLOTS,
+    PREFECTURE_FONT,
     MapOptions,
+    base_labels,
     county_lines,
     element_slots,
     fit_view,
@@ -31,6 +34,7 @@ from layers.filters import filter_mask
 from layers.i18n import t
 from layers.page_state import EXTENT_RE, page_view, selection_of
 from layers.store import get_store
+from layers.style import PRESENT_SCALE
 
 
 def map_options(store, selection, layers, lang, size, filters=None, view=None) -> MapOptions:
@@ -44,18 +48,30 @@ def map_options(store, selection, layers, lang, size, filters=None, view=None) -
         selected_prefecture=prefecture,
         view=view,
         size=map_size(size),
+        scale=map_scale(size),
         focus_industries=tuple(filters.industry) if filters is not None else (),
         notes=coverage_notes(filters, store.vocab, store.boundaries) if filters is not None else (),
     )
 
 
+def _number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and v == v
+
+
 def map_size(size) -> tuple[int, int]:
-    """The map's pixel size as the browser reported it (a default until it has)."""
-    if isinstance(size, (list, tuple)) and len(size) == 2 and all(isinstance(v, (int, float)) for v in size):
-        w, h = (int(v) for v in size)
+    """The map's pixel size as the browser reported it: [w, h] or [w, h, presenting] (a default until it has)."""
+    if isinstance(size, (list, tuple)) and len(size) in (2, 3) and all(_number(v) for v in size[:2]):
+        w, h = (int(v) for v in size[:2])
         if 100 <= w <= 8000 and 100 <= h <= 8000:
             return w, h
     return MapOptions().size
+
+
+def map_scale(size) -> float:
+    """The presentation scale the browser reported with the size (assets/map.js: [w, h, 1] while the page
+    is presenting): PRESENT_SCALE then, 1 for the old [w, h] form or anything else."""
+    ok = isinstance(size, (list, tuple)) and len(size) == 3 and all(_number(v) for v in size)
+    return PRESENT_SCALE if ok and size[2] == 1 else 1.0
 
 
 def digest(value) -> str:
@@ -116,24 +132,34 @@ def update_map(filters_data, selection, layers, zoom, size, lang, extent, sent=N
     fired = set(ctx.triggered_prop_ids.values())
     w, h = map_size(size)
     zoom = zoom if isinstance(zoom, str) else "all"
-    frame = frame_size((w, h))
+    frame = frame_size((w, h), scale=map_scale(size))
     view = page_view(zoom, store, frame) or fit_view(None, *frame)
     opts = map_options(store, selection, layers, lang, size, filters, view)
     p = Patch()
     mask = filter_mask(store.elements, filters)
     held = sent_digests(sent)
-    if fired & {"filters", "f-layers"}:
-        # the elements, and their labels (placed for this view, size and layers)
+    if fired & {"filters", "f-layers", "map-size"}:
+        # the elements and their labels, placed for this view, size, layers and (map-size carries it,
+        # assets/map.js) presentation scale; traces the browser holds unchanged are not sent again
         p, now = patch_elements(store, mask, opts, p, held)
         held = {**held, **now}
-    elif fired & {"selection", "f-zoom", "map-size"}:  # same elements: only their labels move
+    elif fired & {"selection", "f-zoom"}:  # same elements: only their labels move
         parts = label_patch(store.map, mask, opts)
         held = {**held, **patch_slots(p, index, {n: parts["traces"][n] for n in LABEL_SLOTS}, held)}
         for k, v in parts["legend"].items():  # a new frame may have another empty corner
             p["layout"]["legend"][k] = v
         p["layout"]["margin"]["r"] = parts["margin_r"]
+    if fired & {"f-zoom", "map-size"}:  # the base map's names that fit this view apart
+        for name, (texts, _) in base_labels(store.map, opts).items():
+            p["data"][index[name]]["text"] = texts
+    if "map-size" in fired:  # names and the selection ring of the base map, at the reported scale
+        for name, font in {"prefecture_labels": PREFECTURE_FONT, "context_labels": CONTEXT_FONT}.items():
+            p["data"][index[name]]["textfont"]["size"] = font * opts.scale
+        p["data"][index["highlight"]]["marker"]["size"] = highlight_trace(store.map, None, opts.scale)[
+            "marker"
+        ]["size"]
     if "selection" in fired:
-        p["data"][index["highlight"]] = highlight_trace(store.map, opts.selected)
+        p["data"][index["highlight"]] = highlight_trace(store.map, opts.selected, opts.scale)
         p["data"][index["prefectures"]]["z"] = [
             1 if n == opts.selected_prefecture else 0 for n in store.boundaries["prefectures"]["name"]
         ]

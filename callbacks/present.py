@@ -585,8 +585,9 @@ DETAILS_CLASS = """function (sel) {
     return (sel && sel.id) ? "panel details has-selection" : "panel details";
 }"""
 
-# marks, labels and legend scaled up while presenting (assets/present.js: idempotent Plotly.restyle)
-PRESENT_SCALE = """function (cls, fig, cmp) {
+# the comparison maps fitted to the screen while presenting (assets/present.js); the main map's sizes
+# come from the server (MapOptions.scale)
+FIT_COMPARE = """function (cls, fig, cmp) {
     if (window.planmapPresent) { setTimeout(window.planmapPresent.sync, 0); }
     return window.dash_clientside.no_update;
 }"""
@@ -698,7 +699,7 @@ def register(app) -> None:
     )
     app.clientside_callback(DETAILS_CLASS, Output("details", "className"), Input("selection", "data"))
     app.clientside_callback(
-        PRESENT_SCALE,
+        FIT_COMPARE,
         Output("present-applied", "data"),
         Input("page-body", "className"),
         Input("map", "figure"),

@@ -30,6 +30,7 @@ from layers.i18n import KIND_LABELS, label, metric_label, t
 from layers.labels import (
     Candidate,
     centred_box,
+    keep_apart,
     label_budget,
     leader_line,
     map_box,
@@ -67,6 +68,7 @@ class MapOptions:
     )
     # boxes in frame fractions (x0, y0, x1, y1, y up) the labels must leave free: a snapshot's legend
     keep_clear: tuple = ()
+    scale: float = 1.0  # every drawn size x this: style.PRESENT_SCALE when presenting to a room
 
 
 def _rings(geom) -> tuple[list, list]:
@@ -248,8 +250,8 @@ def base_traces(md: MapData, opts: MapOptions) -> dict:
         lon=prefs["label_lon"],
         lat=prefs["label_lat"],
         mode="text",
-        text=pref_names,
-        textfont=dict(size=11, color=style.LABEL_COLOUR, shadow=style.LABEL_HALO),
+        text=base_labels(md, opts)["prefecture_labels"][0],
+        textfont=dict(size=PREFECTURE_FONT * opts.scale, color=style.LABEL_COLOUR, shadow=style.LABEL_HALO),
         hoverinfo="skip",
         name="prefecture_labels",
         showlegend=False,
@@ -260,8 +262,8 @@ def base_traces(md: MapData, opts: MapOptions) -> dict:
         lon=ctx_lab["label_lon"],
         lat=ctx_lab["label_lat"],
         mode="text",
-        text=[_name(r, lang) for _, r in ctx_lab.iterrows()],
-        textfont=dict(size=12, color=style.CONTEXT_LABEL_COLOUR),
+        text=base_labels(md, opts)["context_labels"][0],
+        textfont=dict(size=CONTEXT_FONT * opts.scale, color=style.CONTEXT_LABEL_COLOUR),
         hoverinfo="skip",
         name="context_labels",
         showlegend=False,
@@ -276,6 +278,39 @@ def base_traces(md: MapData, opts: MapOptions) -> dict:
         "context_labels": ctx_labels,
         "prefecture_labels": labels,
     }
+
+
+def base_labels(md: MapData, opts: MapOptions) -> dict[str, tuple[list[str], list[tuple]]]:
+    """The prefecture and neighbouring-province names drawn in this view, size and scale, by trace:
+    (texts, "" for one left out; boxes px of those drawn). Where two would collide (Henan's small
+    prefectures, or any at a room's scale) the selected prefecture, then the larger, then a
+    neighbour's name keeps its place, so no name covers another; a name the frame would cut is left out."""
+    view, w, h = _view_size(opts)
+    prefs = md.boundaries["prefectures"]
+    prov = md.boundaries["provinces"]
+    ctx = prov[prov["role"] == "context"]
+    rows, names, boxes = [], [], []
+    for trace, df, font in (
+        ("prefecture_labels", prefs, PREFECTURE_FONT),
+        ("context_labels", ctx, CONTEXT_FONT),
+    ):
+        px, py = project(df["label_lon"].to_numpy(), df["label_lat"].to_numpy(), view, w, h)
+        area = shapely.area(df.geometry.to_numpy())  # square degrees: enough to rank them
+        for i, (_, r) in enumerate(df.iterrows()):
+            names.append(_name(r, opts.lang))
+            boxes.append(centred_box(px[i], py[i], names[-1], font * opts.scale))
+            rows.append(
+                (trace, trace != "prefecture_labels", r["name"] != opts.selected_prefecture, -area[i])
+            )
+    fx0, fy0, fx1, fy1 = map_box(view, w, h)  # plotly clips text at the frame: a name cut in half is left out
+    inside = [i for i, b in enumerate(boxes) if fx0 <= b[0] and fy0 <= b[1] and b[2] <= fx1 and b[3] <= fy1]
+    kept = keep_apart(boxes, sorted(inside, key=lambda i: rows[i][1:]))
+    out = {"prefecture_labels": ([], []), "context_labels": ([], [])}
+    for (trace, *_), n, box, keep in zip(rows, names, boxes, kept):
+        out[trace][0].append(n if keep else "")
+        if keep:
+            out[trace][1].append(box)
+    return out
 
 
 # --- plan elements -----------------------------------------------------------
@@ -321,6 +356,7 @@ def _hover(row, vocab, lang: str) -> str:
 N_COLOUR_SLOTS = max(len(style.SECTOR_COLOURS), style.INDUSTRY_FOCUS_MAX)
 N_AREA_KEYS = 8
 LABEL_FONT = 11
+PREFECTURE_FONT, CONTEXT_FONT, NOTE_FONT, LEGEND_FONT = 11, 12, 15, 11  # px at scale 1
 LABEL_CHARS = {"zh": 12, "en": 22}  # a label's length before it is cut with "…" (Latin letters are narrower)
 AREA_LABEL_BUDGET = 10  # names of areas on the map; the rest are listed by a click (what is here)
 
@@ -456,17 +492,18 @@ _area_style = functools.lru_cache(maxsize=None)(style.area_style)
 _area_outline = functools.lru_cache(maxsize=None)(style.area_outline)
 
 
-def legend_beside(size: tuple[int, int], legend: str = "auto") -> bool:
+def legend_beside(size: tuple[int, int], legend: str = "auto", scale: float = 1.0) -> bool:
     """Whether the legend sits beside the map frame (in a right margin) rather than over it: when the
     frame left beside it is still wide enough for the two provinces, which are taller than wide."""
     w, h = size
-    return legend == "auto" and w - LEGEND_W >= 0.6 * h
+    return legend == "auto" and w - LEGEND_W * scale >= 0.6 * h
 
 
-def frame_size(size: tuple[int, int], legend: str = "auto") -> tuple[int, int]:
-    """The geo frame's pixel size inside a map of `size` (less the legend's margin when it sits beside)."""
+def frame_size(size: tuple[int, int], legend: str = "auto", scale: float = 1.0) -> tuple[int, int]:
+    """The geo frame's pixel size inside a map of `size` (less the legend's margin when it sits beside;
+    the margin is as wide as the legend at `scale`, which it never exceeds, see legend_font)."""
     w, h = size
-    return (int(w - LEGEND_W), int(h)) if legend_beside(size, legend) else (int(w), int(h))
+    return (int(w - LEGEND_W * scale), int(h)) if legend_beside(size, legend, scale) else (int(w), int(h))
 
 
 def _view_size(
@@ -476,40 +513,60 @@ def _view_size(
     plotly's right margin out (automargin), so the frame is what the legend leaves."""
     rng = plotly_ranges(opts.view)  # the ranges plotly is given: labels are projected as it projects
     view = (rng["lon"][0], rng["lat"][0], rng["lon"][1], rng["lat"][1])
-    w, h = frame_size(opts.size, opts.legend)
-    if legend_beside(opts.size, opts.legend):
+    w, h = frame_size(opts.size, opts.legend, opts.scale)
+    if legend_beside(opts.size, opts.legend, opts.scale):
         w = min(w, opts.size[0] - math.ceil(legend_w))
     return view, float(w), float(h)
 
 
-LEGEND_W = 200.0  # px: the widest sector name plus its swatch
+LEGEND_W = 200.0  # px at LEGEND_FONT: the widest sector name plus its swatch (legend_width: the real one)
 LEGEND_FONT = 11
-# plotly's legend box around its texts, px (measured in chromium): swatch and gap before an entry's
-# text, the indent of a group title, the padding after the widest text
+# plotly's legend box around its texts, px at LEGEND_FONT (measured in chromium): swatch and gap before an
+# entry's text, the indent of a group title, the padding after the widest text
 LEGEND_ITEM_X, LEGEND_TITLE_X, LEGEND_PAD_R = 41.0, 6.0, 7.0
+# plotly's legend, measured in chromium at 11-20 px: ~(9 + font) px per row (an entry or a group title)
+LEGEND_ROW_PAD = 9.0
 
 
-def legend_width(traces) -> float:
-    """The width plotly gives the legend of these traces: its widest entry or group title (estimated
-    text widths, exact for CJK, generous for Latin)."""
+def legend_width(traces, font: float = LEGEND_FONT) -> float:
+    """The width plotly gives the legend of these traces at this font: its widest entry or group title
+    (estimated text widths, exact for CJK, generous for Latin)."""
+    k = font / LEGEND_FONT
     widest = 0.0
     for tr in traces:
         if not tr.get("showlegend") or not tr.get("name"):
             continue
-        widest = max(widest, LEGEND_ITEM_X + text_size(tr["name"], LEGEND_FONT)[0])
+        widest = max(widest, LEGEND_ITEM_X * k + text_size(tr["name"], font)[0])
         title = (tr.get("legendgrouptitle") or {}).get("text") or ""
-        widest = max(widest, LEGEND_TITLE_X + text_size(title, LEGEND_FONT)[0])
-    return widest + LEGEND_PAD_R if widest else 0.0
+        widest = max(widest, LEGEND_TITLE_X * k + text_size(title, font)[0])
+    return widest + LEGEND_PAD_R * k if widest else 0.0
+
+
+def legend_height(n_rows: int, font: float) -> float:
+    """The legend's estimated height in px for n_rows entries and group titles at this font size."""
+    return n_rows * (LEGEND_ROW_PAD + font) + 4.0
+
+
+def legend_font(n_rows: int, h: float, scale: float = 1.0) -> float:
+    """The legend's font: LEGEND_FONT x scale, or less when the legend would then outgrow the map's
+    height (a room's 1280x720 with every sector shown), never below the laptop's LEGEND_FONT."""
+    fits = (h - 8.0 - 4.0) / max(n_rows, 1) - LEGEND_ROW_PAD
+    return round(max(float(LEGEND_FONT), min(LEGEND_FONT * scale, math.floor(fits * 2) / 2)), 1)
 
 
 def legend_corner(
-    marks_px: np.ndarray, n_entries: int, w: float, h: float, legend_w: float = LEGEND_W
+    marks_px: np.ndarray,
+    n_entries: int,
+    w: float,
+    h: float,
+    legend_w: float = LEGEND_W,
+    font: float = LEGEND_FONT,
 ) -> tuple[str, tuple]:
     """The corner whose legend-sized box covers the fewest marks (the size key keeps bottom left).
 
     -> (corner, box px). Ties keep the order top-right, top-left, bottom-right."""
-    lh = min(h, 24.0 + 18.0 * n_entries)
-    lw = max(LEGEND_W, legend_w)
+    lh = min(h, (24.0 + 18.0 * n_entries) * font / LEGEND_FONT)
+    lw = max(LEGEND_W * font / LEGEND_FONT, legend_w)
     boxes = {
         "top-right": (w - lw, 0.0, w, lh),
         "top-left": (0.0, 0.0, lw, lh),
@@ -526,13 +583,15 @@ def legend_corner(
     return corner, boxes[corner]
 
 
-def _size_key_box(key: dict, title: str, w: float, h: float) -> tuple[float, float, float, float]:
+def _size_key_box(
+    key: dict, title: str, w: float, h: float, scale: float = 1.0
+) -> tuple[float, float, float, float]:
     """The frame pixels the size key covers, its title included (it may be wider than the circles).
 
     The key is anchored at paper (0.01, 0.02) from the frame's lower-left corner (layers/size_key.py)."""
     if not key["height_px"]:
         return (0.0, h, 0.0, h)
-    width = max(key["width_px"], 6 + text_size(title, 11)[0])
+    width = max(key["width_px"], 6 + text_size(title, 11 * scale)[0])
     return (0.0, h - 0.02 * h - key["height_px"] - 2, 0.01 * w + width + 2, h)
 
 
@@ -606,7 +665,7 @@ def _element_parts(md: MapData, mask: np.ndarray, opts: MapOptions, labels_only:
             lat=lats,
             mode="lines+markers",
             line=dict(color=colour, width=4),
-            marker=dict(size=7, color=colour),
+            marker=dict(size=7 * opts.scale, color=colour),
             opacity=0.85,
             customdata=ids,
             text=texts,
@@ -631,7 +690,7 @@ def _element_parts(md: MapData, mask: np.ndarray, opts: MapOptions, labels_only:
         )
     revenue = prep["revenue"][pelem]
     vmax = style.size_vmax(revenue[~np.isnan(revenue)]) if len(revenue) else style.SIZE_VMAX_FLOOR
-    sizes = np.array([style.marker_size(None if np.isnan(v) else v, vmax) for v in revenue])
+    sizes = np.array([style.marker_size(None if np.isnan(v) else v, vmax, opts.scale) for v in revenue])
     hover = prep["hover"][pelem]
     if len(pm) > MARKER_BUDGET:
         keep, hover = _cluster(prep, pm, colour_key, sizes, lang)
@@ -736,23 +795,36 @@ def _element_parts(md: MapData, mask: np.ndarray, opts: MapOptions, labels_only:
     # the size key (to scale, drawn by the marks' own size function) and the labels
     shown_rev = revenue[~np.isnan(revenue)]
     key = (
-        size_key_layout(float(shown_rev.min()), float(shown_rev.max()), vmax, title=t("legend_size", lang))
+        size_key_layout(
+            float(shown_rev.min()),
+            float(shown_rev.max()),
+            vmax,
+            title=t("legend_size", lang),
+            factor=opts.scale,
+        )
         if len(shown_rev)
         else {"shapes": [], "annotations": [], "width_px": 0, "height_px": 0}
     )
-    legend_w = legend_width(traces.values())
+    font = legend_font(legend_entries + 3, opts.size[1], opts.scale)  # the room's, if it fits the height
+    legend_w = legend_width(traces.values(), font)
     view, w, h = _view_size(opts, legend_w)
     mx, my = project(prep["pt_lon"][pm], prep["pt_lat"][pm], view, w, h)
-    obstacles = [_size_key_box(key, t("legend_size", lang), w, h)]
-    if legend_beside(opts.size, opts.legend):
+    obstacles = [_size_key_box(key, t("legend_size", lang), w, h, opts.scale)]
+    if legend_beside(opts.size, opts.legend, opts.scale):
         legend = dict(x=1.0, xanchor="left", y=1.0, yanchor="top")  # in the right margin, over no data
     else:
         corner, legend_box = legend_corner(
-            np.column_stack([mx, my]) if len(pm) else np.empty((0, 2)), legend_entries + 3, w, h, legend_w
+            np.column_stack([mx, my]) if len(pm) else np.empty((0, 2)),
+            legend_entries + 3,
+            w,
+            h,
+            legend_w,
+            font,
         )
         legend = legend_position(corner)
         obstacles.append(legend_box)
     obstacles += [(x0 * w, (1 - y1) * h, x1 * w, (1 - y0) * h) for x0, y0, x1, y1 in opts.keep_clear]
+    legend["font"] = dict(size=font)
     traces.update(_label_traces(md, prep, mask, pm, pelem, sizes, styles, opts, view, w, h, obstacles))
     if labels_only:
         names = LABEL_SLOTS
@@ -769,7 +841,9 @@ def _element_parts(md: MapData, mask: np.ndarray, opts: MapOptions, labels_only:
         mode="text",
         text=[_wrap_note(n[3] if lang == "en" else n[2]) for n in notes],
         textposition="middle center",
-        textfont=dict(size=15, color="#7a4b00", family=style.FONT_FAMILY, shadow=style.LABEL_HALO),
+        textfont=dict(
+            size=NOTE_FONT * opts.scale, color="#7a4b00", family=style.FONT_FAMILY, shadow=style.LABEL_HALO
+        ),
         hoverinfo="skip",
         showlegend=False,
         name="notes",
@@ -827,14 +901,14 @@ def _label_traces(md, prep, mask, pm, pelem, sizes, styles, opts, view, w, h, ob
     the legend or the size key; labels that had to move away get a leader line."""
     lang = opts.lang
     frame = map_box(view, w, h)
+    drawn = base_labels(md, opts)  # the names on the base map are text a label must not cover
     if "labels" in opts.layers:
-        prefs = md.boundaries["prefectures"]
-        px, py = project(prefs["label_lon"].to_numpy(), prefs["label_lat"].to_numpy(), view, w, h)
-        names = prep["prefecture_names"]
-        obstacles = obstacles + [centred_box(x, y, n, 11) for x, y, n in zip(px, py, names)]
+        obstacles = obstacles + drawn["prefecture_labels"][1]
+    if "context" in opts.layers:  # the neighbours' names: 北京市, 山东省 ...
+        obstacles = obstacles + drawn["context_labels"][1]
     mx, my = project(prep["pt_lon"][pm], prep["pt_lat"][pm], view, w, h)
     marks = np.column_stack([mx, my]) if len(pm) else np.empty((0, 2))
-    budget = label_budget(view[2] - view[0])
+    budget = max(1, round(label_budget(view[2] - view[0]) / opts.scale))  # bigger text: fewer names
     # areas first: they are few and otherwise unnamed
     area_rows = list(styles)
     ax, ay = (
@@ -847,7 +921,7 @@ def _label_traces(md, prep, mask, pm, pelem, sizes, styles, opts, view, w, h, ob
             float(x),
             float(y),
             0.0,
-            LABEL_FONT,
+            LABEL_FONT * opts.scale,
             False,
             float(prep["area_km2"][k]),
             "",
@@ -866,7 +940,7 @@ def _label_traces(md, prep, mask, pm, pelem, sizes, styles, opts, view, w, h, ob
             float(mx[j]),
             float(my[j]),
             float(sizes[j]) / 2,
-            LABEL_FONT,
+            LABEL_FONT * opts.scale,
             prep["ids"][k] == opts.selected,
             float(prep["revenue"][k]),
             prep["kinds"][k],
@@ -891,7 +965,9 @@ def _label_traces(md, prep, mask, pm, pelem, sizes, styles, opts, view, w, h, ob
             mode="text",
             text=[p.text for p in items],
             textposition=[p.textposition for p in items],
-            textfont=dict(size=LABEL_FONT, color=colours, family=style.FONT_FAMILY, shadow=style.LABEL_HALO),
+            textfont=dict(
+                size=LABEL_FONT * opts.scale, color=colours, family=style.FONT_FAMILY, shadow=style.LABEL_HALO
+            ),
             customdata=[[p.key] for p in items],
             hoverinfo="skip",
             showlegend=False,
@@ -923,7 +999,7 @@ def _label_traces(md, prep, mask, pm, pelem, sizes, styles, opts, view, w, h, ob
     }
 
 
-def highlight_trace(md: MapData, selected: str | None) -> dict:
+def highlight_trace(md: MapData, selected: str | None, scale: float = 1.0) -> dict:
     """A ring around the selected element's marks, or its outline for areas and lines."""
     elements = md.elements
     lons, lats, mode = [], [], "markers"
@@ -947,7 +1023,7 @@ def highlight_trace(md: MapData, selected: str | None) -> dict:
         uid="highlight",
         showlegend=False,
         hoverinfo="skip",
-        marker=dict(size=26, symbol="circle-open", color=style.HIGHLIGHT, line=dict(width=3)),
+        marker=dict(size=26 * scale, symbol="circle-open", color=style.HIGHLIGHT, line=dict(width=3)),
         line=dict(color=style.HIGHLIGHT, width=3),
     )
 
@@ -1058,7 +1134,7 @@ def build_figure(md: MapData, shown_mask: np.ndarray, opts: MapOptions = MapOpti
     data = (
         [base[n] for n in BASE_TRACES]
         + parts["traces"]
-        + [base["prefecture_labels"], highlight_trace(md, opts.selected)]
+        + [base["prefecture_labels"], highlight_trace(md, opts.selected, opts.scale)]
     )
     fig = go.Figure(data=data)
     fig.update_layout(**layout(opts), shapes=parts["shapes"], annotations=parts["annotations"])

@@ -257,6 +257,18 @@ def place_labels(
     return out
 
 
+def keep_apart(boxes, order) -> list[bool]:
+    """Which of these fixed boxes (names drawn where they are, e.g. the prefectures') to keep so that
+    none touches another: greedily, in `order` (indices, most wanted first)."""
+    kept, taken = [False] * len(boxes), np.empty((0, 4))
+    for i in order:
+        box = np.asarray(boxes[i], dtype=float).reshape(1, 4)
+        if not _hits(box, taken)[0]:
+            kept[i] = True
+            taken = np.vstack([taken, box])
+    return kept
+
+
 def label_budget(view_span_deg: float) -> int:
     """How many element labels a view can carry: ~12 for both provinces, ~25 for one, ~40 for a prefecture."""
     spans = np.log([1.5, 6.0, 11.6])

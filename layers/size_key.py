@@ -28,16 +28,20 @@ def size_key_layout(
     x: float = 0.01,
     y: float = 0.02,
     font_size: float = 11,
+    factor: float = 1.0,
 ) -> dict:
     """Layout shapes and annotations of the size key: circles side by side on one baseline,
     their values underneath, anchored at paper (x, y) = the key's lower-left corner.
 
+    factor: the presentation scale: circles, text and padding grow with the marks they describe.
+
     Returns {"shapes", "annotations", "width_px", "height_px", "values", "diameters"} so the
     caller can place the key clear of the legend and test that it matches the marks.
     """
-    items = style.size_key(vmin, vmax, scale)
+    items = style.size_key(vmin, vmax, scale, factor)
+    font_size = font_size * factor
     label_w = [len(_label(v)) * LABEL_EM * font_size for v, _ in items]
-    pad, label_h = 6, font_size * 1.3
+    pad, label_h = 6 * factor, font_size * 1.3
     base = pad + label_h  # circles sit above their labels
     shapes, annotations, left = [], [], pad
     centres = []
@@ -78,10 +82,10 @@ def size_key_layout(
                 font=dict(size=font_size, color=KEY_COLOUR),
             )
         )
-        left = cx + half + GAP_PX
+        left = cx + half + GAP_PX * factor
     tallest = max((d for _, d in items), default=0)
     height = base + tallest + pad + (label_h if title else 0)
-    width = left - GAP_PX + pad
+    width = left - GAP_PX * factor + pad
     if title:
         annotations.append(
             dict(

@@ -146,6 +146,12 @@ SIZE_MAX = 40
 SIZE_VMAX_FLOOR = 500  # a view showing only small targets does not blow a 100 亿 mark up to SIZE_MAX
 SIZE_VMAX_DEFAULT = 2000
 
+# Presentation for a room (?present=1, the Present button): every size the map draws -- marks, the
+# size key, labels, the legend -- is this many times the laptop's, drawn by the server so that labels
+# are placed for the text the room sees (MapOptions.scale). The legend may stay smaller when it
+# would not fit the map's height (layers/figure.legend_font).
+PRESENT_SCALE = 1.5
+
 
 def size_vmax(values) -> float:
     """The value drawn at SIZE_MAX: the largest finite target among those shown (at least SIZE_VMAX_FLOOR)."""
@@ -153,12 +159,13 @@ def size_vmax(values) -> float:
     return max([SIZE_VMAX_FLOOR, *finite])
 
 
-def marker_size(revenue_yi: float | None, vmax: float | None = None) -> float:
-    """Marker diameter in px for a revenue target in 亿元: area proportional to the value."""
+def marker_size(revenue_yi: float | None, vmax: float | None = None, factor: float = 1.0) -> float:
+    """Marker diameter in px for a revenue target in 亿元: area proportional to the value.
+    `factor`: the presentation scale (1 on a laptop), applied to every diameter alike."""
     if revenue_yi is None or not revenue_yi > 0 or not math.isfinite(revenue_yi):
-        return float(SIZE_NO_TARGET)
+        return float(SIZE_NO_TARGET * factor)
     vmax = SIZE_VMAX_DEFAULT if vmax is None else vmax
-    return float(max(SIZE_FLOOR, SIZE_MAX * math.sqrt(revenue_yi / vmax)))
+    return float(max(SIZE_FLOOR, SIZE_MAX * math.sqrt(revenue_yi / vmax)) * factor)
 
 
 def _nice_steps(lo: float, hi: float) -> list[float]:
@@ -195,7 +202,9 @@ def size_key_values(vmin: float, vmax: float, scale: float | None = None) -> lis
     return [steps[i] for i in idx]
 
 
-def size_key(vmin: float, vmax: float, scale: float | None = None) -> list[tuple[float, float]]:
-    """(value, diameter px) for the size key, drawn by the same marker_size as the marks."""
+def size_key(
+    vmin: float, vmax: float, scale: float | None = None, factor: float = 1.0
+) -> list[tuple[float, float]]:
+    """(value, diameter px) for the size key, drawn by the same marker_size (and factor) as the marks."""
     scale = vmax if scale is None else scale
-    return [(v, marker_size(v, scale)) for v in size_key_values(vmin, vmax, scale)]
+    return [(v, marker_size(v, scale, factor)) for v in size_key_values(vmin, vmax, scale)]

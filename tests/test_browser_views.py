@@ -287,3 +287,86 @@ def test_public_server_asks_for_the_edit_token_once(browser, public_server):
         assert names == ["公开服务器", "第二个"]
     finally:
         ctx.close()
+
+
+ROOM_JS = """(circleIds) => {
+  const gd = document.querySelector('#map .js-plotly-plot');
+  const names = Array.from(document.querySelectorAll('#map .scattergeo text'))
+    .filter(n => n.textContent.trim() && n.getBoundingClientRect().width > 0);
+  const boxes = names.map(n => {
+    const r = n.getBoundingClientRect();
+    return [r.left, r.top, r.right, r.bottom, n.textContent];
+  });
+  const overlaps = [];
+  boxes.forEach((a, i) => boxes.slice(i + 1).forEach(b => {
+    const ox = Math.min(a[2], b[2]) - Math.max(a[0], b[0]), oy = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
+    if (ox > 1 && oy > 1) overlaps.push([a[4], b[4], ox, oy]);
+  }));
+  // the size key: its circles (layout shapes) in px, with the values written under them
+  const shapes = gd._fullLayout.shapes;
+  const values = gd._fullLayout.annotations.map(a => a.text.replace(/,/g, ''))
+    .filter(t => /^[0-9.]+$/.test(t)).map(Number);
+  const key = Array.from(gd.querySelectorAll('.shapelayer path'))
+    .filter(n => shapes[Number(n.getAttribute('data-index'))].type === 'circle')
+    .map((n, i) => [values[i], n.getBoundingClientRect().width]);
+  // the round-mark (circle symbol) marks by element id, in px
+  const marks = {};
+  gd.querySelectorAll('.scattergeo path.point').forEach(n => {
+    const tr = (n.closest('.trace').__data__ || [{}])[0].trace;
+    if (!tr || !String(tr.uid).startsWith('points-')) return;
+    const id = (tr.customdata[n.__data__.i] || [])[0];
+    const v = circleIds[id];
+    if (v !== undefined) (marks[v] = marks[v] || []).push(n.getBoundingClientRect().width);
+  });
+  const legend = gd.querySelector('.legend').getBoundingClientRect();
+  return {names: boxes.length, overlaps, key, marks, legend: legend.height, map: gd.getBoundingClientRect().height,
+          font: (gd._fullData.find(t => t.uid === 'labels-marks') || {textfont: {}}).textfont.size};
+}"""
+
+
+def _round_marks(store) -> dict:
+    """Element id -> its revenue target, for the marks drawn as plain circles (bases), whose pixel
+    width is their diameter."""
+    el = store.elements
+    rows = el[(el["kind"] == "base") & el["revenue_yi"].notna() & el["drawn_as"].eq("point")]
+    return {i: float(v) for i, v in zip(rows["id"], rows["revenue_yi"])}
+
+
+def _room_state(pg, store) -> dict:
+    return pg.evaluate(ROOM_JS, _round_marks(store))
+
+
+def _check_room(state, *, scaled: bool) -> None:
+    assert state["names"] > 20
+    assert not state["overlaps"], state["overlaps"][:5]  # no name on another (≤ 1 px)
+    assert state["legend"] <= state["map"]  # the legend fits inside the map
+    assert state["font"] == (16.5 if scaled else 11)
+    compared, marks = 0, {float(v): px for v, px in state["marks"].items()}
+    for value, px in state["key"]:  # each key circle is as wide as the marks of its value
+        for mark_px in marks.get(float(value), []):
+            assert abs(mark_px - px) <= 1, (value, px, mark_px)
+            compared += 1
+    assert compared >= 1
+
+
+@pytest.mark.parametrize("query", ["?present=1", "?present=1&tour=t4"])
+def test_room_names_apart_and_key_true_then_laptop_sizes_after_escape(room, store, query):
+    open_map(room, query)
+    room.wait_for_selector("#page-body.presenting")
+    wait_js = (
+        "(f) => { const gd = document.querySelector('#map .js-plotly-plot');"
+        " const t = gd._fullData.find(t => t.uid === 'labels-marks'); return t && t.textfont.size === f; }"
+    )
+    room.wait_for_function(wait_js, arg=16.5, timeout=15000)  # the server drew it for the room
+    room.wait_for_timeout(800)
+    presented = _room_state(room, store)
+    _check_room(presented, scaled=True)
+    room.keyboard.press("Escape")  # leaves presentation: map.js reports it, the server redraws at 1
+    room.wait_for_selector("#page-body:not(.presenting)")
+    room.wait_for_function(wait_js, arg=11, timeout=15000)
+    room.wait_for_timeout(800)
+    laptop = _room_state(room, store)
+    _check_room(laptop, scaled=False)
+    big = max(px for _, px in presented["key"])
+    assert big == pytest.approx(1.5 * max(px for _, px in laptop["key"]), abs=1)  # marks back to scale 1
+    assert not room.errors
