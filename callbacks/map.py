@@ -18,7 +18,6 @@ from layers.figure import (
     LABEL_SLOTS,
     PREFECTURE_FONT,
     MapOptions,
-    base_labels,
     county_lines,
     element_slots,
     fit_view,
@@ -119,7 +118,20 @@ def patch_elements(store, mask, opts: MapOptions, p: Patch | None = None, sent=N
     for k, v in parts["legend"].items():
         p["layout"]["legend"][k] = v
     p["layout"]["margin"]["r"] = parts["margin_r"]
+    now.update(base_label_texts(p, index, parts, sent_digests(sent)))
     return p, now
+
+
+def base_label_texts(p: Patch, index: dict, parts: dict, sent: dict) -> dict:
+    """The base map's names kept apart in the frame the labels were just placed in (a new legend width,
+    zoom or scale may keep others), sent when they differ from what the browser holds. -> fingerprints."""
+    now = {}
+    for name, texts in parts["base_labels"].items():
+        key = f"{name}.text"
+        now[key] = digest(texts)
+        if sent.get(key) != now[key]:
+            p["data"][index[name]]["text"] = texts
+    return now
 
 
 def update_map(filters_data, selection, layers, zoom, size, lang, extent, sent=None):
@@ -149,9 +161,7 @@ def update_map(filters_data, selection, layers, zoom, size, lang, extent, sent=N
         for k, v in parts["legend"].items():  # a new frame may have another empty corner
             p["layout"]["legend"][k] = v
         p["layout"]["margin"]["r"] = parts["margin_r"]
-    if fired & {"f-zoom", "map-size"}:  # the base map's names that fit this view apart
-        for name, (texts, _) in base_labels(store.map, opts).items():
-            p["data"][index[name]]["text"] = texts
+        held = {**held, **base_label_texts(p, index, parts, held)}
     if "map-size" in fired:  # names and the selection ring of the base map, at the reported scale
         for name, font in {"prefecture_labels": PREFECTURE_FONT, "context_labels": CONTEXT_FONT}.items():
             p["data"][index[name]]["textfont"]["size"] = font * opts.scale

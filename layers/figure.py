@@ -280,12 +280,15 @@ def base_traces(md: MapData, opts: MapOptions) -> dict:
     }
 
 
-def base_labels(md: MapData, opts: MapOptions) -> dict[str, tuple[list[str], list[tuple]]]:
+def base_labels(md: MapData, opts: MapOptions, frame=None) -> dict[str, tuple[list[str], list[tuple]]]:
     """The prefecture and neighbouring-province names drawn in this view, size and scale, by trace:
     (texts, "" for one left out; boxes px of those drawn). Where two would collide (Henan's small
     prefectures, or any at a room's scale) the selected prefecture, then the larger, then a
-    neighbour's name keeps its place, so no name covers another; a name the frame would cut is left out."""
-    view, w, h = _view_size(opts)
+    neighbour's name keeps its place, so no name covers another; a name the frame would cut is left out.
+
+    `frame` (view, w, h): the frame the element labels are placed in (the legend beside it narrows it),
+    so the names kept and the boxes the labels avoid are the ones drawn (_element_parts passes it)."""
+    view, w, h = frame if frame is not None else _view_size(opts)
     prefs = md.boundaries["prefectures"]
     prov = md.boundaries["provinces"]
     ctx = prov[prov["role"] == "context"]
@@ -825,13 +828,16 @@ def _element_parts(md: MapData, mask: np.ndarray, opts: MapOptions, labels_only:
         obstacles.append(legend_box)
     obstacles += [(x0 * w, (1 - y1) * h, x1 * w, (1 - y0) * h) for x0, y0, x1, y1 in opts.keep_clear]
     legend["font"] = dict(size=font)
-    traces.update(_label_traces(md, prep, mask, pm, pelem, sizes, styles, opts, view, w, h, obstacles))
+    drawn = base_labels(md, opts, (view, w, h))  # the base map's names, in this very frame
+    traces.update(_label_traces(md, prep, mask, pm, pelem, sizes, styles, opts, view, w, h, obstacles, drawn))
+    names_drawn = {name: texts for name, (texts, _) in drawn.items()}
     if labels_only:
         names = LABEL_SLOTS
         return {
             "traces": {n: dict(traces[n], uid=n) for n in names},
             "legend": legend,
             "margin_r": int(opts.size[0] - w),
+            "base_labels": names_drawn,
         }
     notes = list(opts.notes)
     traces[slot_name("notes", "")] = dict(
@@ -860,6 +866,7 @@ def _element_parts(md: MapData, mask: np.ndarray, opts: MapOptions, labels_only:
         "size_key": key,
         "legend": legend,
         "margin_r": int(opts.size[0] - w),
+        "base_labels": names_drawn,
     }
 
 
@@ -895,14 +902,13 @@ def _colour_name(mode: str, key: str, vocab, lang: str) -> str:
     return vocab.industry(key)["en" if lang == "en" else "zh"]
 
 
-def _label_traces(md, prep, mask, pm, pelem, sizes, styles, opts, view, w, h, obstacles) -> dict:
+def _label_traces(md, prep, mask, pm, pelem, sizes, styles, opts, view, w, h, obstacles, drawn) -> dict:
     """Names on the map: the shown areas' (at a point inside each) and the most important marks',
     placed greedily in screen pixels so that no two collide, none covers a prefecture label,
     the legend or the size key; labels that had to move away get a leader line."""
     lang = opts.lang
     frame = map_box(view, w, h)
-    drawn = base_labels(md, opts)  # the names on the base map are text a label must not cover
-    if "labels" in opts.layers:
+    if "labels" in opts.layers:  # the names on the base map (`drawn`) are text a label must not cover
         obstacles = obstacles + drawn["prefecture_labels"][1]
     if "context" in opts.layers:  # the neighbours' names: 北京市, 山东省 ...
         obstacles = obstacles + drawn["context_labels"][1]
@@ -1131,6 +1137,8 @@ def build_figure(md: MapData, shown_mask: np.ndarray, opts: MapOptions = MapOpti
     """The whole map for the elements `shown_mask` selects."""
     base = base_traces(md, opts)
     parts = _element_parts(md, shown_mask, opts)
+    for name, texts in parts["base_labels"].items():  # kept apart in the frame the labels were placed in
+        base[name].text = texts
     data = (
         [base[n] for n in BASE_TRACES]
         + parts["traces"]
@@ -1151,6 +1159,7 @@ def layout_patch(md: MapData, shown_mask: np.ndarray, opts: MapOptions) -> dict:
         "annotations": parts["annotations"],
         "legend": parts["legend"],
         "margin_r": parts["margin_r"],
+        "base_labels": parts["base_labels"],
     }
 
 

@@ -119,9 +119,15 @@ def test_update_map_patches_only_elements(store):
     )
     assert isinstance(p, Patch)
     ops = p.to_plotly_json()["operations"]
-    touched = {op["location"][1] for op in ops if op["location"][0] == "data"}
+    index = trace_index(store.vocab)
+    names = {index["prefecture_labels"], index["context_labels"]}
+    touched = {op["location"][1] for op in ops if op["location"][0] == "data"} - names
     assert min(touched) >= N_BASE  # the boundaries are never re-sent on a filter change
     assert touched == set(range(N_BASE, N_BASE + len(element_slots())))
+    # of the base map, only which names are kept apart (the browser held none of them yet)
+    assert {
+        tuple(op["location"][2:]) for op in ops if op["location"][:2] in [["data", j] for j in names]
+    } <= {("text",)}
     layout_keys = {op["location"][1] for op in ops if op["location"][0] == "layout"}
     assert layout_keys == {
         "shapes",
@@ -153,7 +159,10 @@ def test_a_second_filter_change_sends_only_the_traces_that_changed(store):
         held,
     )
     index = trace_index(store.vocab)
-    assert set(held) == {slot_name(r, k) for r, k in element_slots()}
+    assert set(held) == {slot_name(r, k) for r, k in element_slots()} | {
+        "prefecture_labels.text",
+        "context_labels.text",
+    }
 
     def sent(patch):
         return {
@@ -167,7 +176,10 @@ def test_a_second_filter_change_sends_only_the_traces_that_changed(store):
     assert all(full_ops[loc] == v for loc, v in again_ops.items())  # nothing sent differs
     skipped = {loc[1] for loc in full_ops} - {loc[1] for loc in again_ops}
     by_index = {v: n for n, v in index.items()}
-    assert all(held[by_index[j]] == held2[by_index[j]] for j in skipped)  # only what the browser has
+    key = {n: f"{n}.text" for n in ("prefecture_labels", "context_labels")}  # the base map's names: text only
+    assert all(
+        held[key.get(by_index[j], by_index[j])] == held2[key.get(by_index[j], by_index[j])] for j in skipped
+    )  # only what the browser has
     assert index["kind_key-base"] in skipped  # bases are shown under either industry
 
 
@@ -203,12 +215,18 @@ def test_selection_alone_moves_only_the_highlight(store):
         "zh",
         None,
     )
-    slots = {op["location"][1] for op in p.to_plotly_json()["operations"] if op["location"][0] == "data"}
+    ops = p.to_plotly_json()["operations"]
+    slots = {op["location"][1] for op in ops if op["location"][0] == "data"}
     index = trace_index(store.vocab)
-    # prefecture fill, the ring, and the labels (the selected element is named first)
-    assert slots == {
+    # prefecture fill, the ring, and the labels (the selected element is named first); the base map's
+    # names kept apart only as text (sent because this browser held none yet)
+    names = {index["prefecture_labels"], index["context_labels"]}
+    assert slots - names == {
         index[n] for n in ("prefectures", "highlight", "labels-marks", "labels-areas", "leaders")
     }
+    assert all(
+        op["location"][2:] == ["text"] for op in ops if op["location"][:2] in [["data", j] for j in names]
+    )
 
 
 def test_update_map_bad_store_is_harmless(store):

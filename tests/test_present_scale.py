@@ -46,14 +46,20 @@ def _circles(fig) -> list[float]:
     return [s.x1 - s.x0 for s in fig.layout.shapes if s.type == "circle"]
 
 
+def _frame(fig, opts):
+    """The frame the figure's labels were placed in: what the legend beside it leaves."""
+    from layers.figure import _view_size, legend_width
+
+    legend_w = legend_width([tr.to_plotly_json() for tr in fig.data], fig.layout.legend.font.size or 11)
+    return _view_size(opts, legend_w)
+
+
 def _label_boxes(fig, opts) -> list[tuple]:
     """The text boxes (px) of the mark and area labels the figure draws, from the trace itself: its
     points, textpositions and font (as chromium lays them out, see layers.labels.BOTTOM_EM)."""
-    from layers.figure import _view_size, legend_width
     from layers.labels import BOTTOM_EM, project
 
-    legend_w = legend_width([tr.to_plotly_json() for tr in fig.data], fig.layout.legend.font.size or 11)
-    view, w, h = _view_size(opts, legend_w)
+    view, w, h = _frame(fig, opts)
     out = []
     for uid in ("labels-marks", "labels-areas"):
         tr = _by_uid(fig)[uid]
@@ -112,7 +118,7 @@ def test_no_two_names_collide(store, size, scale):
     opts = _opts(size, scale)
     fig = build_figure(store.map, filter_mask(store.elements, Filters()), opts)
     boxes = _label_boxes(fig, opts)
-    for _, drawn in base_labels(store.map, opts).values():
+    for _, drawn in base_labels(store.map, opts, _frame(fig, opts)).values():
         boxes += drawn
     assert len(boxes) > 30
     assert not _overlaps(boxes)
