@@ -84,7 +84,8 @@ def drawn_labels(pg, query: str) -> dict:
 @pytest.mark.parametrize("view", list(VIEWS))
 def test_labels_collide_with_nothing_on_the_page(sized_page, view):
     drawn = drawn_labels(sized_page, VIEWS[view])
-    assert len(drawn["labels"]) >= 5 and len(drawn["prefectures"]) >= 10
+    # names the frame would cut, or that would touch a larger one, are left out (layers.figure.base_labels)
+    assert len(drawn["labels"]) >= 5 and len(drawn["prefectures"]) >= 3
     assert collisions(drawn) == []
 
 
@@ -126,7 +127,8 @@ def test_exported_svg_labels_collide_with_nothing(browser, store, tmp_path, args
     fig = figure_for(
         store, Filters(), lang=lang, view=zoom_bounds(view, store), size=parse_size("a4-landscape")
     )
-    text_of = {(tr.uid or tr.name): list(tr.text or []) for tr in fig.data}
+    # the names left out to keep others apart are empty texts, which the SVG does not draw
+    text_of = {(tr.uid or tr.name): [x for x in tr.text or [] if x] for tr in fig.data}
     want = {
         "marks": text_of["labels-marks"],
         "areas": text_of["labels-areas"],
