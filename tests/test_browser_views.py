@@ -265,6 +265,9 @@ def test_public_server_asks_for_the_edit_token_once(browser, public_server):
         pg.click("#manage-open")
         pg.fill("#edit-token-input", "wrong")
         pg.keyboard.press("Escape")
+        pg.wait_for_function(  # the page keeps the token for the tab once it has taken it
+            "(t) => (sessionStorage.getItem('edit-token') || '').includes(t)", arg="wrong", timeout=15000
+        )
         pg.click("#view-save")
         pg.wait_for_function(
             "document.querySelector('#view-status').innerText.includes('编辑口令不正确')", timeout=15000
@@ -272,6 +275,9 @@ def test_public_server_asks_for_the_edit_token_once(browser, public_server):
         pg.click("#manage-open")
         pg.fill("#edit-token-input", "room-42-secret")
         pg.keyboard.press("Escape")
+        pg.wait_for_function(  # the page keeps the token for the tab once it has taken it
+            "(t) => (sessionStorage.getItem('edit-token') || '').includes(t)", arg="room-42-secret", timeout=15000
+        )
         pg.click("#view-save")
         pg.wait_for_function(
             "document.querySelector('#view-status').innerText === '已保存：公开服务器'", timeout=15000
