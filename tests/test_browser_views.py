@@ -276,7 +276,9 @@ def test_public_server_asks_for_the_edit_token_once(browser, public_server):
         pg.fill("#edit-token-input", "room-42-secret")
         pg.keyboard.press("Escape")
         pg.wait_for_function(  # the page keeps the token for the tab once it has taken it
-            "(t) => (sessionStorage.getItem('edit-token') || '').includes(t)", arg="room-42-secret", timeout=15000
+            "(t) => (sessionStorage.getItem('edit-token') || '').includes(t)",
+            arg="room-42-secret",
+            timeout=15000,
         )
         pg.click("#view-save")
         pg.wait_for_function(
