@@ -118,6 +118,10 @@ def test_english_dropdowns_are_english_and_still_find_a_chinese_name(page):
     open_map(page, "?lang=en")
     page.click("#f-zoom")
     page.locator(".dash-dropdown-content").wait_for(timeout=10000)
+    page.wait_for_function(  # typed into its search box (what is typed sooner is test_browser_selection's)
+        "() => document.activeElement && !!document.activeElement.closest('.dash-dropdown-content')",
+        timeout=5000,
+    )
     page.keyboard.type("石家庄")
     options = page.locator(".dash-dropdown-content .dash-dropdown-option")
     page.wait_for_function(  # the list narrows as the search is typed: wait for it, not for any option
@@ -128,6 +132,10 @@ def test_english_dropdowns_are_english_and_still_find_a_chinese_name(page):
     page.keyboard.press("Escape")
     page.click("#f-industry")
     page.locator(".dash-dropdown-content").wait_for(timeout=10000)
+    page.wait_for_function(
+        "() => document.activeElement && !!document.activeElement.closest('.dash-dropdown-content')",
+        timeout=5000,
+    )
     page.keyboard.type("钢铁")
     page.locator(".dash-dropdown-content .dash-dropdown-option", has_text="Steel").first.wait_for(
         timeout=5000
