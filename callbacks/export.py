@@ -28,6 +28,20 @@ def toggle_dialog(n_open, n_close, filters_data, lang):
 PREVIEW_WIDTH = 420  # px: the preview's width in the dialog
 
 
+def page_figure(store, filters, lang, zoom, layers, selection, title, size):
+    """The figure the dialog's preview and its export both draw: the page's view on paper of `size`."""
+    return figure_for(
+        store,
+        filters,
+        lang=lang,
+        view=zoom_bounds(zoom or "all", store),
+        layers=layers,
+        selected=selection_of(selection, store)[0],
+        title=(title or "").strip()[:120] or None,
+        size=size,
+    )
+
+
 def export_preview(hidden, size, title, filters_data, zoom, layers, lang, selection=None):
     """The page as it will print, drawn small (a PNG at the preset's proportions) when the dialog opens
     or its size or title change: the briefing reader sees the frame, legend and labels before rendering."""
@@ -36,15 +50,8 @@ def export_preview(hidden, size, title, filters_data, zoom, layers, lang, select
     store = get_store()
     try:
         width, height = parse_size(size or "a4-landscape")
-        fig = figure_for(
-            store,
-            filters_from(filters_data),
-            lang=lang,
-            view=zoom_bounds(zoom or "all", store),
-            layers=layers,
-            selected=selection_of(selection, store)[0],
-            title=(title or "").strip()[:120] or None,
-            size=(width, height),
+        fig = page_figure(
+            store, filters_from(filters_data), lang, zoom, layers, selection, title, (width, height)
         )
         data = render(fig, "png", width, height, PREVIEW_WIDTH / width)
     except SnapshotError as e:
@@ -78,16 +85,7 @@ def export_snapshot(n, fmt, size, scale, title, filters_data, zoom, layers, lang
         if fmt not in ("png", "svg", "pdf") or not 0.5 <= scale <= 4:
             raise SnapshotError("format must be png, svg or pdf and scale between 0.5 and 4")
         filters = filters_from(filters_data)
-        fig = figure_for(
-            store,
-            filters,
-            lang=lang,
-            view=zoom_bounds(zoom or "all", store),
-            layers=layers,
-            selected=selection_of(selection, store)[0],
-            title=(title or "").strip()[:120] or None,
-            size=(width, height),
-        )
+        fig = page_figure(store, filters, lang, zoom, layers, selection, title, (width, height))
         data = render(fig, fmt, width, height, scale)  # the process's warm renderer; scale is PNG pixels only
     except SnapshotError as e:
         return no_update, str(e)
